@@ -1,0 +1,40 @@
+"""Readers: one per input format, each ``(path, bytes) -> RawDocument``.
+
+``READERS`` maps a lower-case suffix to the dotted path of its reader so that
+heavy libraries (pdfplumber, python-docx, Tesseract) load only when needed.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable
+
+from pipeline.document import RawDocument
+from pipeline.errors import UnreadableFile, UnsupportedFormat
+
+Reader = Callable[[Path, bytes], RawDocument]
+
+READERS: dict[str, str] = {
+    ".txt": "pipeline.readers.text:read_text",
+    ".md": "pipeline.readers.text:read_text",
+    ".markdown": "pipeline.readers.text:read_text",
+}
+
+
+def supported_suffixes() -> set[str]:
+    return set(READERS)
+
+
+def reader_for(path: Path) -> Reader:
+    target = READERS.get(path.suffix.lower())
+    if target is None:
+        raise UnsupportedFormat(path, f"unsupported file type {path.suffix or '(no suffix)'!r}; "
+                                      f"supported: {', '.join(sorted(READERS))}")
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def read_document(path: Path, data: bytes) -> RawDocument:
+    if not data:
+        raise UnreadableFile(path, "empty file (0 bytes)")
+    return reader_for(path)(path, data)
