@@ -17,7 +17,7 @@ DocType = Literal[
     "bien_ban", "to_trinh", "hop_dong", "cong_dien", "ban_ghi_nho", "ban_thoa_thuan",
     "giay_uy_quyen", "giay_moi", "giay_gioi_thieu", "giay_nghi_phep", "phieu_gui",
     "phieu_chuyen", "phieu_bao", "cong_van", "nghi_dinh", "thong_tu", "luat", "phap_lenh",
-    "bo_luat", "sac_lenh", "lenh", "thong_tu_lien_tich",
+    "thong_tu_lien_tich",
 ]
 Status = Literal["ok", "partial", "failed"]
 Urgency = Literal["hoa_toc", "thuong_khan", "khan"]

@@ -1,0 +1,175 @@
+"""Agency normalisation (chuẩn hóa tên cơ quan): a name as printed → ``Agency``.
+
+The gazetteer ``lexicon/agencies.yaml`` lists bodies by kind (ministries, provincial
+departments, groups such as "UBND các huyện, thị xã, thành phố") with their aliases and
+unit codes. People's committees and councils of a named place are built from the place:
+
+>>> resolve_agency("UBND H.Long Điền").id
+'ubnd-huyen-long-dien'
+>>> resolve_agency("Sở Công thương").canonical
+'Sở Công Thương'
+
+Matching runs on a key that ignores case, tone placement, dashes, "&" and the word "và";
+names that still differ (OCR slips, "Sở Văn hóa – Thể thao") go through rapidfuzz.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from rapidfuzz import fuzz, process
+
+from extractors.lexicon import load_lexicon
+from pipeline.normalize import fold_diacritics, tone_key
+
+# rapidfuzz ratio (0-100) a variant must reach; "Sở Nội vụ"/"Sở Ngoại vụ" score 90, and
+# both are listed, so an exact key wins before fuzzy matching is tried.
+FUZZY_CUTOFF = 91
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A public body: stable ``id``, its name written out, and the spellings seen for it."""
+
+    id: str
+    canonical: str
+    aliases: tuple[str, ...] = ()
+
+
+def agency_key(name: str) -> str:
+    """Comparison key: tone_key without dashes, '&', commas and the word 'và'."""
+    key = tone_key(name)
+    key = regex.sub(r"[-–—&,;/.()]", " ", key)
+    key = regex.sub(r"(?<!\S)và(?!\S)", " ", key)
+    return regex.sub(r"\s+", " ", key).strip()
+
+
+def slug(name: str) -> str:
+    """ASCII id from a Vietnamese name: 'Ủy ban nhân dân huyện Long Điền' → 'uy-ban-…'."""
+    return regex.sub(r"[^a-z0-9]+", "-", fold_diacritics(name).lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    by_key: dict[str, Agency]
+    by_code: dict[str, Agency]
+    by_folded: dict[str, Agency]  # without diacritics, only keys that stay unambiguous
+    abbreviations: tuple[tuple[regex.Pattern, str], ...]
+    place_levels: dict[str, str]
+    place_re: regex.Pattern
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    data = load_lexicon("agencies")
+    by_key: dict[str, Agency] = {}
+    by_code: dict[str, Agency] = {}
+    for entry in data["agencies"]:
+        agency = Agency(entry["id"], entry["canonical"], tuple(entry.get("aliases") or ()))
+        for name in (agency.canonical, *agency.aliases):
+            by_key.setdefault(agency_key(name), agency)
+        for code in entry.get("codes") or ():
+            by_code.setdefault(code, agency)
+            by_code.setdefault(code.upper(), agency)
+    folded: dict[str, set[str]] = {}
+    for key, agency in by_key.items():
+        folded.setdefault(fold_diacritics(key), set()).add(agency.id)
+    by_folded = {f: next(a for k, a in by_key.items() if fold_diacritics(k) == f)
+                 for f, ids in folded.items() if len(ids) == 1}
+    abbreviations = tuple(
+        (regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
+        for short, full in sorted(data["abbreviations"].items(), key=lambda kv: -len(kv[0])))
+    levels = {str(k): v for k, v in data["place_levels"].items()}
+    # "Ủy ban nhân dân" + level + a place that starts with a capital or a digit ("phường 1")
+    level_alt = "|".join(regex.escape(k) for k in sorted(levels, key=len, reverse=True))
+    place_re = regex.compile(
+        rf"^(Ủy ban nhân dân|Hội đồng nhân dân)\s*({level_alt})\s*([\p{{Lu}}\d].*)$")
+    return _Gazetteer(by_key, by_code, by_folded, abbreviations, levels, place_re)
+
+
+def _clean(name: str) -> str:
+    name = regex.sub(r"\*+|_+|`", "", name)
+    name = regex.sub(r"\s*\([^()]*\)\s*", " ", name)  # "Công an tỉnh (PC06)"
+    name = regex.sub(r"^[\s\-–+•]+", "", name)
+    name = regex.sub(r"^(?:[Đđ]ối với|[Gg]iao(?: cho)?)\s+", "", name)
+    name = regex.sub(r"[\s;:,.]+$", "", name)
+    name = name.replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
+    return regex.sub(r"\s+", " ", name).strip()
+
+
+def expand_abbreviations(name: str) -> str:
+    """'UBND H.Long Điền' → 'Ủy ban nhân dân H.Long Điền' (levels are handled separately)."""
+    for pattern, full in _gazetteer().abbreviations:
+        name = pattern.sub(full, name)
+    return name
+
+
+def _people_committee(name: str) -> Agency | None:
+    """UBND/HĐND of a named place: 'Ủy ban nhân dân H.Châu Đức' → huyện Châu Đức."""
+    g = _gazetteer()
+    m = g.place_re.match(name)
+    if not m:
+        return None
+    body, level, place = m.group(1), g.place_levels[m.group(2)], m.group(3).strip()
+    if tone_key(place).startswith(("các ", "cấp ")):
+        return None
+    canonical = f"{body} {level} {place}"
+    return Agency(slug(canonical).replace("uy-ban-nhan-dan", "ubnd")
+                  .replace("hoi-dong-nhan-dan", "hdnd"), canonical, ())
+
+
+_TRAILING_PLACE = regex.compile(r"\s+(?:tỉnh|thành phố|TP\.?)(?:\s+[\p{Lu}].*)?$")
+
+
+def _candidates(name: str) -> list[str]:
+    """The name, then without a trailing place ('… tỉnh Bà Rịa-Vũng Tàu'), then '+ tỉnh'."""
+    out = [name]
+    stripped = _TRAILING_PLACE.sub("", name)
+    if stripped != name and stripped:
+        out += [stripped, f"{stripped} tỉnh"]
+    return out
+
+
+def resolve_agency(name: str | None) -> Agency | None:
+    """The agency a printed name refers to, or ``None`` when it is not a known public body."""
+    if not name:
+        return None
+    cleaned = _clean(name)
+    if not cleaned or len(cleaned) > 160:
+        return None
+    g = _gazetteer()
+    if " " not in cleaned and cleaned in g.by_code:
+        return g.by_code[cleaned]
+    expanded = expand_abbreviations(cleaned)
+    found = g.by_key.get(agency_key(expanded))
+    if found:
+        return found
+    committee = _people_committee(expanded)
+    if committee:
+        return committee
+    for candidate in _candidates(expanded):
+        found = g.by_key.get(agency_key(candidate)) or g.by_folded.get(
+            fold_diacritics(agency_key(candidate)))
+        if found:
+            return found
+    keys = list(g.by_key)
+    for candidate in _candidates(expanded):
+        best = process.extractOne(agency_key(candidate), keys, scorer=fuzz.ratio,
+                                  score_cutoff=FUZZY_CUTOFF)
+        if best:
+            return g.by_key[best[0]]
+    return None
+
+
+def looks_like_agency(phrase: str) -> bool:
+    """Does a phrase name a body or a group of bodies (for assignees and table units)?"""
+    if resolve_agency(phrase):
+        return True
+    key = tone_key(_clean(phrase))
+    return bool(regex.match(
+        r"(?:các |tất cả các )?(?:sở|ban|bộ|văn phòng|ủy ban|uỷ ban|ubnd|hđnd|hội đồng|công an|"
+        r"thanh tra|cục|chi cục|phòng|trung tâm|kho bạc|bảo hiểm|đài|viện|trường|"
+        r"cơ quan|đơn vị|địa phương|tổ|đoàn|liên đoàn|hội|ngân hàng|tòa án|chủ tịch|"
+        r"thủ trưởng|người đứng đầu|giám đốc|lãnh đạo|bộ chỉ huy|huyện ủy|thành ủy|tỉnh ủy)\b",
+        key))

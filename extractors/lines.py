@@ -1,0 +1,57 @@
+"""Lines of the normalised text with their offsets, and tests on their shape."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.normalize import fold_diacritics
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # stripped
+    start: int  # offset of text[0] in the document
+    end: int
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Lines of ``text[start:end]``, stripped, with document offsets."""
+    end = len(text) if end is None else end
+    out: list[Line] = []
+    pos = start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        raw = text[pos:stop]
+        lead = len(raw) - len(raw.lstrip())
+        stripped = raw.strip()
+        out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+_LETTER = regex.compile(r"\p{L}")
+_SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
+
+
+def is_upper_line(s: str) -> bool:
+    """All its letters are capitals (a letterhead, title or signer-position line)."""
+    letters = _LETTER.findall(s)
+    return bool(letters) and all(not c.islower() for c in letters)
+
+
+def is_separator(s: str) -> bool:
+    """``-------``, ``******``, ``___``: the rules printed under letterhead lines."""
+    return bool(_SEPARATOR.match(s))
+
+
+def ascii_key(s: str) -> str:
+    """Upper-case, diacritics removed, single spaces: for matching marks in OCR text."""
+    return regex.sub(r"\s+", " ", fold_diacritics(s)).strip().upper()

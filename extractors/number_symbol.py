@@ -1,0 +1,84 @@
+"""Số và ký hiệu (number and symbol) of a document.
+
+Forms (Decree 30/2020, Appendix I):
+- typed document ``15/QĐ-BNV``, ``10/KH-TCT-CATP`` (type, issuer, drafting unit);
+- công văn ``7338/UBND-SNV`` (issuer, unit; no type code);
+- normative ``61/2018/NĐ-CP``, ``33/2005/QH11`` (with the year);
+- Party ``18-NQ/TW``;
+- draft ``/BC-UBND`` or ``…./….../TT-BCA`` (number left blank).
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors.doc_types import type_codes
+from schemas import NumberSymbol
+
+# letters used in codes: Latin capitals, Đ, and the odd lower-case letter (QyĐ, CTr, TTg, SNgV)
+_CODE = r"[\p{Lu}\p{Ll}\d&]*\p{Lu}[\p{Lu}\p{Ll}\d&]*"
+SYMBOL = regex.compile(
+    rf"""
+    (?P<num>\d{{1,6}})? \s*
+    (?:
+        -\s*(?P<party_type>{_CODE})\s*/\s*(?P<party_issuer>{_CODE}(?:\s*-\s*{_CODE})*)   # 18-NQ/TW
+      | /\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<codes>{_CODE}(?:\s*-\s*{_CODE})*)      # 61/2018/NĐ-CP, 7338/UBND-SNV
+    )
+    """,
+    regex.X | regex.V1,
+)
+# a blank number in a draft: "…./…../TT-BCA", "/BC-UBND", "     /QĐ-UBND"
+_DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
+
+
+def clean_symbol(raw: str) -> str:
+    """Remove stray spaces (``7338 /UBND-SNV``) and draft dots; keep the document's spelling."""
+    s = regex.sub(r"\s+", "", raw)
+    s = _DRAFT_BLANKS.sub("", s)
+    return s.rstrip(".,;:")
+
+
+def parse_number_symbol(raw: str) -> NumberSymbol | None:
+    """Parse a number-and-symbol string; ``None`` when it is not one.
+
+    >>> parse_number_symbol("61/2018/NĐ-CP").type_code
+    'NĐ'
+    """
+    s = clean_symbol(raw)
+    m = SYMBOL.fullmatch(s)
+    if not m:
+        return None
+    number = int(m.group("num")) if m.group("num") else None
+    if m.group("party_type"):
+        return NumberSymbol(raw=s, number=number, type_code=m.group("party_type"),
+                            issuer_code=m.group("party_issuer"))
+    codes = [c for c in m.group("codes").split("-") if c]
+    year = int(m.group("year")) if m.group("year") else None
+    known = type_codes()
+    type_code = issuer_code = unit_code = None
+    if codes and codes[0].upper() in known and (len(codes) > 1 or year is not None):
+        type_code = codes.pop(0)
+    if codes:
+        issuer_code = codes.pop(0)
+    if codes:
+        unit_code = "-".join(codes)
+    if number is None and issuer_code is None and type_code is None:
+        return None
+    return NumberSymbol(raw=s, number=number, year=year, type_code=type_code,
+                        issuer_code=issuer_code, unit_code=unit_code)
+
+
+# A symbol as it appears inside running text (for citations): number required.
+SYMBOL_IN_TEXT = regex.compile(
+    rf"""
+    (?<![\w/])
+    (?P<sym>
+        \d{{1,6}} \s?
+        (?:
+            -\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*
+          | /\s?(?:(?:19|20)\d\d\s?/\s?)?{_CODE}(?:\s?-\s?{_CODE})*
+        )
+    )
+    (?![\w])
+    """,
+    regex.X | regex.V1,
+)

@@ -1,0 +1,102 @@
+"""Cited documents (văn bản được viện dẫn): ``Công văn số 7338/UBND-SNV ngày 31/5/2024 của UBND tỉnh``.
+
+Also without ``số`` (``Quyết định 15/QĐ-UBND``), with ``-`` instead of ``ngày``,
+with the date before the type (``ngày 05/3/2024, UBND tỉnh ban hành Kế hoạch số …``),
+with stray spaces (``7338 /UBND-SNV``, ``31 / 5 /2024``). One reference per cited
+number; the document's own number is never one of them.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors.dates import LONG_DATE, NUMERIC_DATE, date_from_match
+from extractors.doc_types import citation_words, doc_type_from_citation, doc_type_from_code
+from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
+from extractors.spans import Found
+from schemas import Reference
+
+_DATE_AFTER = regex.compile(
+    rf"\s*[,(]?\s*(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay|[-–])?\s*"
+    rf"(?:{LONG_DATE.pattern}|{NUMERIC_DATE.pattern})",  # regex allows the shared group names
+    regex.I)
+_ISSUER_AFTER = regex.compile(
+    r"\s*,?\s*của\s+(?P<issuer>[^,;:()\n“”\"]{3,80}?)"
+    r"(?=\s+(?:về|v/v|quy định|hướng dẫn|ban hành|phê duyệt|tại|trong|để|nhằm|thì|đã|khóa|khoá|"
+    r"sửa đổi|triển khai|thực hiện|kết luận|giao|gửi|đối với|và|trên)\b|[,;:.()\n“”\"]|$)",
+    regex.I)
+_MAX_GAP = 40  # characters allowed between the type word and the symbol ("số", "liên tịch", …)
+
+
+def _cite_pattern() -> regex.Pattern:
+    words = "|".join(regex.escape(w) for w in citation_words())
+    return regex.compile(rf"(?<!\p{{L}})(?P<word>{words})(?!\p{{L}})(?P<gap>[^.;\n]{{0,{_MAX_GAP}}}?)$",
+                         regex.I)
+
+
+def _date_near(text: str, end: int) -> tuple[str | None, int]:
+    """A date right after the symbol; returns (ISO date, end offset)."""
+    m = _DATE_AFTER.match(text, end, min(len(text), end + 60))
+    if m:
+        value = date_from_match(m)
+        if value:
+            return value, m.end()
+    return None, end
+
+
+def _date_before(text: str, type_start: int) -> str | None:
+    """``Ngày 19/01/2024, UBND tỉnh ban hành Công văn số …``: a date earlier in the same clause."""
+    window_start = max(0, type_start - 80)
+    window = text[window_start:type_start]
+    clause = regex.split(r"[.;\n]", window)[-1]
+    offset = type_start - len(clause)
+    best = None
+    for pattern in (LONG_DATE, NUMERIC_DATE):
+        for m in pattern.finditer(text, offset, type_start):
+            best = date_from_match(m) or best
+    return best
+
+
+def find_references(text: str, own_number: str | None = None) -> list[Found[Reference]]:
+    """Every cited document, one per number, in order of first mention."""
+    own = clean_symbol(own_number).upper() if own_number else None
+    cite = _cite_pattern()
+    by_number: dict[str, Found[Reference]] = {}
+    order: list[str] = []
+    for m in SYMBOL_IN_TEXT.finditer(text):
+        symbol = clean_symbol(m.group("sym"))
+        parsed = parse_number_symbol(symbol)
+        if parsed is None or parsed.number is None:
+            continue
+        if own and symbol.upper() == own:
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if regex.match(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", text[line_start:m.start()], regex.I) \
+                and m.start() - line_start < 25:
+            continue  # the number line of this document (or of an appendix)
+        before = text[max(line_start, m.start() - 120):m.start()]
+        word = cite.search(before)
+        type_start = m.start() - len(before) + word.start() if word else m.start()
+        doc_type = (doc_type_from_citation(word.group("word")) if word else None) \
+            or doc_type_from_code(parsed.type_code)
+        date, end = _date_near(text, m.end())
+        if date is None and word:
+            date = _date_before(text, type_start)
+        issuer_match = _ISSUER_AFTER.match(text, end, min(len(text), end + 120))
+        issuer = issuer_match.group("issuer").strip() if issuer_match else None
+        raw_end = issuer_match.end("issuer") if issuer_match else end
+        raw = regex.sub(r"\s+", " ", text[type_start:raw_end]).strip(" ,;")
+        ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
+        key = symbol.upper()
+        if key not in by_number:
+            by_number[key] = Found(ref, type_start, raw_end, 0.9 if word else 0.7)
+            order.append(key)
+            continue
+        known = by_number[key].value
+        # a later mention may state what the first did not
+        if known.date is None and date:
+            known.date = date
+        if known.issuer is None and issuer:
+            known.issuer = issuer
+        if known.doc_type is None and doc_type:
+            known.doc_type = doc_type
+    return [by_number[k] for k in order]

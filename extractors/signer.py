@@ -1,0 +1,153 @@
+"""The signature block (phần ký): authority mark, position, name.
+
+``TM. ỦY BAN NHÂN DÂN`` / ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH`` / (signature, seal) /
+``Đặng Minh Thông``. Marks: TM. (on behalf of a collective body), KT. (signing for
+the head), TL. (by order), TUQ. (by authorisation), Q. (acting). The name may come
+after blank lines, bold markup or a stray footnote mark such as ``(2)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extractors.lines import Line, is_upper_line, split_lines
+from extractors.spans import Found
+from schemas import Signer
+
+_MARK = regex.compile(r"^(?P<mark>KT|TL|TM|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
+_POSITION_WORDS = regex.compile(
+    r"TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|BÍ THƯ|CHÁNH|CHỦ NHIỆM|THỐNG ĐỐC|TỔNG KIỂM TOÁN|"
+    r"ỦY VIÊN|VIỆN TRƯỞNG|TỔNG THƯ KÝ|CHỦ TỊCH NƯỚC|KIỂM SÁT|THANH TRA|CHỈ HUY")
+# what sits between the position and the name: signature notes, footnote marks, seal remarks
+_BETWEEN = regex.compile(
+    r"^(?:\(\d+\)|\[?\(?(?:đã ký|da ky|ký|ký tên|ký, đóng dấu|ký và đóng dấu|chữ ký|signed)[^)\]]*\)?\]?|"
+    r"\[daky\]|\.+|_+|\*+)$", regex.I)
+_NAME = regex.compile(r"^(?:\p{Lu}[\p{Ll}\p{M}]*\.?)(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,5}$")
+_UPPER_NAME = regex.compile(r"^\p{Lu}+(?:\s+\p{Lu}+){1,4}$")
+_CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?", regex.I)
+_WINDOW = 8  # lines searched for the name after the position
+
+
+@dataclass
+class _Candidate:
+    signer: Signer
+    start: int
+    end: int
+    confidence: float
+
+
+def position_case(text: str) -> str:
+    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``, ``CHÁNH VĂN PHÒNG`` → ``Chánh Văn phòng``."""
+    words = regex.sub(r"\s+", " ", text.strip(" *.:")).lower().split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if i == 0 or (i == 1 and words[0] in {"phó", "chánh", "quyền"}) or w in {"quốc", "chính"}:
+            out.append(w[:1].upper() + w[1:])
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def _is_position(text: str) -> bool:
+    t = text.strip(" *")
+    return (len(t) <= 70 and is_upper_line(t) and bool(_MARK.match(t) or _POSITION_WORDS.search(t)))
+
+
+def _name_after(lines: list[Line], i: int) -> tuple[Line, float] | None:
+    for line in lines[i:i + _WINDOW]:
+        t = line.text.strip(" *_")
+        if not t or _BETWEEN.match(t):
+            continue
+        if _NAME.match(t):
+            return line, 0.95
+        if _UPPER_NAME.match(t) and not _POSITION_WORDS.search(t) and len(t.split()) >= 2:
+            return line, 0.7
+        return None
+    return None
+
+
+def _parse_block(block: list[Line]) -> Signer:
+    authority = on_behalf_of = title = None
+    for line in block:
+        t = line.text.strip(" *")
+        m = _MARK.match(t)
+        if m:
+            authority = m.group("mark")
+            on_behalf_of = position_case(m.group("rest"))
+            if authority == "Q":
+                title, on_behalf_of = position_case(m.group("rest")), None
+        else:
+            title = position_case(t)
+    if authority == "TM" and title is None:
+        title = on_behalf_of
+    return Signer(authority=authority, on_behalf_of=on_behalf_of, title=title)
+
+
+def _candidates(lines: list[Line]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    i = 0
+    while i < len(lines):
+        if not _is_position(lines[i].text):
+            i += 1
+            continue
+        block = [lines[i]]
+        j = i + 1
+        while j < len(lines) and (lines[j].blank or _is_position(lines[j].text)) and j - i < 6:
+            if not lines[j].blank:
+                block.append(lines[j])
+            j += 1
+        # the block ends at the last position line; blank lines after it belong to the signature
+        j = lines.index(block[-1]) + 1
+        named = _name_after(lines, j)
+        if named:
+            signer = _parse_block(block)
+            name_line, confidence = named
+            name = name_line.text.strip(" *_")
+            if name.isupper():
+                name = " ".join(w[:1] + w[1:].lower() for w in name.split())
+            signer.name = name
+            found.append(_Candidate(signer, block[0].start, name_line.end, confidence))
+            i = lines.index(name_line) + 1
+        else:
+            i = j
+    return found
+
+
+def _name_only(lines: list[Line], after: int) -> _Candidate | None:
+    """A name standing alone after the distribution list (the position was lost)."""
+    for k, line in enumerate(lines):
+        if line.start < after or line.blank:
+            continue
+        named = _name_after(lines, k)
+        if named and named[0] is line:
+            return _Candidate(Signer(name=line.text.strip(" *_")), line.start, line.end, 0.6)
+    return None
+
+
+def signer_block(text: str) -> Found[Signer] | None:
+    """The signer of the document: the block next to ``Nơi nhận``, else the first one found."""
+    lines = split_lines(text)
+    candidates = _candidates(lines)
+    cc_at = next((ln.start for ln in lines if _CC_LABEL.match(ln.text)), None)
+    chosen: _Candidate | None = None
+    if candidates and cc_at is not None:
+        chosen = min(candidates, key=lambda c: abs(c.start - cc_at))
+        if abs(chosen.start - cc_at) > 3000:
+            chosen = None
+    elif candidates:
+        chosen = candidates[0]
+    if chosen is None and cc_at is not None:
+        cc_end = _end_of_list(lines, cc_at)
+        chosen = _name_only(lines, cc_end)
+    if chosen is None:
+        return None
+    return Found(chosen.signer, chosen.start, chosen.end, chosen.confidence)
+
+
+def _end_of_list(lines: list[Line], cc_at: int) -> int:
+    """Offset just after the ``Lưu: …`` line that closes the distribution list."""
+    for line in lines:
+        if line.start > cc_at and regex.match(r"^[-–+•]?\s*Lưu\s*[:.]", line.text):
+            return line.end
+    return cc_at

@@ -1,0 +1,231 @@
+"""Reading order of positioned text: words → segments → rows → blocks → text.
+
+Page 1 of a dispatch sets two grids side by side: the letterhead (issuing body,
+``Số:``, ``V/v`` on the left; national motto and place-date on the right) and
+the signature area (``Nơi nhận:`` on the left; the signer on the right). Read
+row by row they interleave ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…"). Here each
+such band is read column by column, left block then right block, with a blank
+line between blocks, so a PDF or a scan yields the same lines as the typed text.
+
+Coordinates are top-down (``top`` < ``bottom``) in any unit; sizes are the text
+height in that unit. PDFs feed words (``words_to_segments``); OCR feeds lines it
+already found (``Segment`` directly).
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+# a horizontal gap wider than this many text heights separates two columns
+COLUMN_GAP_EM = 2.0
+# a vertical gap wider than this many line heights is a blank line between blocks
+BLOCK_GAP_EM = 0.9
+# how far below a band a one-sided row may sit and still belong to it
+BAND_JOIN_EM = 1.0
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1e-6)
+
+
+@dataclass
+class Segment:
+    """A run of words on one visual line, not broken by a column gap."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1e-6)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Row:
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(s.height for s in self.segments)
+
+
+@dataclass
+class Block:
+    """Lines read together: a paragraph run, or one column of a two-column band."""
+
+    lines: list[Segment]
+    column: str = "full"  # "full" | "left" | "right"
+
+
+def _median_height(items) -> float:
+    heights = [i.height for i in items]
+    return statistics.median(heights) if heights else 1.0
+
+
+def _same_line(a_top: float, a_bottom: float, b: Segment | Word) -> bool:
+    """Vertical overlap of at least half the smaller height."""
+    overlap = min(a_bottom, b.bottom) - max(a_top, b.top)
+    return overlap >= 0.5 * min(a_bottom - a_top, b.height)
+
+
+def words_to_segments(words: list[Word]) -> list[Segment]:
+    """Group words into lines, then cut each line at column gaps."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        for line in reversed(lines[-4:]):
+            top = min(w.top for w in line)
+            bottom = max(w.bottom for w in line)
+            if _same_line(top, bottom, word):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    segments: list[Segment] = []
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+        height = _median_height(line)
+        run = [line[0]]
+        for word in line[1:]:
+            if word.x0 - run[-1].x1 > COLUMN_GAP_EM * height:
+                segments.append(_segment(run))
+                run = [word]
+            else:
+                run.append(word)
+        segments.append(_segment(run))
+    return segments
+
+
+def _segment(words: list[Word]) -> Segment:
+    return Segment(" ".join(w.text for w in words), min(w.x0 for w in words),
+                   max(w.x1 for w in words), min(w.top for w in words),
+                   max(w.bottom for w in words))
+
+
+def segments_to_rows(segments: list[Segment]) -> list[Row]:
+    """Segments that share a visual line, top to bottom, each row left to right."""
+    rows: list[Row] = []
+    for seg in sorted(segments, key=lambda s: (s.middle, s.x0)):
+        for row in reversed(rows[-3:]):
+            if _same_line(row.top, row.bottom, seg) and not any(
+                    _overlaps_x(seg, other) for other in row.segments):
+                row.segments.append(seg)
+                break
+        else:
+            rows.append(Row([seg]))
+    for row in rows:
+        row.segments.sort(key=lambda s: s.x0)
+    rows.sort(key=lambda r: r.top)
+    return rows
+
+
+def _overlaps_x(a: Segment, b: Segment) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+
+def _column_split(row: Row) -> tuple[float, float] | None:
+    """The widest gap between two segments of a row: (left edge, right edge)."""
+    if len(row.segments) < 2:
+        return None
+    gaps = [(b.x0 - a.x1, a.x1, b.x0) for a, b in zip(row.segments, row.segments[1:])]
+    _, left, right = max(gaps)
+    return left, right
+
+
+def rows_to_blocks(rows: list[Row]) -> list[Block]:
+    """Read two-column bands column by column; everything else row by row."""
+    blocks: list[Block] = []
+    full: list[Segment] = []
+
+    def flush_full():
+        if full:
+            blocks.append(Block(list(full)))
+            full.clear()
+
+    i = 0
+    while i < len(rows):
+        split = _column_split(rows[i])
+        if split is None:
+            full.extend(rows[i].segments)
+            i += 1
+            continue
+        flush_full()
+        gap_left, gap_right = split
+        left: list[Segment] = []
+        right: list[Segment] = []
+        last_bottom = rows[i].bottom
+        j = i
+        while j < len(rows):
+            row = rows[j]
+            if j > i:
+                if any(s.x0 < gap_right and s.x1 > gap_left for s in row.segments):
+                    break  # a segment crosses the gutter: the band is over
+                two_sided = _column_split(row) is not None
+                if not two_sided and row.top - last_bottom > BAND_JOIN_EM * row.height:
+                    break  # a one-sided row after a blank: it starts the body
+            for seg in row.segments:
+                (left if seg.x1 <= gap_right else right).append(seg)
+                if seg.x1 <= gap_right:
+                    gap_left = max(gap_left, seg.x1)
+                else:
+                    gap_right = min(gap_right, seg.x0)
+            last_bottom = row.bottom
+            j += 1
+        if left:
+            blocks.append(Block(left, "left"))
+        if right:
+            blocks.append(Block(right, "right"))
+        i = j
+    flush_full()
+    return blocks
+
+
+def blocks_to_text(blocks: list[Block]) -> str:
+    """Lines of each block; a blank line between blocks and at wide vertical gaps."""
+    parts: list[str] = []
+    for block in blocks:
+        height = _median_height(block.lines)
+        lines: list[str] = []
+        prev: Segment | None = None
+        for seg in sorted(block.lines, key=lambda s: (s.top, s.x0)) if block.column != "full" \
+                else block.lines:
+            if prev is not None and seg.top - prev.bottom > BLOCK_GAP_EM * height:
+                lines.append("")
+            lines.append(seg.text)
+            prev = seg
+        parts.append("\n".join(lines))
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def words_to_text(words: list[Word]) -> str:
+    """Reading-order text of one page's words."""
+    return segments_to_text(words_to_segments(words))
+
+
+def segments_to_text(segments: list[Segment]) -> str:
+    if not segments:
+        return ""
+    return blocks_to_text(rows_to_blocks(segments_to_rows(segments)))

@@ -1,0 +1,264 @@
+"""What every dataset store does, whatever the engine: idempotent upserts keyed by doc_id.
+
+A backend (``duckdb_store``, ``postgres``) supplies five primitives — run a statement, insert
+rows, query, fetch a table as Arrow, open a transaction; everything the dataset means is here:
+
+- ``load_records``: in ONE transaction per batch, delete the batch's documents and their child
+  rows, insert the new ones, then refresh what depends on the whole dataset (duplicates,
+  reference links, agencies). Re-loading the same records changes no row; a kill mid-run
+  loses at most the batch in flight, never half a document.
+- duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
+  the same key gets ``duplicate_of`` = the earlier one (by issued date, path, doc_id) and a
+  ``duplicate_number`` warning; both rows stay.
+- ``references.referenced_doc_id``: the document in the dataset with that số/ký hiệu (an
+  issuer or date stated in the citation must agree); left empty when none or ambiguous.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from abc import ABC, abstractmethod
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.load.ddl import MIGRATIONS, quote, schema_statements
+from pipeline.load.flatten import DocumentRows, agency_key, number_key, record_to_rows
+from schemas import Record
+from schemas.dataset import CHILD_TABLES, EXPORTED_TABLES, SCHEMA_VERSION, TABLES
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was written by a newer version of the dataset schema."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    pipeline_version: str | None
+    status: str
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class DatasetStore(ABC):
+    """The normalised dataset in one database. Use as a context manager."""
+
+    dialect: str
+    url: str
+
+    # --- backend primitives -------------------------------------------------------------
+    @abstractmethod
+    def execute(self, sql: str, params: dict | None = None) -> None: ...
+
+    @abstractmethod
+    def query(self, sql: str, params: dict | None = None) -> list[tuple]: ...
+
+    @abstractmethod
+    def insert_rows(self, table: str, rows: list[dict[str, object]]) -> None: ...
+
+    @abstractmethod
+    def fetch_arrow(self, sql: str):  # -> pyarrow.Table
+        ...
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[None]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- schema -------------------------------------------------------------------------
+    def ensure_schema(self) -> int:
+        """Create or migrate the tables and views; returns the schema version in use."""
+        with self.transaction():
+            for sql in schema_statements(self.dialect)[:len(TABLES)]:
+                self.execute(sql)
+            rows = self.query("SELECT max(version) FROM schema_version")
+            stored = rows[0][0] if rows and rows[0][0] is not None else None
+            if stored is not None and stored > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.url}: dataset schema version {stored} is newer than this "
+                    f"pipeline's ({SCHEMA_VERSION}); upgrade the pipeline")
+            for version in range((stored or SCHEMA_VERSION) + 1, SCHEMA_VERSION + 1):
+                for sql in MIGRATIONS.get(version, []):
+                    self.execute(sql)
+            if stored != SCHEMA_VERSION:
+                self.insert_rows("schema_version", [{"version": SCHEMA_VERSION, "applied_at": _now()}])
+            for sql in schema_statements(self.dialect)[len(TABLES):]:
+                self.execute(sql)
+        return SCHEMA_VERSION
+
+    # --- what is there ------------------------------------------------------------------
+    def stored_documents(self) -> dict[str, StoredDocument]:
+        return {doc_id: StoredDocument(version, status) for doc_id, version, status
+                in self.query("SELECT doc_id, pipeline_version, status FROM documents")}
+
+    def count_rows(self) -> dict[str, int]:
+        return {name: self.query(f"SELECT count(*) FROM {quote(name)}")[0][0]
+                for name in EXPORTED_TABLES}
+
+    # --- runs ---------------------------------------------------------------------------
+    def start_run(self, run_id: str, inbox: str, pipeline_version: str) -> None:
+        with self.transaction():
+            self.execute("DELETE FROM runs WHERE run_id = :run_id", {"run_id": run_id})
+            self.insert_rows("runs", [{
+                "run_id": run_id, "started_at": _now(), "finished_at": None,
+                "status": "running", "inbox": inbox, "pipeline_version": pipeline_version,
+                "files_seen": None, "skipped": None, "extracted": None, "loaded": None,
+                "failed": None, "quarantined": None}])
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        cols = ("files_seen", "skipped", "extracted", "loaded", "failed", "quarantined")
+        sets = ", ".join(f"{c} = :{c}" for c in cols)
+        params = {c: counts.get(c) for c in cols} | {
+            "run_id": run_id, "status": status, "finished_at": _now()}
+        with self.transaction():
+            self.execute(f"UPDATE runs SET status = :status, finished_at = :finished_at, {sets} "
+                         "WHERE run_id = :run_id", params)
+
+    # --- loading ------------------------------------------------------------------------
+    def load_records(self, records: Iterable[Record], run_id: str | None = None) -> int:
+        """Upsert a batch of records (one transaction); returns the number of documents."""
+        batch: dict[str, DocumentRows] = {}
+        for record in records:
+            batch[record.doc_id] = record_to_rows(record, run_id)  # last one wins within a batch
+        if not batch:
+            return 0
+        ids = sorted(batch)
+        with self.transaction():
+            for table in (*CHILD_TABLES, "documents"):
+                self.delete_documents(table, ids)
+            self.insert_rows("documents", [batch[i].document for i in ids])
+            for table in CHILD_TABLES:
+                self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
+            self.refresh_derived()
+        return len(ids)
+
+    def delete_documents(self, table: str, doc_ids: list[str]) -> None:
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start:start + 500]
+            names = {f"id{k}": v for k, v in enumerate(chunk)}
+            placeholders = ", ".join(f":{k}" for k in names)
+            self.execute(f"DELETE FROM {quote(table)} WHERE doc_id IN ({placeholders})", names)
+
+    def refresh_derived(self) -> None:
+        """Recompute what depends on the whole dataset; same data in → same rows out."""
+        self._flag_duplicates()
+        self._link_references()
+        self._rebuild_agencies()
+
+    def _flag_duplicates(self) -> None:
+        rows = self.query(
+            "SELECT doc_id, number_raw, issuer_agency_id, issued_on, source_path, duplicate_of, "
+            "number FROM documents WHERE status <> 'failed'")
+        groups: dict[tuple, list[tuple]] = defaultdict(list)
+        for doc_id, raw, issuer, issued_on, path, _, number in rows:
+            key = number_key(raw)
+            if key and number is not None:  # a draft's blank number identifies nothing
+                groups[(key, issuer)].append((issued_on or dt.date.max, path or "", doc_id))
+        wanted: dict[str, str | None] = {}
+        for members in groups.values():
+            members.sort()
+            for _, _, doc_id in members[1:]:
+                wanted[doc_id] = members[0][2]
+        for doc_id, _, _, _, _, current, _ in rows:
+            if wanted.get(doc_id) != current:
+                self.execute("UPDATE documents SET duplicate_of = :dup WHERE doc_id = :doc_id",
+                             {"dup": wanted.get(doc_id), "doc_id": doc_id})
+        self.execute("DELETE FROM warnings WHERE origin = 'loader' AND code = 'duplicate_number'")
+        number_of = {doc_id: raw for doc_id, raw, *_ in rows}
+        self.insert_rows("warnings", [
+            {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
+             "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document {first}; "
+                        "kept as a separate document",
+             "field": "number", "page": None}
+            for doc_id, first in sorted(wanted.items())])
+
+    def _link_references(self) -> None:
+        docs: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+        for doc_id, raw, issuer, issued, dup in self.query(
+                "SELECT doc_id, number_raw, issuer_agency_id, issued_date, duplicate_of "
+                "FROM documents WHERE status <> 'failed'"):
+            if dup is None and number_key(raw):
+                docs[number_key(raw)].append((doc_id, issuer, issued))
+        for doc_id, ordinal, number, issuer, date, current in self.query(
+                'SELECT doc_id, ordinal, number, issuer, date, referenced_doc_id FROM "references"'):
+            found = [c for c in docs.get(number_key(number) or "", ())
+                     if c[0] != doc_id
+                     and (not date or not c[2] or c[2] == date)
+                     and (not issuer or not c[1] or _same_agency(issuer, c[1]))]
+            link = found[0][0] if len(found) == 1 else None
+            if link != current:
+                self.execute('UPDATE "references" SET referenced_doc_id = :link '
+                             "WHERE doc_id = :doc_id AND ordinal = :ordinal",
+                             {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+
+    def _rebuild_agencies(self) -> None:
+        names: dict[str, Counter] = defaultdict(Counter)
+        for agency_id, name, n in self.query(
+                "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
+                "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
+                "GROUP BY issuer_agency_id, issuer_name"):
+            names[agency_id][name] += n
+        rows = []
+        for agency_id in sorted(names):
+            spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
+            rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
+                         "aliases": json.dumps([s for s, _ in spellings[1:]], ensure_ascii=False)})
+        self.execute("DELETE FROM agencies")
+        self.insert_rows("agencies", rows)
+
+    # --- exports ------------------------------------------------------------------------
+    def export_parquet(self, out_dir: Path) -> list[Path]:
+        """Write ``<table>.parquet`` for every dataset table (atomically, sorted by key)."""
+        import pyarrow.parquet as pq
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in EXPORTED_TABLES:
+            spec = TABLES[name]
+            order = ", ".join(map(quote, spec.primary_key))
+            table = self.fetch_arrow(f"SELECT * FROM {quote(name)} ORDER BY {order}")
+            target = out_dir / f"{name}.parquet"
+            tmp = target.with_suffix(".parquet.tmp")
+            pq.write_table(table, tmp)
+            tmp.replace(target)
+            written.append(target)
+        return written
+
+    def export_records(self, target: Path) -> int:
+        """Write every stored record as JSON Lines (sorted by path), atomically."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        n = 0
+        with open(tmp, "w", encoding="utf-8") as out:
+            for (record,) in self.query(
+                    "SELECT record FROM documents ORDER BY source_path, doc_id"):
+                if not isinstance(record, str):  # PostgreSQL JSONB comes back parsed
+                    record = json.dumps(record, ensure_ascii=False)
+                out.write(Record.model_validate_json(record).to_json_line() + "\n")
+                n += 1
+        tmp.replace(target)
+        return n
+
+    def overdue_deadlines(self, limit: int = 20) -> list[tuple]:
+        return self.query(
+            "SELECT assignee, due_date, days_left, source_number, source_subject "
+            "FROM v_open_deadlines WHERE days_left < 0 ORDER BY due_date, source_doc_id "
+            f"LIMIT {int(limit)}")
+
+
+def _same_agency(cited: str, stored_agency_id: str) -> bool:
+    """A citation's issuer (``Sở Nội vụ``) agrees with a stored issuer id when one contains the other."""
+    key = agency_key(cited) or ""
+    return key in stored_agency_id or stored_agency_id in key
