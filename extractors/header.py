@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.dates import LONG_DATE, date_from_match
+from extractors.dates import LONG_DATE, date_from_match, parse_vn_date
 from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_words
 from extractors.lines import Line, ascii_key, is_separator, is_upper_line, split_lines
 from extractors.names import expand_abbreviations, sentence_case_name
@@ -203,6 +203,41 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None) -> tuple[Fo
     return None, None
 
 
+def catalogue_title(lines: list[Line]) -> Header | None:
+    """A document known only by its catalogue title (legal portals' pages with no body yet):
+
+    ``Kế hoạch 224/KH-UBND ngày 02/04/2025 xử lý …`` or ``Dự thảo Nghị quyết về … do Quốc hội ban hành``.
+    """
+    first = next((ln for ln in lines if not ln.blank), None)
+    if first is None:
+        return None
+    words = "|".join(regex.escape(w) for w in title_words())
+    m = regex.match(
+        rf"(?:Dự thảo\s+)?(?P<type>{words})\b\s*(?:số\s*)?(?P<sym>[\d][^\s]*/[^\s]+)?\s*"
+        rf"(?:ngày\s+(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{4}}))?\s*(?P<subject>.+?)"
+        rf"(?:\s+do\s+(?P<issuer>[^,;]+?)\s+ban hành)?\s*$",
+        first.text, regex.I)
+    if not m:
+        return None
+    header = Header()
+    start = first.start
+    header.doc_type = Found(doc_type_from_title(m.group("type")), start + m.start("type"),
+                            start + m.end("type"), 0.8)
+    if m.group("sym"):
+        parsed = parse_number_symbol(m.group("sym"))
+        if parsed:
+            header.number = Found(parsed, start + m.start("sym"), start + m.end("sym"), 0.8)
+    if m.group("date"):
+        header.issued_date = Found(parse_vn_date(m.group("date")), start + m.start("date"),
+                                   start + m.end("date"), 0.8)
+    subject = _SUBJECT_PREFIX.sub("", m.group("subject")).strip()
+    header.subject = Found(subject, start + m.start("subject"), start + m.end("subject"), 0.8)
+    if m.group("issuer"):
+        header.issuer = Found(Issuer(name=sentence_case_name(m.group("issuer"))),
+                              start + m.start("issuer"), start + m.end("issuer"), 0.8)
+    return header
+
+
 def read_header(text: str) -> Header:
     """Everything the header states, each value with its span."""
     lines = split_lines(text)[:HEADER_LINES * 3]
@@ -217,6 +252,8 @@ def read_header(text: str) -> Header:
         code_type = doc_type_from_code(number.type_code)
         if code_type:
             header.doc_type = Found(code_type, header.number.start, header.number.end, 0.8)
+    if header.number is None and header.issued_date is None and header.doc_type is None:
+        header = catalogue_title(head) or header
     header.urgency = marks(lines[:HEADER_LINES * 2], URGENCY)
     header.confidentiality = marks(lines[:HEADER_LINES * 2], SECRECY)
     if header.place and header.place.value:

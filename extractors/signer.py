@@ -11,14 +11,22 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.lines import Line, is_upper_line, split_lines
+from extractors.lines import Line, ascii_key, is_upper_line, split_lines
 from extractors.spans import Found
 from schemas import Signer
 
 _MARK = regex.compile(r"^(?P<mark>KT|TL|TM|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
+# position words, matched without diacritics so that typos such as "THỦ TUỚNG" still count
 _POSITION_WORDS = regex.compile(
-    r"TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC|THỦ TƯỚNG|BÍ THƯ|CHÁNH|CHỦ NHIỆM|THỐNG ĐỐC|TỔNG KIỂM TOÁN|"
-    r"ỦY VIÊN|VIỆN TRƯỞNG|TỔNG THƯ KÝ|CHỦ TỊCH NƯỚC|KIỂM SÁT|THANH TRA|CHỈ HUY")
+    r"\b(?:TRUONG|CHU TICH|GIAM DOC|THU TUONG|BI THU|CHANH|CHU NHIEM|THONG DOC|TONG KIEM TOAN|"
+    r"UY VIEN|TONG THU KY|KIEM SAT|THANH TRA|CHI HUY|HIEU TRUONG)\b")
+# words of a body's name: an upper-case line holding one is no person's name
+_BODY_WORDS = regex.compile(r"\b(?:UY BAN|HOI DONG|NHAN DAN|CHINH PHU|QUOC HOI|TINH|THANH PHO|BO|SO|"
+                            r"CUC|VAN PHONG|BAN|HUYEN|XA|PHUONG|CONG AN|QUAN DOI)\b")
+# ranks and degrees printed before a signer's name
+_NAME_PREFIX = regex.compile(
+    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|Chuẩn đô đốc|Phó đô đốc|Đô đốc|"
+    r"(?:GS|PGS|TS|ThS|BS|KS|CKII|CKI|LS|NGND|NGƯT)\.?(?:\s*[A-ZĐ][A-Za-zĐ]*\.)*)\s+")
 # what sits between the position and the name: signature notes, footnote marks, seal remarks
 _BETWEEN = regex.compile(
     r"^(?:\(\d+\)|\[?\(?(?:đã ký|da ky|ký|ký tên|ký, đóng dấu|ký và đóng dấu|chữ ký|signed)[^)\]]*\)?\]?|"
@@ -51,7 +59,8 @@ def position_case(text: str) -> str:
 
 def _is_position(text: str) -> bool:
     t = text.strip(" *")
-    return (len(t) <= 70 and is_upper_line(t) and bool(_MARK.match(t) or _POSITION_WORDS.search(t)))
+    return (len(t) <= 70 and is_upper_line(t)
+            and bool(_MARK.match(t) or _POSITION_WORDS.search(ascii_key(t))))
 
 
 def _name_after(lines: list[Line], i: int) -> tuple[Line, float] | None:
@@ -59,9 +68,11 @@ def _name_after(lines: list[Line], i: int) -> tuple[Line, float] | None:
         t = line.text.strip(" *_")
         if not t or _BETWEEN.match(t):
             continue
+        t = _NAME_PREFIX.sub("", t)
         if _NAME.match(t):
             return line, 0.95
-        if _UPPER_NAME.match(t) and not _POSITION_WORDS.search(t) and len(t.split()) >= 2:
+        key = ascii_key(t)
+        if _UPPER_NAME.match(t) and not _POSITION_WORDS.search(key) and not _BODY_WORDS.search(key):
             return line, 0.7
         return None
     return None
@@ -103,7 +114,7 @@ def _candidates(lines: list[Line]) -> list[_Candidate]:
         if named:
             signer = _parse_block(block)
             name_line, confidence = named
-            name = name_line.text.strip(" *_")
+            name = _NAME_PREFIX.sub("", name_line.text.strip(" *_"))
             if name.isupper():
                 name = " ".join(w[:1] + w[1:].lower() for w in name.split())
             signer.name = name
@@ -121,7 +132,8 @@ def _name_only(lines: list[Line], after: int) -> _Candidate | None:
             continue
         named = _name_after(lines, k)
         if named and named[0] is line:
-            return _Candidate(Signer(name=line.text.strip(" *_")), line.start, line.end, 0.6)
+            name = _NAME_PREFIX.sub("", line.text.strip(" *_"))
+            return _Candidate(Signer(name=name), line.start, line.end, 0.6)
     return None
 
 
@@ -134,7 +146,7 @@ def signer_block(text: str) -> Found[Signer] | None:
     if candidates and cc_at is not None:
         chosen = min(candidates, key=lambda c: abs(c.start - cc_at))
         if abs(chosen.start - cc_at) > 3000:
-            chosen = None
+            chosen = candidates[0]  # the list belongs to an annexed template, not to the signer
     elif candidates:
         chosen = candidates[0]
     if chosen is None and cc_at is not None:

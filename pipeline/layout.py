@@ -104,9 +104,16 @@ def words_to_segments(words: list[Word]) -> list[Segment]:
                 break
         else:
             lines.append([word])
+    return lines_to_segments(lines)
+
+
+def lines_to_segments(lines: list[list[Word]]) -> list[Segment]:
+    """Cut each line of words at its column gaps (OCR gives lines ready-made)."""
     segments: list[Segment] = []
     for line in lines:
-        line.sort(key=lambda w: w.x0)
+        if not line:
+            continue
+        line = sorted(line, key=lambda w: w.x0)
         height = _median_height(line)
         run = [line[0]]
         for word in line[1:]:

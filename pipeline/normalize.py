@@ -24,7 +24,8 @@ _OLD_TONE = {
 _OLD_TONE.update({k.upper(): v.upper() for k, v in list(_OLD_TONE.items())})
 _OLD_TONE.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_OLD_TONE.items())
                   if k.islower()})
-_OLD_TONE_RE = regex.compile("|".join(sorted(_OLD_TONE, key=len, reverse=True)))
+# only at the end of a syllable: "hoà" → "hòa", but "hoạch" has one placement only
+_OLD_TONE_RE = regex.compile("(?:" + "|".join(sorted(_OLD_TONE, key=len, reverse=True)) + r")(?!\p{L})")
 
 
 def tone_key(s: str) -> str:

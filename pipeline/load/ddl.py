@@ -50,12 +50,12 @@ SELECT
   d.issuer_name    AS tac_gia,             -- tác giả (cơ quan ban hành)
   d.number_raw     AS so_ky_hieu,          -- số, ký hiệu
   d.issued_date    AS ngay_van_ban,        -- ngày tháng văn bản
-  concat_ws(' - ', d.doc_type, d.subject) AS ten_loai_trich_yeu,  -- tên loại và trích yếu
+  NULLIF(concat_ws(' - ', d.doc_type, d.subject), '') AS ten_loai_trich_yeu,  -- tên loại và trích yếu
   r.recipients     AS don_vi_nhan,         -- đơn vị hoặc người nhận
-  concat_ws('; ',
+  NULLIF(concat_ws('; ',
     CASE WHEN d.status <> 'ok' THEN 'status: ' || d.status END,
     CASE WHEN d.duplicate_of IS NOT NULL THEN 'duplicate of ' || d.duplicate_of END,
-    d.error)       AS ghi_chu,             -- ghi chú
+    d.error), '')  AS ghi_chu,             -- ghi chú
   d.doc_id,
   d.source_path
 FROM documents d

@@ -1,0 +1,81 @@
+"""The dataset in an embedded DuckDB file (the default store)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.load.ddl import quote
+from pipeline.load.store import DatasetStore
+from schemas.dataset import TABLES
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def _duckdb_params(sql: str) -> str:
+    """``:name`` (the style the shared SQL uses) → DuckDB's ``$name``."""
+    return _NAMED.sub(r"$\1", sql)
+
+
+class DuckDBStore(DatasetStore):
+    dialect = "duckdb"
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.url = str(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+        self._depth = 0
+
+    def execute(self, sql: str, params: dict | None = None) -> None:
+        self.con.execute(_duckdb_params(sql), params or None)
+
+    def query(self, sql: str, params: dict | None = None) -> list[tuple]:
+        return self.con.execute(_duckdb_params(sql), params or None).fetchall()
+
+    def insert_rows(self, table: str, rows: list[dict[str, object]]) -> None:
+        if not rows:
+            return
+        # one Arrow batch per table: row-by-row executemany is ~100× slower in DuckDB
+        names = TABLES[table].column_names
+        batch = pa.Table.from_pylist([{n: r.get(n) for n in names} for r in rows])
+        self.con.register("_incoming", batch)
+        try:
+            cols = ", ".join(map(quote, names))
+            self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def fetch_arrow(self, sql: str):
+        result = self.con.execute(sql)
+        # DuckDB ≥ 1.4 names it to_arrow_table; older releases fetch_arrow_table
+        fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+        return fetch()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:  # nested: part of the outer transaction
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.con.begin()
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        else:
+            self.con.commit()
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self.con.close()

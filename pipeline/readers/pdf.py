@@ -1,0 +1,162 @@
+"""PDF files: text pages through pdfplumber, scanned pages through Tesseract.
+
+Decided page by page: a page whose text layer is missing or garbage (``(cid:12)``
+glyph codes with no Unicode map) is rendered at 300 dpi and OCR'd; the other
+pages keep their text. Text pages are read as positioned words and put in
+reading order by ``pipeline.layout`` (letterhead and signature grids come out
+as blocks); ruled tables are taken out of the flow and handed over as
+``RawTable`` with their page. Words set in ``.VnTime``/``VNI-Times`` fonts are
+converted from TCVN3/VNI.
+"""
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+from pipeline.document import RawDocument, RawPage, RawTable
+from pipeline.errors import UnreadableFile
+from pipeline.layout import Word, words_to_text
+from pipeline.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
+
+# a page with fewer visible characters than this, and a large image, is a scan
+MIN_TEXT_CHARS = 20
+MIN_IMAGE_COVER = 0.3
+# a page where more than this share of words are (cid:N) codes has no usable text
+MAX_CID_SHARE = 0.3
+
+
+def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawDocument:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect as exc:
+        raise UnreadableFile(path, "encrypted PDF (password needed)") from exc
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise UnreadableFile(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    pages: list[RawPage] = []
+    tables: list[RawTable] = []
+    encodings: Counter[str] = Counter()
+    scanned: list[int] = []
+    try:
+        with pdf:
+            for page in pdf.pages:
+                number = page.page_number
+                words = page.extract_words(extra_attrs=["fontname", "size"])
+                if needs_ocr(page, words):
+                    scanned.append(number)
+                    pages.append(RawPage(number, "", ocr=True))
+                    continue
+                text, page_tables, page_encodings = page_to_text(page, words)
+                pages.append(RawPage(number, text))
+                tables.extend(page_tables)
+                encodings.update(page_encodings)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
+        raise UnreadableFile(path, f"PDF could not be parsed ({type(exc).__name__}: {exc})") \
+            from exc
+    encoding = "utf-8"
+    if encodings:
+        encoding = encodings.most_common(1)[0][0]
+    else:
+        # no legacy font names (fonts renamed or subset): judge the whole text
+        found = detect_legacy("\n".join(p.text for p in pages if not p.ocr))
+        if found:
+            for p in pages:
+                if not p.ocr:
+                    p.text = convert(p.text, found)
+            encoding = found
+    if scanned:
+        ocr_pdf_pages(path, data, pages, scanned, max_workers=max_workers)
+    return RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
+                       tables=tables)
+
+
+def needs_ocr(page, words: list[dict]) -> bool:
+    """No usable text layer: (almost) no text over a large image, or mostly ``(cid:N)``."""
+    if words:
+        cid = sum(1 for w in words if "(cid:" in w["text"])
+        if cid / len(words) > MAX_CID_SHARE:
+            return True
+    visible = sum(len(w["text"]) for w in words if "(cid:" not in w["text"])
+    if visible >= MIN_TEXT_CHARS:
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for im in page.images:
+        w = max(0.0, min(im["x1"], page.width) - max(im["x0"], 0))
+        h = max(0.0, min(im["bottom"], page.height) - max(im["top"], 0))
+        covered += w * h
+    return covered / area >= MIN_IMAGE_COVER
+
+
+def _inside(word: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    cx = (word["x0"] + word["x1"]) / 2
+    cy = (word["top"] + word["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def page_to_text(page, words: list[dict]) -> tuple[str, list[RawTable], Counter[str]]:
+    """Reading-order text of a text page, its ruled tables, and legacy encodings met."""
+    tables: list[RawTable] = []
+    boxes = []
+    for found in page.find_tables():
+        rows = found.extract()
+        if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
+            continue
+        boxes.append(found.bbox)
+        tables.append(RawTable(rows=[[_cell_text(c) for c in row] for row in rows],
+                               page=page.page_number))
+    encodings: Counter[str] = Counter()
+    flow: list[Word] = []
+    for w in words:
+        if any(_inside(w, box) for box in boxes):
+            continue
+        text = w["text"]
+        legacy = encoding_for_font(w.get("fontname"))
+        if legacy:
+            text = convert(text, legacy, capitals=is_capitals_font(w.get("fontname")))
+            encodings[legacy] += 1
+        flow.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"]))
+    return words_to_text(flow), tables, encodings
+
+
+def _cell_text(cell: str | None) -> str | None:
+    """pdfplumber gives None for a cell covered by a merged cell: keep it so."""
+    if cell is None:
+        return None
+    return " ".join(cell.split())
+
+
+def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
+    """Yield ``(page number, PIL image)`` rendered with pdfium, one page at a time."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        for number in numbers:
+            page = doc[number - 1]
+            try:
+                yield number, page.render(scale=dpi / 72, grayscale=True).to_pil()
+            finally:
+                page.close()
+    finally:
+        doc.close()
+
+
+def ocr_pdf_pages(path: Path, data: bytes, pages: list[RawPage], numbers: list[int], *,
+                  max_workers: int | None = None) -> None:
+    """OCR the listed pages in place (text and confidence)."""
+    from pipeline.ocr import OCR_DPI, check_tesseract, ocr_images
+
+    check_tesseract(path)
+    results = ocr_images(render_pages(data, numbers, OCR_DPI), max_workers=max_workers)
+    for page in pages:
+        if page.number in results:
+            page.text = results[page.number].text
+            page.ocr_confidence = results[page.number].confidence
