@@ -22,7 +22,9 @@ _DATE_AFTER = regex.compile(
 _ISSUER_AFTER = regex.compile(
     r"\s*,?\s*của\s+(?P<issuer>[^,;:()\n“”\"]{3,80}?)"
     r"(?=\s+(?:về|v/v|quy định|hướng dẫn|ban hành|phê duyệt|tại|trong|để|nhằm|thì|đã|khóa|khoá|"
-    r"sửa đổi|triển khai|thực hiện|kết luận|giao|gửi|đối với|và|trên)\b|[,;:.()\n“”\"]|$)",
+    r"sửa đổi|triển khai|thực hiện|kết luận|giao|gửi|đối với|tổng hợp|báo cáo|đề nghị|"
+    r"xin|chỉ đạo|yêu cầu|đồng ý|cho phép|trình|đăng ký|có|là|được|bổ sung|thông báo)\b"
+    r"|[,;:.()\n“”\"]|$)",
     regex.I)
 _MAX_GAP = 40  # characters allowed between the type word and the symbol ("số", "liên tịch", …)
 

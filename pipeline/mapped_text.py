@@ -2,8 +2,8 @@
 
 Every normalisation step (NFC, markup stripping, joining wrapped lines, OCR
 repairs, legacy-encoding conversion) is a substitution on a ``MappedText``, so
-the offset of any character of the final text can be traced back to the
-source text: that is what makes provenance exact.
+the span of any part of the final text can be traced back to the source text:
+that is what makes provenance exact.
 """
 from __future__ import annotations
 
@@ -17,32 +17,47 @@ Replacement = str | Callable[[regex.Match], str]
 
 @dataclass(frozen=True)
 class MappedText:
-    """``text`` plus, for each of its characters, the offset in the source text.
+    """``text`` plus, for each of its characters, the source span it came from.
 
-    ``offsets`` has ``len(text) + 1`` entries; the last one is the source end, so
-    a span ``[start, end)`` of ``text`` maps to ``[offsets[start], offsets[end])``.
+    ``starts[i]``/``ends[i]`` are the source offsets of character ``i``; a
+    character made from several source characters (an NFC composition, a
+    replaced sequence) spans all of them.
     """
 
     text: str
-    offsets: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
     @classmethod
     def identity(cls, text: str, base: int = 0) -> "MappedText":
-        return cls(text, tuple(range(base, base + len(text) + 1)))
+        return cls(text, tuple(range(base, base + len(text))),
+                   tuple(range(base + 1, base + len(text) + 1)))
+
+    @classmethod
+    def synthetic(cls, text: str, at: int) -> "MappedText":
+        """Text that has no source of its own (a page separator), placed at source offset ``at``."""
+        return cls(text, (at,) * len(text), (at,) * len(text))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[max(start, end)]
+        """Source span of ``text[start:end]``: from its first character to after its last."""
+        if not self.text:
+            return 0, 0
+        if end <= start:
+            at = self.starts[start] if start < len(self.text) else self.ends[-1]
+            return at, at
+        return self.starts[start], self.ends[end - 1]
 
     def sub(self, pattern: str | regex.Pattern, repl: Replacement, flags: int = 0) -> "MappedText":
-        """``regex.sub`` that keeps the offset map.
+        """``regex.sub`` that keeps the map.
 
         Characters of a replacement map one to one onto the characters of the
-        match while both last, the rest onto the match's last character, so a
-        shortened or lengthened span still points inside what it replaced.
+        match while both last; the last one also reaches to the match's end, so
+        a shortened span still covers all it replaced.
         """
         compiled = pattern if isinstance(pattern, regex.Pattern) else regex.compile(pattern, flags)
         pieces: list[str] = []
-        offsets: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
         last = 0
         changed = False
         for m in compiled.finditer(self.text):
@@ -51,17 +66,29 @@ class MappedText:
                 continue
             changed = True
             pieces.append(self.text[last:m.start()])
-            offsets.extend(self.offsets[last:m.start()])
+            starts.extend(self.starts[last:m.start()])
+            ends.extend(self.ends[last:m.start()])
             pieces.append(new)
             width = m.end() - m.start()
             for i in range(len(new)):
-                offsets.append(self.offsets[m.start() + min(i, max(width - 1, 0))])
+                src = m.start() + min(i, max(width - 1, 0))
+                starts.append(self.starts[src] if width else self._at(m.start()))
+                last_char = i == len(new) - 1
+                ends.append(self.ends[m.end() - 1] if width and last_char
+                            else self.ends[src] if width else self._at(m.start()))
             last = m.end()
         if not changed:
             return self
         pieces.append(self.text[last:])
-        offsets.extend(self.offsets[last:])
-        return MappedText("".join(pieces), tuple(offsets))
+        starts.extend(self.starts[last:])
+        ends.extend(self.ends[last:])
+        return MappedText("".join(pieces), tuple(starts), tuple(ends))
+
+    def _at(self, i: int) -> int:
+        """Source offset of the position before character ``i`` (for inserted text)."""
+        if i < len(self.text):
+            return self.starts[i]
+        return self.ends[-1] if self.text else 0
 
     def __add__(self, other: "MappedText") -> "MappedText":
-        return MappedText(self.text + other.text, self.offsets[:-1] + other.offsets)
+        return MappedText(self.text + other.text, self.starts + other.starts, self.ends + other.ends)

@@ -44,7 +44,9 @@ def fold_diacritics(s: str) -> str:
 _GRAPHEME = regex.compile(r"\X")
 _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_BLOCK_TAG = regex.compile(r"</?(?:ul|ol|li|p|div|br|tr|table|tbody|thead|h[1-6])\b[^<>]*>", regex.I)
+# a run of adjacent block tags ("</li><li>") is one break
+_BLOCK_TAG = regex.compile(
+    r"(?:\s*</?(?:ul|ol|li|p|div|br|tr|table|tbody|thead|h[1-6])\b[^<>]*>\s*)+", regex.I)
 _INLINE_TAG = regex.compile(r"</?(?:[a-z][a-z0-9]*)\b[^<>]*>", regex.I)
 _ENTITY = regex.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});", regex.I)
 _HEADING = regex.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
@@ -84,14 +86,14 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     """Normalise one page of raw text; offsets count from ``base`` in the source."""
     text = MappedText.identity(raw, base)
     text = _nfc(text)
-    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(r"\r\n?", "\n")
     text = _strip_html(text)
+    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(r"\r\n?", "\n")
     if markdown:
         text = text.sub(_HEADING, "").sub(_STAR_BULLET, r"\1- ").sub(_EMPHASIS, "")
         text = text.sub(_ESCAPE, r"\1")
     text = text.sub(_TRAILING_WS, "").sub(_INNER_SPACES, " ").sub(_LEADING_SPACES, "")
     text = text.sub(_WRAP, " ")
-    return text.sub(_MANY_BLANKS, "\n\n")
+    return text.sub(_MANY_BLANKS, "\n\n").sub(r"^\s+|\s+$", "")
 
 
 def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:
@@ -105,7 +107,7 @@ def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:
     for page in raw.pages:
         page_text = normalize_text(page.text, markdown=markdown, base=raw_pos)
         if pieces:
-            sep = MappedText(PAGE_SEPARATOR, (raw_pos,) * (len(PAGE_SEPARATOR) + 1))
+            sep = MappedText.synthetic(PAGE_SEPARATOR, raw_pos)
             pieces.append(sep)
             pos += len(PAGE_SEPARATOR)
         page_starts.append(pos)

@@ -1,0 +1,40 @@
+import pytest
+
+from extractors.parties import cc_list, recipient_list
+from pipeline.normalize import normalize_text
+
+
+def values(found):
+    return [f.value for f in found]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one recipient on the label's line
+    ("Kính gửi: Sở Nội vụ tỉnh Bình Định.\n\nNội dung", ["Sở Nội vụ tỉnh Bình Định"]),
+    # a bulleted list, the last item ends with "."
+    ("Kính gửi:\n\n- Các sở, ban, ngành;\n- UBND các huyện, thị xã.\n\nNội dung",
+     ["Các sở, ban, ngành", "UBND các huyện, thị xã"]),
+    # an urgency stamp between the label and the list
+    ("Kính gửi:\n\nHỎA TỐC\n\n- Công an tỉnh;\n- Sở Y tế.\n", ["Công an tỉnh", "Sở Y tế"]),
+    # a công điện names its recipients after "… điện:"
+    ("THỦ TƯỚNG CHÍNH PHỦ điện:\n- Ủy ban nhân dân các tỉnh;\n- Bộ Công an.\nNội dung",
+     ["Ủy ban nhân dân các tỉnh", "Bộ Công an"]),
+    # no recipients stated
+    ("QUYẾT ĐỊNH\nVề việc x\nĐiều 1. Nội dung", []),
+])
+def test_recipient_list(text, expected):
+    assert values(recipient_list(normalize_text(text).text)) == expected
+
+
+def test_cc_list_one_item_per_bullet_or_semicolon():
+    text = ("***Nơi nhận:***\n\n- Như trên;\n- Sở Thông tin và Truyền thông; Sở Nội vụ;\n"
+            "- VPUB: CVP, các PCVP;\nPhòng: KGVX, TH;\n- Lưu: VT, SNV.\n\n**KT. CHỦ TỊCH**\n")
+    assert values(cc_list(normalize_text(text).text)) == [
+        "Như trên", "Sở Thông tin và Truyền thông", "Sở Nội vụ", "VPUB: CVP, các PCVP",
+        "Phòng: KGVX, TH", "Lưu: VT, SNV"]
+
+
+def test_cc_spans_point_at_the_items():
+    text = normalize_text("Nơi nhận:\n- Như trên;\n- Lưu: VT.").text
+    found = cc_list(text)
+    assert [text[f.start:f.end] for f in found] == ["Như trên", "Lưu: VT"]

@@ -1,0 +1,49 @@
+import pytest
+
+from extractors.references import find_references
+from pipeline.normalize import normalize_text
+
+
+def refs(text, own=None):
+    return [(f.value.number, f.value.date, f.value.doc_type)
+            for f in find_references(normalize_text(text).text, own_number=own)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # with "số", date after, issuer
+    ("Căn cứ Công văn số 1234/UBND-VP ngày 12/3/2024 của UBND tỉnh;",
+     [("1234/UBND-VP", "2024-03-12", "cong_van")]),
+    # without "số"
+    ("Quyết định 15/QĐ-UBND ngày 05 tháng 01 năm 2024", [("15/QĐ-UBND", "2024-01-05", "quyet_dinh")]),
+    # "-" instead of "ngày"
+    ("theo Kế hoạch số 20/KH-UBND - 05/3/2024", [("20/KH-UBND", "2024-03-05", "ke_hoach")]),
+    # date before the type, in the same clause
+    ("Ngày 19/01/2024, UBND tỉnh ban hành Công văn số 867/UBND-SNV về việc đăng ký",
+     [("867/UBND-SNV", "2024-01-19", "cong_van")]),
+    # stray spaces in number and date
+    ("Kèm theo Công văn số 7338 /UBND-SNV ngày 31 / 5 /2024 của UBND tỉnh",
+     [("7338/UBND-SNV", "2024-05-31", "cong_van")]),
+    # normative and Party documents; type from the code when the word is far away
+    ("Nghị định số 61/2018/NĐ-CP; Nghị quyết 18-NQ/TW của Ban Chấp hành Trung ương",
+     [("61/2018/NĐ-CP", None, "nghi_dinh"), ("18-NQ/TW", None, "nghi_quyet")]),
+    # numbers that are no documents
+    ("đã thực hiện 24/42 nội dung trong Quý I/2024", []),
+])
+def test_find_references(text, expected):
+    assert refs(text) == expected
+
+
+def test_own_number_is_not_a_reference():
+    text = "Số: 7338/UBND-SNV\n\nTheo Tờ trình số 357/TTr-SNV.\n\nKèm theo Công văn số 7338 /UBND-SNV"
+    assert [r[0] for r in refs(text, own="7338/UBND-SNV")] == ["357/TTr-SNV"]
+
+
+def test_one_reference_per_number_keeps_what_later_mentions_add():
+    text = "Công văn số 867/UBND-SNV đã nêu. Thực hiện Công văn số 867/UBND-SNV ngày 19/01/2024."
+    assert refs(text) == [("867/UBND-SNV", "2024-01-19", "cong_van")]
+
+
+def test_issuer_and_raw_text():
+    [found] = find_references("Căn cứ Tờ trình số 357/TTr-SNV ngày 22/5/2024 của Sở Nội vụ tổng hợp")
+    assert found.value.issuer == "Sở Nội vụ"
+    assert found.value.raw == "Tờ trình số 357/TTr-SNV ngày 22/5/2024 của Sở Nội vụ"
