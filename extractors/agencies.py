@@ -15,7 +15,7 @@ names that still differ (OCR slips, "Sở Văn hóa – Thể thao") go through 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 from rapidfuzz import fuzz, process
@@ -37,12 +37,15 @@ class Agency:
     aliases: tuple[str, ...] = ()
 
 
+_KEY_PUNCT = regex.compile(r"[-–—&,;/.()]")
+_KEY_VA = regex.compile(r"(?<!\S)và(?!\S)")
+_SPACES = regex.compile(r"\s+")
+
+
 def agency_key(name: str) -> str:
     """Comparison key: tone_key without dashes, '&', commas and the word 'và'."""
-    key = tone_key(name)
-    key = regex.sub(r"[-–—&,;/.()]", " ", key)
-    key = regex.sub(r"(?<!\S)và(?!\S)", " ", key)
-    return regex.sub(r"\s+", " ", key).strip()
+    key = _KEY_VA.sub(" ", _KEY_PUNCT.sub(" ", tone_key(name)))
+    return _SPACES.sub(" ", key).strip()
 
 
 def slug(name: str) -> str:
@@ -55,6 +58,7 @@ class _Gazetteer:
     by_key: dict[str, Agency]
     by_code: dict[str, Agency]
     by_folded: dict[str, Agency]  # without diacritics, only keys that stay unambiguous
+    by_first_word: dict[str, list[str]]  # fuzzy matching only among names of one kind
     abbreviations: tuple[tuple[regex.Pattern, str], ...]
     place_levels: dict[str, str]
     place_re: regex.Pattern
@@ -63,12 +67,22 @@ class _Gazetteer:
 @cache
 def _gazetteer() -> _Gazetteer:
     data = load_lexicon("agencies")
+    abbreviations = tuple(
+        (regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
+        for short, full in sorted(data["abbreviations"].items(), key=lambda kv: -len(kv[0])))
+
+    def expand(name: str) -> str:
+        for pattern, full in abbreviations:
+            name = pattern.sub(full, name)
+        return name
+
     by_key: dict[str, Agency] = {}
     by_code: dict[str, Agency] = {}
     for entry in data["agencies"]:
         agency = Agency(entry["id"], entry["canonical"], tuple(entry.get("aliases") or ()))
         for name in (agency.canonical, *agency.aliases):
             by_key.setdefault(agency_key(name), agency)
+            by_key.setdefault(agency_key(expand(name)), agency)
         for code in entry.get("codes") or ():
             by_code.setdefault(code, agency)
             by_code.setdefault(code.upper(), agency)
@@ -77,25 +91,31 @@ def _gazetteer() -> _Gazetteer:
         folded.setdefault(fold_diacritics(key), set()).add(agency.id)
     by_folded = {f: next(a for k, a in by_key.items() if fold_diacritics(k) == f)
                  for f, ids in folded.items() if len(ids) == 1}
-    abbreviations = tuple(
-        (regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
-        for short, full in sorted(data["abbreviations"].items(), key=lambda kv: -len(kv[0])))
+    by_first_word: dict[str, list[str]] = {}
+    for key in by_key:
+        by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)
     levels = {str(k): v for k, v in data["place_levels"].items()}
     # "Ủy ban nhân dân" + level + a place that starts with a capital or a digit ("phường 1")
     level_alt = "|".join(regex.escape(k) for k in sorted(levels, key=len, reverse=True))
     place_re = regex.compile(
         rf"^(Ủy ban nhân dân|Hội đồng nhân dân)\s*({level_alt})\s*([\p{{Lu}}\d].*)$")
-    return _Gazetteer(by_key, by_code, by_folded, abbreviations, levels, place_re)
+    return _Gazetteer(by_key, by_code, by_folded, by_first_word, abbreviations, levels, place_re)
+
+
+_CLEAN_STEPS = tuple((regex.compile(p), r) for p, r in (
+    (r"\*+|_+|`", ""),
+    (r"\s*\([^()]*\)\s*", " "),  # "Công an tỉnh (PC06)"
+    (r"^[\s\-–+•]+", ""),
+    (r"^(?:[Đđ]ối với|[Gg]iao(?: cho)?)\s+", ""),
+    (r"[\s;:,.]+$", ""),
+))
 
 
 def _clean(name: str) -> str:
-    name = regex.sub(r"\*+|_+|`", "", name)
-    name = regex.sub(r"\s*\([^()]*\)\s*", " ", name)  # "Công an tỉnh (PC06)"
-    name = regex.sub(r"^[\s\-–+•]+", "", name)
-    name = regex.sub(r"^(?:[Đđ]ối với|[Gg]iao(?: cho)?)\s+", "", name)
-    name = regex.sub(r"[\s;:,.]+$", "", name)
+    for pattern, repl in _CLEAN_STEPS:
+        name = pattern.sub(repl, name)
     name = name.replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
-    return regex.sub(r"\s+", " ", name).strip()
+    return _SPACES.sub(" ", name).strip()
 
 
 def expand_abbreviations(name: str) -> str:
@@ -133,8 +153,13 @@ def _candidates(name: str) -> list[str]:
 
 def resolve_agency(name: str | None) -> Agency | None:
     """The agency a printed name refers to, or ``None`` when it is not a known public body."""
-    if not name:
+    if not name or len(name) > 200:
         return None
+    return _resolve(name)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(name: str) -> Agency | None:
     cleaned = _clean(name)
     if not cleaned or len(cleaned) > 160:
         return None
@@ -153,10 +178,11 @@ def resolve_agency(name: str | None) -> Agency | None:
             fold_diacritics(agency_key(candidate)))
         if found:
             return found
-    keys = list(g.by_key)
     for candidate in _candidates(expanded):
-        best = process.extractOne(agency_key(candidate), keys, scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF)
+        key = agency_key(candidate)
+        # only names of the same kind ("sở …", "ban …"): a stray word in front is no variant
+        keys = g.by_first_word.get(key.split(" ", 1)[0], ())
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best:
             return g.by_key[best[0]]
     return None
@@ -164,12 +190,16 @@ def resolve_agency(name: str | None) -> Agency | None:
 
 def looks_like_agency(phrase: str) -> bool:
     """Does a phrase name a body or a group of bodies (for assignees and table units)?"""
-    if resolve_agency(phrase):
+    if _AGENCY_START.match(_clean(phrase)):
         return True
-    key = tone_key(_clean(phrase))
-    return bool(regex.match(
+    # other names in the gazetteer ("Chính phủ", "Thủ tướng Chính phủ") are short
+    return len(phrase.split()) <= 12 and resolve_agency(phrase) is not None
+
+
+_AGENCY_START = regex.compile(
         r"(?:các |tất cả các )?(?:sở|ban|bộ|văn phòng|ủy ban|uỷ ban|ubnd|hđnd|hội đồng|công an|"
-        r"thanh tra|cục|chi cục|phòng|trung tâm|kho bạc|bảo hiểm|đài|viện|trường|"
-        r"cơ quan|đơn vị|địa phương|tổ|đoàn|liên đoàn|hội|ngân hàng|tòa án|chủ tịch|"
-        r"thủ trưởng|người đứng đầu|giám đốc|lãnh đạo|bộ chỉ huy|huyện ủy|thành ủy|tỉnh ủy)\b",
-        key))
+        r"thanh tra|cục|chi cục|phòng|trung tâm|kho bạc|bảo hiểm|đài|viện|"
+        r"cơ quan|đơn vị|địa phương|tổ công tác|tổ giúp việc|đoàn (?:kiểm tra|công tác|liên ngành)|"
+        r"liên đoàn|hội đồng|ngân hàng|tòa án|chủ tịch|trường (?:đại học|cao đẳng|trung cấp)|"
+        r"thủ trưởng|người đứng đầu|giám đốc|lãnh đạo|bộ chỉ huy|(?:huyện|thành|tỉnh) (?:ủy|uỷ))\b",
+    regex.I)

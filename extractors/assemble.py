@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractors.agencies import resolve_agency
+from extractors.deadlines import extract_deadlines, table_deadlines
 from extractors.header import read_header
 from extractors.parties import cc_list, recipient_list
 from extractors.references import find_references
+from extractors.review import scan_checks
 from extractors.signer import signer_block
 from extractors.spans import Found
+from extractors.tables import extract_tables
 from pipeline.document import Document
+from pipeline.furniture import mask_furniture
 from schemas import Provenance
 
 
@@ -23,7 +28,7 @@ def _provenance(doc: Document, found: Found, confidence: float | None = None) ->
 
 def extract_fields(doc: Document) -> dict[str, Any]:
     """Fields of the record (everything but ``doc_id``/``source``) with their provenance."""
-    text = doc.text
+    text = mask_furniture(doc)  # page numbers, footnotes: not body text (same offsets)
     provenance: dict[str, Provenance] = {}
 
     def keep(name: str, found: Found | None):
@@ -57,5 +62,19 @@ def extract_fields(doc: Document) -> dict[str, Any]:
     fields["references"] = [r.value for r in references]
     for i, r in enumerate(references):
         provenance[f"references.{i}"] = _provenance(doc, r)
+    issuer = fields["issuer"]
+    agency = resolve_agency(issuer.name) if issuer and issuer.name else None
+    if agency:
+        fields["issuer"] = issuer.model_copy(update={"agency_id": agency.id})
+    tables = extract_tables(doc)
+    fields["tables"] = [t.value for t in tables]
+    for i, t in enumerate(tables):
+        provenance[f"tables.{i}"] = _provenance(doc, t)
+    issued = fields["issued_date"]
+    deadlines = extract_deadlines(text, issued) + table_deadlines(tables, issued)
+    fields["deadlines"] = [d.value for d in deadlines]
+    for i, d in enumerate(deadlines):
+        provenance[f"deadlines.{i}"] = _provenance(doc, d)
     fields["provenance"] = provenance
+    fields["warnings"] = scan_checks(doc, fields)
     return fields

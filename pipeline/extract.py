@@ -14,6 +14,7 @@ from pipeline.document import Document
 from pipeline.errors import DispatchError
 from pipeline.normalize import normalize_document
 from pipeline.readers import read_document
+from pipeline.validate import validate_record
 from pipeline.version import PIPELINE_VERSION
 from schemas import Record, Source
 
@@ -42,8 +43,23 @@ def record_from_document(doc: Document) -> Record:
         or None,
         e_signature=doc.e_signature,
     )
-    return Record(doc_id=doc.sha256 or sha256_bytes(doc.text.encode()), source=source,
-                  pipeline_version=PIPELINE_VERSION, **fields)
+    record = Record(doc_id=doc.sha256 or sha256_bytes(doc.text.encode()), source=source,
+                    pipeline_version=PIPELINE_VERSION, **fields)
+    record.warnings.extend(validate_record(record, doc))
+    record.status = record_status(record)
+    return record
+
+
+# Without these an archivist cannot register the document (sổ đăng ký văn bản đến).
+REGISTER_FIELDS = ("doc_type", "issued_date", "number")
+
+
+def record_status(record: Record) -> str:
+    """``ok`` when the register's key fields were read, ``partial`` when one is missing."""
+    if record.status == "failed":
+        return "failed"
+    missing = [f for f in REGISTER_FIELDS if getattr(record, f) is None]
+    return "partial" if missing else "ok"
 
 
 def failed_record(path: Path, error: str, data: bytes | None = None) -> Record:

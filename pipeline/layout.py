@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 
 # a horizontal gap wider than this many text heights separates two columns
-COLUMN_GAP_EM = 2.0
+COLUMN_GAP_EM = 1.5
 # a vertical gap wider than this many line heights is a blank line between blocks
 BLOCK_GAP_EM = 0.9
 # how far below a band a one-sided row may sit and still belong to it
@@ -162,8 +162,29 @@ def _column_split(row: Row) -> tuple[float, float] | None:
     return left, right
 
 
+def _side(seg: Segment, gap_left: float, gap_right: float) -> str | None:
+    """Which column of a band a segment sits in; None when it spans the gutter."""
+    fits_left = seg.x1 <= gap_right
+    fits_right = seg.x0 >= gap_left
+    if fits_left and fits_right:
+        return "left" if (seg.x0 + seg.x1) / 2 < (gap_left + gap_right) / 2 else "right"
+    return "left" if fits_left else "right" if fits_right else None
+
+
+def _x_overlap_share(a: Segment, b: Segment) -> float:
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return max(0.0, overlap) / max(min(a.x1 - a.x0, b.x1 - b.x0), 1e-6)
+
+
 def rows_to_blocks(rows: list[Row]) -> list[Block]:
-    """Read two-column bands column by column; everything else row by row."""
+    """Read two-column bands column by column; everything else row by row.
+
+    A band starts at a row with a column gap and goes on while rows keep to one
+    side of the gutter. A row with text on one side only joins when it follows
+    closely, or when it is aligned under that column and the space above it is no
+    wider than the spaces already seen inside the column (``V/v`` under ``Số:``),
+    so a left-aligned ``Kính gửi:`` after the letterhead starts the body instead.
+    """
     blocks: list[Block] = []
     full: list[Segment] = []
 
@@ -181,30 +202,36 @@ def rows_to_blocks(rows: list[Row]) -> list[Block]:
             continue
         flush_full()
         gap_left, gap_right = split
-        left: list[Segment] = []
-        right: list[Segment] = []
-        last_bottom = rows[i].bottom
+        cols: dict[str, list[Segment]] = {"left": [], "right": []}
+        widest: dict[str, float] = {"left": 0.0, "right": 0.0}
         j = i
         while j < len(rows):
             row = rows[j]
-            if j > i:
-                if any(s.x0 < gap_right and s.x1 > gap_left for s in row.segments):
-                    break  # a segment crosses the gutter: the band is over
-                two_sided = _column_split(row) is not None
-                if not two_sided and row.top - last_bottom > BAND_JOIN_EM * row.height:
-                    break  # a one-sided row after a blank: it starts the body
-            for seg in row.segments:
-                (left if seg.x1 <= gap_right else right).append(seg)
-                if seg.x1 <= gap_right:
+            sides = [_side(s, gap_left, gap_right) for s in row.segments]
+            if None in sides:
+                break  # a segment spans the gutter: the band is over
+            if j > i and len(set(sides)) == 1:
+                side = sides[0]
+                prev = cols[side][-1] if cols[side] else None
+                last_bottom = max(s.bottom for c in cols.values() for s in c)
+                close = row.top - last_bottom <= BAND_JOIN_EM * row.height
+                aligned = prev is not None and all(
+                    _x_overlap_share(s, prev) >= 0.5 for s in row.segments) and \
+                    row.top - prev.bottom <= 1.2 * widest[side] + 1e-6
+                if not (close or aligned):
+                    break
+            for seg, side in zip(row.segments, sides):
+                if cols[side]:
+                    widest[side] = max(widest[side], seg.top - cols[side][-1].bottom)
+                cols[side].append(seg)
+                if side == "left":
                     gap_left = max(gap_left, seg.x1)
                 else:
                     gap_right = min(gap_right, seg.x0)
-            last_bottom = row.bottom
             j += 1
-        if left:
-            blocks.append(Block(left, "left"))
-        if right:
-            blocks.append(Block(right, "right"))
+        for side in ("left", "right"):
+            if cols[side]:
+                blocks.append(Block(cols[side], side))
         i = j
     flush_full()
     return blocks

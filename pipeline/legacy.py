@@ -66,18 +66,36 @@ def convert(text: str, encoding: str, *, capitals: bool = False) -> str:
 
 
 def _restore_capitals(text: str) -> str:
-    """Upper-case converted letters inside words typed in capitals ("TỉNH" → "TỈNH")."""
-    def fix(m: regex.Match) -> str:
-        word = m.group(0)
+    """Upper-case converted letters inside words typed in capitals ("TỉNH" → "TỈNH").
+
+    A word is in capitals when its other letters are, or — for a word like "Sở" in
+    "Sở TƯ PHÁP" — when every other word of a line without digits is.
+    """
+    def in_capitals(word: str) -> bool | None:
+        """True: capitals; False: a mixed-case word; None: cannot tell ("Sở")."""
         upper = sum(1 for c in word if c.isupper())
-        ascii_lower = sum(1 for c in word if "a" <= c <= "z")
-        converted_lower = sum(1 for c in word if c.islower() and not c.isascii())
-        if ascii_lower or not converted_lower:
-            return word
+        if any("a" <= c <= "z" for c in word):
+            return False
+        if not any(c.islower() for c in word):
+            return True
         if upper >= 2 or (upper >= 1 and word[0].islower()):
-            return word.upper()
-        return word
-    return regex.sub(r"\p{L}+", fix, text)
+            return True
+        return None if upper == 1 else False
+
+    def fix_line(line: str) -> str:
+        words = regex.findall(r"\p{L}+", line)
+        verdicts = [in_capitals(w) for w in words]
+        line_in_capitals = (not regex.search(r"\d", line) and len(words) >= 2
+                            and all(v is not False for v in verdicts)
+                            and any(v is True for v in verdicts))
+
+        def fix(m: regex.Match) -> str:
+            word = m.group(0)
+            verdict = in_capitals(word)
+            return word.upper() if verdict or (verdict is None and line_in_capitals) else word
+        return regex.sub(r"\p{L}+", fix, line)
+
+    return "\n".join(fix_line(line) for line in text.split("\n"))
 
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"

@@ -7,7 +7,9 @@ leaves well-formed text alone (tests check clean text comes back unchanged):
 - ``§`` for ``S`` before a letter (``§ố:`` → ``Số:``);
 - a lost hyphen in a số/ký hiệu, when both halves are known codes
   (``07/CĐUBND`` → ``07/CĐ-UBND``; ``7338/UBNDSNV`` → ``7338/UBND-SNV``);
+- a letter read twice in a code (``07/CĐĐ-UBND`` → ``07/CĐ-UBND``);
 - ``Nơnhận:`` / ``Nơinhận:`` / ``Noi nhận:`` → ``Nơi nhận:``;
+- a range dash with a space lost on one side (``2019- 2023`` → ``2019 - 2023``);
 - split diacritics: a combining mark detached by a space, or a spacing accent
   (´ ` ˜) after a vowel, put back on its letter.
 """
@@ -58,6 +60,7 @@ def _restore_symbol_hyphen(m: regex.Match) -> str:
     return m.group(0) if split is None else f"{split[0]}-{split[1]}"
 
 
+_LOPSIDED_DASH = regex.compile(r"(?<=\d)(?:- | -)(?=\d)")
 _ETH = regex.compile(r"[\u00d0\u00f0]")
 _SECTION_S = regex.compile(r"§(?=\p{L})")
 _NOI_NHAN = regex.compile(r"\bN[oơ]\s?i?\s?nh[ậâa]n(?=\s*:)")
@@ -65,6 +68,21 @@ _DETACHED_MARK = regex.compile(r"(?<=\p{L})[ \t]+(\p{Mn}+)")
 _SPACING_ACCENT = regex.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])([\u00b4\u0060\u02dc\u02cb\u02ca])")
 _COMBINING_FOR = {"\u00b4": "\u0301", "\u02ca": "\u0301", "\u0060": "\u0300", "\u02cb": "\u0300",
                   "\u02dc": "\u0303"}
+
+
+_SYMBOL_PART = regex.compile(r"(?<=\b\d{1,5}/(?:\d{4}/)?(?:[\p{L}&]+-)*)(\p{Lu}[\p{L}&]{1,11})"
+                             r"(?=[-\s.,;:)]|$)")
+
+
+def _undouble(m: regex.Match) -> str:
+    """``CĐĐ`` → ``CĐ``: a letter read twice, when only the single reading is a known code."""
+    code = m.group(1)
+    codes = known_codes()
+    if code in codes:
+        return code
+    fixes = {code[:i] + code[i + 1:] for i in range(1, len(code)) if code[i] == code[i - 1]}
+    fixes &= codes
+    return fixes.pop() if len(fixes) == 1 else code
 
 
 def repair_ocr_text(text: str) -> str:
@@ -75,4 +93,6 @@ def repair_ocr_text(text: str) -> str:
     text = _DETACHED_MARK.sub(r"\1", text)
     text = _SPACING_ACCENT.sub(lambda m: _COMBINING_FOR[m.group(1)], text)
     text = _SYMBOL.sub(_restore_symbol_hyphen, text)
+    text = _LOPSIDED_DASH.sub(" - ", text)
+    text = _SYMBOL_PART.sub(_undouble, text)
     return unicodedata.normalize("NFC", text)

@@ -104,12 +104,17 @@ class Deadline(_Model):
     """A due date of a task the document sets (thời hạn)."""
 
     kind: DeadlineKind
-    due_date: str | None = Field(None, description="ISO date, date-time or period start")
+    due_date: str | None = Field(
+        None, description="ISO date or date-time; for a period, its last month at month "
+        "precision (2024-Q2 → 2024-06), for a year the year")
     start_date: str | None = None
     recurrence: str | None = Field(
         None, description="monthly:18 | quarterly:last_month:18 | yearly:12-18 | daily:15:00")
     period: str | None = Field(None, description="a period kept as one: 2024-Q2, 2024-H1, 2024-06")
     time: str | None = Field(None, description="HH:MM when the clause states a time of day")
+    offset: str | None = Field(
+        None, description="relative deadline: '7d' days, '10wd' working days, '2w', '1m'")
+    anchor: str | None = Field(None, description="what a relative deadline counts from")
     assignee: str | None = None
     agency_id: str | None = None
     action: str | None = None
@@ -125,6 +130,10 @@ class Table(_Model):
     rows: list[dict[str, object]] = []
     page_start: int | None = None
     page_end: int | None = None
+    numeric_columns: list[str] = Field(
+        [], description="columns whose cells are numbers: each row also has '<column>::num' "
+        "with the typed value (1.265 → 1265, 96,6 → 96.6)")
+    header_found: bool = Field(True, description="false when no header row was found")
 
 
 class RecordWarning(_Model):

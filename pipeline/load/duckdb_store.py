@@ -51,10 +51,9 @@ class DuckDBStore(DatasetStore):
             self.con.unregister("_incoming")
 
     def fetch_arrow(self, sql: str):
-        result = self.con.execute(sql)
-        # DuckDB ≥ 1.4 names it to_arrow_table; older releases fetch_arrow_table
-        fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
-        return fetch()
+        relation = self.con.sql(sql)
+        # DuckDB ≥ 1.4 names it to_arrow_table; older releases arrow()
+        return (getattr(relation, "to_arrow_table", None) or relation.arrow)()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

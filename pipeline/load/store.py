@@ -136,6 +136,7 @@ class DatasetStore(ABC):
             return 0
         ids = sorted(batch)
         with self.transaction():
+            self._keep_run_of_unchanged(batch, ids)
             for table in (*CHILD_TABLES, "documents"):
                 self.delete_documents(table, ids)
             self.insert_rows("documents", [batch[i].document for i in ids])
@@ -143,6 +144,19 @@ class DatasetStore(ABC):
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
             self.refresh_derived()
         return len(ids)
+
+    def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
+        """A document loaded again with the same record keeps the run that first loaded it."""
+        for start in range(0, len(ids), 500):
+            names = {f"id{k}": v for k, v in enumerate(ids[start:start + 500])}
+            placeholders = ", ".join(f":{k}" for k in names)
+            for doc_id, run_id, record in self.query(
+                    f"SELECT doc_id, run_id, record FROM documents WHERE doc_id IN ({placeholders})",
+                    names):
+                stored = json.loads(record) if isinstance(record, str) else record
+                row = batch[doc_id].document
+                if stored == json.loads(row["record"]):
+                    row["run_id"] = run_id
 
     def delete_documents(self, table: str, doc_ids: list[str]) -> None:
         for start in range(0, len(doc_ids), 500):
@@ -251,7 +265,11 @@ class DatasetStore(ABC):
         tmp.replace(target)
         return n
 
+    def overdue_count(self) -> int:
+        return self.query("SELECT count(*) FROM v_open_deadlines WHERE days_left < 0")[0][0]
+
     def overdue_deadlines(self, limit: int = 20) -> list[tuple]:
+        """The earliest overdue deadlines: (assignee, due date, days left, số ký hiệu, trích yếu)."""
         return self.query(
             "SELECT assignee, due_date, days_left, source_number, source_subject "
             "FROM v_open_deadlines WHERE days_left < 0 ORDER BY due_date, source_doc_id "

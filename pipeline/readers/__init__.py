@@ -18,6 +18,14 @@ READERS: dict[str, str] = {
     ".txt": "pipeline.readers.text:read_text",
     ".md": "pipeline.readers.text:read_text",
     ".markdown": "pipeline.readers.text:read_text",
+    ".pdf": "pipeline.readers.pdf:read_pdf",
+    ".docx": "pipeline.readers.docx:read_docx",
+    ".doc": "pipeline.readers.docx:read_doc",
+    ".png": "pipeline.readers.image:read_image",
+    ".jpg": "pipeline.readers.image:read_image",
+    ".jpeg": "pipeline.readers.image:read_image",
+    ".tif": "pipeline.readers.image:read_image",
+    ".tiff": "pipeline.readers.image:read_image",
 }
 
 

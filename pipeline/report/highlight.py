@@ -11,9 +11,11 @@ breaks survive and only field boundaries inside a chunk gain a space.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 
 import spacy
 from spacy import displacy
@@ -63,14 +65,16 @@ def field_label(key: str) -> str:
 
 
 def field_spans(provenance: Mapping[str, Mapping], text_length: int) -> list[FieldSpan]:
-    """Provenance entries that point inside the text, in reading order."""
-    spans = []
+    """Provenance entries that point inside the text, in reading order; one mark per
+    (label, span), so list items read from the same place (rows of one table) stack once."""
+    spans, seen = [], set()
     for key, prov in provenance.items():
         start, end = prov.get("start"), prov.get("end")
         if not isinstance(start, int) or not isinstance(end, int):
             continue
         start, end = max(0, start), min(end, text_length)
-        if start < end:
+        if start < end and (field_label(key), start, end) not in seen:
+            seen.add((field_label(key), start, end))
             spans.append(FieldSpan(field_label(key), key, start, end))
     return sorted(spans, key=lambda s: (s.start, -s.end, s.key))
 
@@ -82,7 +86,7 @@ def _vocab():
     return _VOCAB_NLP.vocab
 
 
-def _pieces(text: str, cuts: set[int]) -> list[tuple[int, int]]:
+def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
     """(start, end) of the tokens: non-space chunks cut at ``cuts``, and white-space runs."""
     pieces = []
     for m in re.finditer(r"\S+|\s+", text):
@@ -90,14 +94,15 @@ def _pieces(text: str, cuts: set[int]) -> list[tuple[int, int]]:
         if m.group()[0].isspace():
             pieces.append((start, end))
             continue
-        bounds = [start] + sorted(c for c in cuts if start < c < end) + [end]
+        inside = cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, end)]
+        bounds = [start, *inside, end]
         pieces.extend(zip(bounds, bounds[1:]))
     return pieces
 
 
 def doc_with_field_spans(text: str, spans: list[FieldSpan]) -> Doc:
     """A spaCy ``Doc`` over ``text`` with ``doc.spans["fields"]`` holding one span per field."""
-    cuts = {s.start for s in spans} | {s.end for s in spans}
+    cuts = sorted({s.start for s in spans} | {s.end for s in spans})
     pieces = _pieces(text, cuts)
     doc = Doc(_vocab(), words=[text[a:b] for a, b in pieces], spaces=[False] * len(pieces))
     token_at_start = {a: i for i, (a, _) in enumerate(pieces)}
@@ -105,25 +110,63 @@ def doc_with_field_spans(text: str, spans: list[FieldSpan]) -> Doc:
     group = []
     for s in spans:
         start, end = s.start, s.end
-        # a span edge in white space moves to the nearest token edge inside the span
+        # a span edge inside a white-space run moves to the nearest word inside the span
         while start < end and start not in token_at_start:
             start += 1
         while end > start and end not in token_at_end:
             end -= 1
-        if start < end:
-            group.append(Span(doc, token_at_start[start], token_at_end[end], label=s.label))
+        if start >= end:
+            continue
+        first, last = token_at_start[start], token_at_end[end]
+        while first < last and doc[first].is_space:
+            first += 1
+        while last > first and doc[last - 1].is_space:
+            last -= 1
+        if first < last:
+            group.append(Span(doc, first, last, label=s.label))
     doc.spans[SPANS_KEY] = group
     return doc
 
 
+def _line_regions(doc: Doc, spans) -> list[tuple[int, int]]:
+    """Token ranges of whole lines that hold a field, overlapping ones merged."""
+    def line_break(i: int) -> bool:
+        return doc[i].is_space and "\n" in doc[i].text
+
+    regions: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        a, b = span.start, span.end
+        while a > 0 and not line_break(a - 1):
+            a -= 1
+        while b < len(doc) and not line_break(b):
+            b += 1
+        if regions and a < regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(b, regions[-1][1]))
+        else:
+            regions.append((a, b))
+    return regions
+
+
 def render_highlighted(text: str, provenance: Mapping[str, Mapping]) -> str:
-    """HTML of ``text`` with each field marked (displaCy ``style="span"``); text is escaped."""
+    """HTML of ``text`` with each field marked (displaCy ``style="span"``); text is escaped.
+
+    One ``Doc`` holds the whole text and its field spans; displaCy draws only the lines that
+    hold a field (as manual span dicts cut from that Doc), because its renderer is quadratic
+    in tokens × spans and a long report has 100 000 tokens. Other lines are escaped text.
+    """
     if not text:
-        return '<div class="spans"></div>'
+        return '<div class="doc-text"></div>'
     doc = doc_with_field_spans(text, field_spans(provenance, len(text)))
-    if not doc.spans[SPANS_KEY]:
-        # displaCy warns on a Doc without spans; the plain escaped text is the same picture
-        from html import escape
-        return f'<div class="spans">{escape(text)}</div>'
-    return displacy.render(doc, style="span", jupyter=False, options={
-        "spans_key": SPANS_KEY, "colors": FIELD_COLOURS, "template": SPAN_TEMPLATES})
+    group = list(doc.spans[SPANS_KEY])
+    options = {"colors": FIELD_COLOURS, "template": SPAN_TEMPLATES}
+    out, pos = [], 0
+    for a, b in _line_regions(doc, group):
+        out.append(escape(doc[pos:a].text))
+        tokens = [t.text for t in doc[a:b]]
+        marks = [{"start_token": s.start - a, "end_token": s.end - a, "label": s.label_}
+                 for s in group if a <= s.start and s.end <= b]
+        out.append(displacy.render({"text": doc[a:b].text, "tokens": tokens, "spans": marks},
+                                   style="span", manual=True, jupyter=False, options=options))
+        pos = b
+    out.append(escape(doc[pos:].text))
+    return '<div class="doc-text">' + "".join(out) + "</div>"

@@ -1,0 +1,79 @@
+"""What a run did, as a plain dataclass: printed by the CLI, published as a Prefect artifact."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    inbox: str
+    target: str
+    pipeline_version: str
+    files_seen: int = 0
+    skipped: int = 0          # already in the dataset with this pipeline version
+    extracted: int = 0
+    loaded: int = 0
+    ok: int = 0
+    partial: int = 0
+    failed: int = 0
+    quarantined: int = 0
+    timed_out: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)      # (path, reason)
+    overdue: list[tuple] = field(default_factory=list)   # (assignee, due, days_left, number, subject)
+    overdue_total: int = 0
+    dataset_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"files_seen": self.files_seen, "skipped": self.skipped,
+                "extracted": self.extracted, "loaded": self.loaded, "failed": self.failed,
+                "quarantined": self.quarantined}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def counts_rows(self) -> list[tuple[str, object]]:
+        return [("files in inbox", self.files_seen),
+                ("skipped (unchanged, already loaded)", self.skipped),
+                ("extracted", self.extracted), ("loaded", self.loaded),
+                ("ok", self.ok), ("partial", self.partial), ("failed", self.failed),
+                ("quarantined", self.quarantined), ("timed out", self.timed_out),
+                ("seconds", f"{self.seconds:.1f}")]
+
+    def to_text(self) -> str:
+        """The table the CLI prints at the end of a run."""
+        width = max(len(k) for k, _ in self.counts_rows())
+        lines = [f"run {self.run_id} → {self.target}"]
+        lines += [f"  {k:<{width}}  {v}" for k, v in self.counts_rows()]
+        for path, reason in self.failures[:20]:
+            lines.append(f"  FAILED {path}: {reason}")
+        if len(self.failures) > 20:
+            lines.append(f"  … and {len(self.failures) - 20} more failures")
+        if self.overdue_total:
+            lines.append(f"  overdue deadlines: {self.overdue_total} (see v_open_deadlines)")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """The Prefect artifact: counts, failures, overdue deadlines."""
+        def cell(v: object) -> str:
+            return str("" if v is None else v).replace("|", "\\|").replace("\n", " ")
+
+        md = [f"# Ingest run `{self.run_id}`", "",
+              f"Inbox `{self.inbox}` → `{self.target}`, pipeline {self.pipeline_version}", "",
+              "| | count |", "|---|---:|"]
+        md += [f"| {k} | {cell(v)} |" for k, v in self.counts_rows()]
+        md += ["", f"## Failures ({len(self.failures)})", ""]
+        if self.failures:
+            md += ["| file | reason |", "|---|---|"]
+            md += [f"| {cell(p)} | {cell(r)} |" for p, r in self.failures[:100]]
+        else:
+            md.append("None.")
+        md += ["", f"## Overdue deadlines ({self.overdue_total}, earliest first)", ""]
+        if self.overdue:
+            md += ["| assignee | due | days | document | subject |", "|---|---|---:|---|---|"]
+            md += ["| " + " | ".join(cell(v) for v in row) + " |" for row in self.overdue]
+        else:
+            md.append("None.")
+        return "\n".join(md) + "\n"

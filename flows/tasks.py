@@ -1,0 +1,173 @@
+"""Prefect tasks of the ingest flow: thin wrappers that orchestrate pipeline functions.
+
+A task is a BATCH of files, never one file: Prefect costs about 12 ms per task run on these
+machines, more than extracting a small text dispatch. Retries (with exponential back-off)
+happen only for transient I/O errors (``TransientReadError``); a bad file is a failed record,
+not a failed task.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import errno
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+from prefect.tasks import exponential_backoff
+from prefect.utilities.hashing import hash_objects
+
+from flows.quarantine import Quarantined, quarantine_file
+from pipeline.extract import extract_file, failed_record
+from pipeline.readers import supported_suffixes
+from pipeline.version import PIPELINE_VERSION
+from schemas import Record
+
+# Errors that say something about the file itself: retrying will not help.
+_PERMANENT_OSERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+_PERMANENT_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP}
+
+
+class TransientReadError(OSError):
+    """Reading a file failed in a way that may pass (EIO, ESTALE, EAGAIN on a network share…)."""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file found in the inbox, with the sha256 of its bytes (the record's doc_id)."""
+
+    path: str
+    sha256: str | None
+    size: int | None = None
+    read_error: str | None = None
+
+
+@dataclass
+class BatchResult:
+    records: list[Record]
+    timed_out: list[str] = field(default_factory=list)
+
+
+def is_transient(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and not isinstance(exc, _PERMANENT_OSERRORS)
+            and exc.errno not in _PERMANENT_ERRNOS)
+
+
+def retry_if_transient(task, task_run, state) -> bool:
+    """``retry_condition_fn``: retry only when the task failed on a transient I/O error."""
+    exc = state.result(raise_on_failure=False)
+    return isinstance(exc, TransientReadError)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a transient OS error becomes ``TransientReadError`` (so it is retried)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        if is_transient(exc):
+            raise TransientReadError(exc.errno, f"{path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def inbox_files(inbox: Path, exclude: list[Path] = ()) -> list[Path]:
+    """Supported files under the inbox, sorted; hidden files and excluded folders left out."""
+    suffixes = supported_suffixes()
+    skip = [p.resolve() for p in exclude]
+    found = []
+    for f in sorted(inbox.rglob("*")):
+        if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in suffixes:
+            continue
+        resolved = f.resolve()
+        if any(resolved.is_relative_to(s) for s in skip):
+            continue
+        found.append(f)
+    return found
+
+
+def file_ref(path: Path) -> FileRef:
+    try:
+        data = read_bytes(path)
+    except TransientReadError:
+        raise
+    except OSError as exc:  # permanent: extraction will turn it into a failed record
+        return FileRef(str(path), None, None, f"{path}: cannot read file: {exc.strerror or exc}")
+    return FileRef(str(path), hashlib.sha256(data).hexdigest(), len(data))
+
+
+@task(name="discover-inbox", retries=3, retry_delay_seconds=exponential_backoff(0.5),
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
+def discover_inbox(inbox: str, exclude: list[str]) -> list[FileRef]:
+    """List the inbox and hash every file (sha256 of the bytes = doc_id = cache key)."""
+    return [file_ref(p) for p in inbox_files(Path(inbox), [Path(e) for e in exclude])]
+
+
+def batch_cache_key(context: TaskRunContext, parameters: dict) -> str | None:
+    """Cache key of an extraction batch: the files' sha256 and the pipeline version.
+
+    Not the paths (``cache_policy=INPUTS`` would hash those): the same bytes anywhere give
+    the same record, and a changed file gets a new key. ``None`` (no caching) when a file
+    could not be hashed.
+    """
+    files: list[FileRef] = parameters["files"]
+    if any(f.sha256 is None for f in files):
+        return None
+    return "extract-" + hash_objects(PIPELINE_VERSION, [f.sha256 for f in files],
+                                     parameters.get("file_timeout"))
+
+
+def extract_one(ref: FileRef, timeout: float | None,
+                pool: list[cf.ThreadPoolExecutor]) -> tuple[Record, bool]:
+    """Extract one file within ``timeout`` seconds; returns (record, timed_out)."""
+    path = Path(ref.path)
+    data = read_bytes(path) if ref.read_error is None else None  # transient errors raise here
+    if not timeout:
+        return extract_file(path), False
+    if not pool:
+        pool.append(cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
+    future = pool[0].submit(extract_file, path)
+    try:
+        return future.result(timeout=timeout), False
+    except cf.TimeoutError:
+        # Python cannot stop a thread: abandon this worker (it ends when the extraction does)
+        # and give the next file a fresh one.
+        pool.pop().shutdown(wait=False, cancel_futures=True)
+        error = f"{path}: extraction took longer than {timeout:g} s (per-file timeout)"
+        return failed_record(path, error, data), True
+
+
+@task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
+      cache_expiration=dt.timedelta(days=30), retries=2,
+      retry_delay_seconds=exponential_backoff(1), retry_jitter_factor=0.5,
+      retry_condition_fn=retry_if_transient)
+def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> BatchResult:
+    """Extract a batch of files; every file gets a record (failed ones: status ``failed``)."""
+    pool: list[cf.ThreadPoolExecutor] = []
+    result = BatchResult([])
+    try:
+        for ref in files:
+            record, timed_out = extract_one(ref, file_timeout, pool)
+            result.records.append(record)
+            if timed_out:
+                result.timed_out.append(ref.path)
+    finally:
+        for executor in pool:
+            executor.shutdown(wait=False)
+    return result
+
+
+@task(name="load-batch", cache_policy=NO_CACHE, retries=2,
+      retry_delay_seconds=exponential_backoff(1), retry_condition_fn=retry_if_transient)
+def load_batch(store, records: list[Record], run_id: str) -> int:
+    """Upsert one batch of records into the dataset (one transaction)."""
+    return store.load_records(records, run_id)
+
+
+@task(name="quarantine-failures", cache_policy=NO_CACHE)
+def quarantine_failures(records: list[Record], inbox: str, quarantine_dir: str, move: bool,
+                        run_id: str) -> list[Quarantined]:
+    """Move failed files out of the inbox (after their rows are committed) with the reason."""
+    return [quarantine_file(r, Path(inbox), Path(quarantine_dir), move=move, run_id=run_id)
+            for r in records if r.status == "failed"]

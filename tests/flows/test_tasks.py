@@ -1,0 +1,134 @@
+"""The flow's building blocks as plain functions (no Prefect run needed)."""
+from __future__ import annotations
+
+import errno
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+import flows.tasks as tasks
+from dispatch_texts import write_inbox
+from flows.ingest import batches_of, needs_extraction
+from flows.quarantine import quarantine_file
+from flows.summary import RunSummary
+from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_one, file_ref
+from pipeline.load import StoredDocument
+from pipeline.version import PIPELINE_VERSION
+
+
+def refs(folder: Path, n: int) -> list[FileRef]:
+    return [file_ref(p) for p in write_inbox(folder, n)]
+
+
+def test_cache_key_follows_the_bytes_not_the_path(tmp_path):
+    a = refs(tmp_path / "a", 3)
+    b = refs(tmp_path / "b", 3)  # same texts, other folder
+    assert [r.path for r in a] != [r.path for r in b]
+    assert batch_cache_key(None, {"files": a}) == batch_cache_key(None, {"files": b})
+    Path(b[1].path).write_text("changed", encoding="utf-8")
+    b[1] = file_ref(Path(b[1].path))
+    assert batch_cache_key(None, {"files": a}) != batch_cache_key(None, {"files": b})
+
+
+def test_cache_key_changes_with_the_pipeline_version(tmp_path, monkeypatch):
+    files = refs(tmp_path, 2)
+    before = batch_cache_key(None, {"files": files})
+    monkeypatch.setattr(tasks, "PIPELINE_VERSION", PIPELINE_VERSION + "-next")
+    assert batch_cache_key(None, {"files": files}) != before
+
+
+def test_no_cache_key_when_a_file_could_not_be_hashed(tmp_path):
+    files = refs(tmp_path, 1) + [FileRef(str(tmp_path / "gone.txt"), None, None, "gone")]
+    assert batch_cache_key(None, {"files": files}) is None
+
+
+@pytest.mark.parametrize("exc, transient", [
+    (OSError(errno.EIO, "Input/output error"), True),
+    (OSError(errno.ESTALE, "Stale file handle"), True),
+    (FileNotFoundError(errno.ENOENT, "No such file"), False),
+    (PermissionError(errno.EACCES, "Permission denied"), False),
+    (IsADirectoryError(errno.EISDIR, "Is a directory"), False),
+    (ValueError("not I/O at all"), False),
+])
+def test_only_transient_os_errors_are_retried(exc, transient):
+    assert tasks.is_transient(exc) is transient
+
+
+def test_read_bytes_turns_a_transient_error_into_transient_read_error(tmp_path, monkeypatch):
+    path = tmp_path / "x.txt"
+    path.write_text("x")
+
+    def flaky(self):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(Path, "read_bytes", flaky)
+    with pytest.raises(TransientReadError, match="x.txt"):
+        tasks.read_bytes(path)
+
+
+def test_a_slow_file_times_out_as_a_failed_record_and_the_next_one_runs(tmp_path, monkeypatch):
+    slow, fast = refs(tmp_path, 2)
+    real = tasks.extract_file
+
+    def extract(path):
+        if str(path) == slow.path:
+            time.sleep(1.5)
+        return real(path)
+
+    monkeypatch.setattr(tasks, "extract_file", extract)
+    pool = []
+    record, timed_out = extract_one(slow, 0.2, pool)
+    assert timed_out and record.status == "failed" and "per-file timeout" in record.error
+    assert record.doc_id == slow.sha256
+    record, timed_out = extract_one(fast, 5, pool)
+    assert not timed_out and record.status != "failed"
+    for executor in pool:
+        executor.shutdown(wait=False)
+
+
+def test_needs_extraction_skips_only_current_successes():
+    ref = FileRef("x.txt", "abc")
+    assert needs_extraction(ref, {})
+    assert not needs_extraction(ref, {"abc": StoredDocument(PIPELINE_VERSION, "ok")})
+    assert needs_extraction(ref, {"abc": StoredDocument("0.0.1-old", "ok")})
+    assert needs_extraction(ref, {"abc": StoredDocument(PIPELINE_VERSION, "failed")})
+
+
+def test_batches_cover_every_file_once():
+    files = [FileRef(f"{i}.txt", str(i)) for i in range(23)]
+    batches = batches_of(files, 5)
+    assert [len(b) for b in batches] == [5, 5, 5, 5, 3]
+    assert [f for b in batches for f in b] == files
+
+
+def test_quarantine_moves_the_file_and_explains_why(tmp_path):
+    inbox, qdir = tmp_path / "inbox", tmp_path / "q"
+    (inbox / "sub").mkdir(parents=True)
+    bad = inbox / "sub" / "bad.txt"
+    bad.write_bytes(b"")
+    record = tasks.extract_file(bad)
+    done = quarantine_file(record, inbox, qdir, run_id="run-1")
+    assert not bad.exists() and done.moved_to == qdir / "sub" / "bad.txt"
+    report = json.loads((qdir / "sub" / "bad.txt.error.json").read_text(encoding="utf-8"))
+    assert "empty file" in report["reason"] and report["pipeline_version"] == PIPELINE_VERSION
+    assert report["run_id"] == "run-1" and any("empty file" in t for t in report["traceback"])
+
+
+def test_quarantine_can_leave_the_inbox_untouched(tmp_path):
+    inbox, qdir = tmp_path / "inbox", tmp_path / "q"
+    inbox.mkdir()
+    bad = inbox / "bad.txt"
+    bad.write_bytes(b"")
+    done = quarantine_file(tasks.extract_file(bad), inbox, qdir, move=False)
+    assert bad.exists() and done.moved_to is None and (qdir / "bad.txt.error.json").exists()
+
+
+def test_summary_lists_counts_failures_and_overdue_deadlines():
+    s = RunSummary("r1", "inbox", "out/d.duckdb", "1.0", files_seen=3, loaded=3, failed=1,
+                   failures=[("inbox/bad.txt", "empty | file")],
+                   overdue=[("Sở Nội vụ", "2024-01-01", "-30", "5/UBND", "việc")], overdue_total=1)
+    md = s.to_markdown()
+    assert "| failed | 1 |" in md and "empty \\| file" in md and "Sở Nội vụ" in md
+    assert "FAILED inbox/bad.txt" in s.to_text()

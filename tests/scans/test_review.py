@@ -1,0 +1,91 @@
+"""Handwritten-prone fields: a confident reading fills the field, a doubtful one is flagged."""
+from __future__ import annotations
+
+from extractors.assemble import extract_fields
+from extractors.review import review_fields
+from pipeline.document import RawDocument, RawPage
+from pipeline.normalize import normalize_document
+from pipeline.ocr_words import OcrWord, align_words
+
+PAGE = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH HÒA BÌNH Độc lập - Tự do - Hạnh phúc\n"
+        "Số: {number}/UBND-VP Hòa Bình, ngày {day} tháng 10 năm 2025\n"
+        "V/v chủ động ứng phó mưa lũ\n"
+        "Kính gửi: Sở Nội vụ tỉnh Hòa Bình.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị chủ động triển khai.\n")
+
+
+def _doc(number="196", day="08", number_conf=0.95, day_conf=0.95, reread=None,
+         e_signature=None):
+    text = PAGE.format(number=number, day=day)
+    words = []
+    for i, line in enumerate(text.splitlines()):
+        for j, token in enumerate(line.split()):
+            conf = 0.93
+            if token.startswith(number):
+                conf = number_conf
+            elif token == day:
+                conf = day_conf
+            words.append(OcrWord(token, conf, j * 100, i * 60, j * 100 + 90, i * 60 + 50,
+                                 (1, 1, i)))
+    words = align_words(text, words)
+    if reread is not None:
+        words = [w.__class__(**{**w.__dict__, "reread": reread, "reread_confidence": 0.9})
+                 if w.text.startswith(number) else w for w in words]
+    raw = RawDocument("scan.pdf", "pdf", [RawPage(1, text, ocr=True, ocr_confidence=0.9)],
+                      e_signature=e_signature, meta={"ocr_words": {1: words}})
+    return normalize_document(raw)
+
+
+def test_confident_reading_fills_the_field_with_its_confidence():
+    doc = _doc()
+    fields = extract_fields(doc)
+    warnings = fields["warnings"]  # extract_fields ran the scan checks
+    assert fields["number"].raw == "196/UBND-VP"
+    assert fields["issued_date"] == "2025-10-08"
+    assert not [w for w in warnings if w.code == "needs_review"]
+    assert 0.85 <= fields["provenance"]["number"].confidence <= 0.95
+    assert fields["provenance"]["subject"].confidence < 1.0  # every OCR field is scaled
+
+
+def test_unconfident_number_is_left_out_and_flagged():
+    doc = _doc(number_conf=0.43)
+    fields = extract_fields(doc)
+    warnings = fields["warnings"]  # extract_fields ran the scan checks
+    assert fields["number"] is None and "number" not in fields["provenance"]
+    flagged = [w for w in warnings if w.code == "needs_review"]
+    assert [(w.field, w.page) for w in flagged] == [("number", 1)]
+    assert "196" in flagged[0].message  # the doubtful reading is kept for the reviewer
+
+
+def test_reread_disagreement_flags_a_confident_looking_number():
+    doc = _doc(number_conf=0.88, reread="136")
+    fields = extract_fields(doc)
+    warnings = fields["warnings"]  # extract_fields ran the scan checks
+    assert fields["number"] is None
+    assert "'136'" in warnings[0].message
+
+
+def test_handwritten_day_is_flagged():
+    doc = _doc(day="0", day_conf=0.31)
+    fields = extract_fields(doc)
+    warnings = fields["warnings"]  # extract_fields ran the scan checks
+    assert fields["issued_date"] is None
+    assert [w.field for w in warnings if w.code == "needs_review"] == ["issued_date"]
+
+
+def test_text_pages_are_untouched():
+    raw = RawDocument("a.txt", "txt", [RawPage(1, PAGE.format(number="12", day="08"))])
+    doc = normalize_document(raw)
+    fields = extract_fields(doc)
+    before = dict(fields["provenance"])
+    assert fields["warnings"] == []
+    assert review_fields(doc, fields) == []
+    assert fields["provenance"] == before and before["number"].confidence == 1.0
+
+
+def test_issue_date_later_than_signing_is_warned():
+    doc = _doc(e_signature={"signed_at": "2025-10-06T16:20:48+07:00"})
+    fields = extract_fields(doc)
+    warnings = fields["warnings"]  # extract_fields ran the scan checks
+    assert [w.code for w in warnings] == ["date_after_signing"]
