@@ -86,11 +86,10 @@ def _gazetteer() -> _Gazetteer:
         for code in entry.get("codes") or ():
             by_code.setdefault(code, agency)
             by_code.setdefault(code.upper(), agency)
-    folded: dict[str, set[str]] = {}
+    folded: dict[str, dict[str, Agency]] = {}
     for key, agency in by_key.items():
-        folded.setdefault(fold_diacritics(key), set()).add(agency.id)
-    by_folded = {f: next(a for k, a in by_key.items() if fold_diacritics(k) == f)
-                 for f, ids in folded.items() if len(ids) == 1}
+        folded.setdefault(fold_diacritics(key), {})[agency.id] = agency
+    by_folded = {f: next(iter(found.values())) for f, found in folded.items() if len(found) == 1}
     by_first_word: dict[str, list[str]] = {}
     for key in by_key:
         by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)

@@ -54,6 +54,9 @@ def _date_before(text: str, type_start: int) -> str | None:
     best = None
     for pattern in (LONG_DATE, NUMERIC_DATE):
         for m in pattern.finditer(text, offset, type_start):
+            # a date that follows another citation's number is that citation's date
+            if SYMBOL_IN_TEXT.search(text, max(offset, m.start() - 30), type_start):
+                continue
             best = date_from_match(m) or best
     return best
 

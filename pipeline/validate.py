@@ -28,7 +28,9 @@ from schemas import Record, RecordWarning
 
 _WEEKDAY_NAMES = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1,
                   "4": 2, "5": 3, "6": 4, "7": 5, "chủ nhật": 6}
-_WEEKDAY = r"(?:thứ\s+(?P<wday>hai|ba|tư|năm|sáu|bảy|[2-7])|(?P<sun>chủ\s+nhật))"
+# "lần thứ 4", "hạng thứ 2" are ordinals, not weekdays
+_WEEKDAY = (r"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|vị trí)\s)thứ\s+"
+            r"(?P<wday>hai|ba|tư|năm|sáu|bảy|[2-7])(?![\p{L}\d])|(?P<sun>chủ\s+nhật))")
 _WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DATE}", regex.I)
 _DATE_THEN_WEEKDAY = regex.compile(rf"{DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
 _NORMATIVE_WITH_DATE = regex.compile(

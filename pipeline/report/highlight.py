@@ -14,11 +14,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
+from itertools import accumulate
 from dataclasses import dataclass
 from html import escape
 
 import spacy
-from spacy import displacy
+from spacy.displacy.render import SpanRenderer
 from spacy.tokens import Doc, Span
 
 SPANS_KEY = "fields"
@@ -86,59 +87,63 @@ def _vocab():
     return _VOCAB_NLP.vocab
 
 
-def _pieces(text: str, cuts: list[int]) -> list[tuple[int, int]]:
-    """(start, end) of the tokens: non-space chunks cut at ``cuts``, and white-space runs."""
-    pieces = []
-    for m in re.finditer(r"\S+|\s+", text):
-        start, end = m.span()
-        if m.group()[0].isspace():
-            pieces.append((start, end))
-            continue
-        inside = cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, end)]
-        bounds = [start, *inside, end]
-        pieces.extend(zip(bounds, bounds[1:]))
-    return pieces
+def _words(text: str, cuts: list[int]) -> tuple[list[str], list[int]]:
+    """Tokens (non-space chunks cut at ``cuts``, and white-space runs) and their offsets."""
+    words = re.findall(r"\S+|\s+", text)
+    starts = list(accumulate(map(len, words), initial=0))
+    split: dict[int, list[int]] = {}
+    for c in cuts:
+        i = bisect.bisect_right(starts, c) - 1
+        if 0 <= i < len(words) and starts[i] != c:
+            split.setdefault(i, []).append(c)
+    if split:
+        out: list[str] = []
+        for i, w in enumerate(words):
+            if i not in split:
+                out.append(w)
+                continue
+            bounds = [starts[i], *split[i], starts[i] + len(w)]
+            out.extend(text[a:b] for a, b in zip(bounds, bounds[1:]))
+        words = out
+        starts = list(accumulate(map(len, words), initial=0))
+    return words, starts
 
 
 def doc_with_field_spans(text: str, spans: list[FieldSpan]) -> Doc:
     """A spaCy ``Doc`` over ``text`` with ``doc.spans["fields"]`` holding one span per field."""
-    cuts = sorted({s.start for s in spans} | {s.end for s in spans})
-    pieces = _pieces(text, cuts)
-    doc = Doc(_vocab(), words=[text[a:b] for a, b in pieces], spaces=[False] * len(pieces))
-    token_at_start = {a: i for i, (a, _) in enumerate(pieces)}
-    token_at_end = {b: i + 1 for i, (_, b) in enumerate(pieces)}
+    return _doc_and_words(text, spans)[0]
+
+
+def _doc_and_words(text: str, spans: list[FieldSpan]) -> tuple[Doc, list[str]]:
+    words, starts = _words(text, sorted({s.start for s in spans} | {s.end for s in spans}))
+    doc = Doc(_vocab(), words=words, spaces=[False] * len(words))
     group = []
     for s in spans:
-        start, end = s.start, s.end
-        # a span edge inside a white-space run moves to the nearest word inside the span
-        while start < end and start not in token_at_start:
-            start += 1
-        while end > start and end not in token_at_end:
-            end -= 1
-        if start >= end:
-            continue
-        first, last = token_at_start[start], token_at_end[end]
-        while first < last and doc[first].is_space:
+        # token range of the span (its edges are token edges by construction), trimmed of
+        # white space at either end
+        first = bisect.bisect_left(starts, s.start)
+        last = bisect.bisect_left(starts, s.end)
+        while first < last and words[first].isspace():
             first += 1
-        while last > first and doc[last - 1].is_space:
+        while last > first and words[last - 1].isspace():
             last -= 1
         if first < last:
             group.append(Span(doc, first, last, label=s.label))
     doc.spans[SPANS_KEY] = group
-    return doc
+    return doc, words
 
 
-def _line_regions(doc: Doc, spans) -> list[tuple[int, int]]:
+def _line_regions(words: list[str], spans) -> list[tuple[int, int]]:
     """Token ranges of whole lines that hold a field, overlapping ones merged."""
     def line_break(i: int) -> bool:
-        return doc[i].is_space and "\n" in doc[i].text
+        return "\n" in words[i] and words[i].isspace()
 
     regions: list[tuple[int, int]] = []
     for span in sorted(spans, key=lambda s: s.start):
         a, b = span.start, span.end
         while a > 0 and not line_break(a - 1):
             a -= 1
-        while b < len(doc) and not line_break(b):
+        while b < len(words) and not line_break(b):
             b += 1
         if regions and a < regions[-1][1]:
             regions[-1] = (regions[-1][0], max(b, regions[-1][1]))
@@ -148,25 +153,26 @@ def _line_regions(doc: Doc, spans) -> list[tuple[int, int]]:
 
 
 def render_highlighted(text: str, provenance: Mapping[str, Mapping]) -> str:
-    """HTML of ``text`` with each field marked (displaCy ``style="span"``); text is escaped.
+    """HTML of ``text`` with each field marked by displaCy's span renderer; text is escaped.
 
-    One ``Doc`` holds the whole text and its field spans; displaCy draws only the lines that
-    hold a field (as manual span dicts cut from that Doc), because its renderer is quadratic
-    in tokens × spans and a long report has 100 000 tokens. Other lines are escaped text.
+    One ``Doc`` holds the whole text and its field spans. displaCy draws only the lines that
+    hold a field, from span dicts cut out of that Doc (its ``manual`` format): its renderer
+    is quadratic in tokens × spans and a long report has 200 000 tokens. Other lines are
+    plain escaped text. One ``SpanRenderer`` serves all lines (``displacy.render`` would
+    build one per call, rescanning the colour registry each time).
     """
     if not text:
         return '<div class="doc-text"></div>'
-    doc = doc_with_field_spans(text, field_spans(provenance, len(text)))
+    doc, words = _doc_and_words(text, field_spans(provenance, len(text)))
     group = list(doc.spans[SPANS_KEY])
-    options = {"colors": FIELD_COLOURS, "template": SPAN_TEMPLATES}
+    renderer = SpanRenderer(options={"colors": FIELD_COLOURS, "template": SPAN_TEMPLATES})
     out, pos = [], 0
-    for a, b in _line_regions(doc, group):
-        out.append(escape(doc[pos:a].text))
-        tokens = [t.text for t in doc[a:b]]
+    for a, b in _line_regions(words, group):
+        out.append(escape("".join(words[pos:a])))
         marks = [{"start_token": s.start - a, "end_token": s.end - a, "label": s.label_}
                  for s in group if a <= s.start and s.end <= b]
-        out.append(displacy.render({"text": doc[a:b].text, "tokens": tokens, "spans": marks},
-                                   style="span", manual=True, jupyter=False, options=options))
+        out.append(renderer.render([{"text": "".join(words[a:b]), "tokens": words[a:b],
+                                     "spans": marks}]))
         pos = b
-    out.append(escape(doc[pos:].text))
+    out.append(escape("".join(words[pos:])))
     return '<div class="doc-text">' + "".join(out) + "</div>"

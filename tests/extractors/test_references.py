@@ -47,3 +47,10 @@ def test_issuer_and_raw_text():
     [found] = find_references("Căn cứ Tờ trình số 357/TTr-SNV ngày 22/5/2024 của Sở Nội vụ tổng hợp")
     assert found.value.issuer == "Sở Nội vụ"
     assert found.value.raw == "Tờ trình số 357/TTr-SNV ngày 22/5/2024 của Sở Nội vụ"
+
+
+def test_a_date_that_belongs_to_another_citation_is_not_borrowed():
+    text = ("Nghị định số 107/2021/NĐ-CP ngày 06/12/2021 sửa đổi, bổ sung Nghị định số "
+            "61/2018/NĐ-CP của Chính phủ")
+    assert refs(text) == [("107/2021/NĐ-CP", "2021-12-06", "nghi_dinh"),
+                          ("61/2018/NĐ-CP", None, "nghi_dinh")]

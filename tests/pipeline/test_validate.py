@@ -60,6 +60,8 @@ def test_reference_year_from_the_record():
     ("Cuộc họp vào ngày 26/3/2024 (thứ 3) tại UBND tỉnh.", []),
     ("Cuộc họp vào ngày 31/3/2024 (Chủ nhật).", []),
     ("Cuộc họp vào ngày 30/3/2024 (Chủ nhật).", ["weekday_mismatch"]),
+    # an ordinal, not a weekday
+    ("đăng ký thay đổi lần thứ 4 ngày 25 tháng 02 năm 2025", []),
 ])
 def test_weekday(text, expected):
     assert codes(text) == expected
