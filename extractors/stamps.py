@@ -86,7 +86,7 @@ def _window_score(words: str, letters: str) -> float:
 _ARRIVAL_MARK = regex.compile(r"(?<![A-Za-z])D\s?E\s?N(?![A-Za-z])")
 _SLOT = {
     "number": regex.compile(r"(?<![A-Z])S[O0Ô]\s*(?:DEN)?\s*[:;.,]"),
-    "time": regex.compile(r"(?<![A-Z])GI[O0]\s*[:;.,]"),
+    "time": regex.compile(r"(?<![A-Z])GI?[O0]\s*[:;.,]"),  # OCR: "Gờ:"
     "date": regex.compile(r"(?<![A-Z])NGAY\s*[:;.,]?"),
 }
 _DATE_DIGITS = regex.compile(r"(\d{1,2})\D{1,4}?(\d{1,2})\D{1,4}?(\d{2,4})")

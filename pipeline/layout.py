@@ -16,8 +16,12 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-# a horizontal gap wider than this many text heights separates two columns
+# a horizontal gap wider than this many text heights separates two columns …
 COLUMN_GAP_EM = 1.5
+# … and so does one over a text height that is this many times the line's usual word gap
+# (a scanned letterhead can set its two columns barely an em apart)
+COLUMN_GAP_MIN_EM = 1.0
+COLUMN_GAP_TIMES_WORD_GAP = 3.0
 # a vertical gap wider than this many line heights is a blank line between blocks
 BLOCK_GAP_EM = 0.9
 # how far below a band a one-sided row may sit and still belong to it
@@ -115,9 +119,13 @@ def lines_to_segments(lines: list[list[Word]]) -> list[Segment]:
             continue
         line = sorted(line, key=lambda w: w.x0)
         height = _median_height(line)
+        gaps = [b.x0 - a.x1 for a, b in zip(line, line[1:])]
+        word_gap = statistics.median(gaps) if len(gaps) >= 4 else float("inf")
+        threshold = min(COLUMN_GAP_EM * height,
+                        max(COLUMN_GAP_MIN_EM * height, COLUMN_GAP_TIMES_WORD_GAP * word_gap))
         run = [line[0]]
-        for word in line[1:]:
-            if word.x0 - run[-1].x1 > COLUMN_GAP_EM * height:
+        for word, gap in zip(line[1:], gaps):
+            if gap > threshold:
                 segments.append(_segment(run))
                 run = [word]
             else:

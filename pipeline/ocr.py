@@ -29,6 +29,8 @@ OCR_DPI = 300
 class OcrPage:
     text: str
     confidence: float | None  # mean word confidence, 0-1; None when no word was read
+    # words with confidences, furniture and stamps (``pipeline.scan_page.PageFacts``)
+    facts: object | None = None
 
 
 @cache
@@ -54,14 +56,25 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def ocr_image(image, lang: str = OCR_LANG) -> OcrPage:
-    """OCR one page image: reading-order text (repaired) and mean confidence."""
+def ocr_image(image, lang: str = OCR_LANG, *, page: int | None = None,
+              overlays: list | None = None, scale: float = 1.0) -> OcrPage:
+    """OCR one page image: reading-order text (repaired) and mean confidence.
+
+    With ``page`` given, the scan is prepared first (``overlays`` boxes in points ×
+    ``scale`` blanked, red seal ink dropped) and the page's facts are read
+    (``pipeline.scan_page``: word confidences, furniture, stamps on page 1).
+    """
     import pytesseract
+
+    from pipeline.scan_page import page_facts, prepare_page
 
     # one thread per tesseract process: pages already run in parallel
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
+    original = image
+    if page is not None:
+        image = prepare_page(image, overlays, scale)
     data = pytesseract.image_to_data(image, lang=lang, config="--psm 3",
                                      output_type=pytesseract.Output.DICT)
     lines: dict[tuple[int, int, int], list[Word]] = {}
@@ -78,11 +91,16 @@ def ocr_image(image, lang: str = OCR_LANG) -> OcrPage:
             Word(text, left, left + data["width"][i], top, top + data["height"][i]))
     text = segments_to_text(lines_to_segments(list(lines.values())))
     confidence = sum(confidences) / len(confidences) / 100 if confidences else None
-    return OcrPage(repair_ocr_text(text), confidence)
+    text = repair_ocr_text(text)
+    facts = None
+    if page is not None:
+        facts = page_facts(original, image, data, text, page, lang=lang, read_stamps=page == 1)
+    return OcrPage(text, confidence, facts)
 
 
 def ocr_images(pages: Iterable[tuple[int, object]], *, lang: str = OCR_LANG,
-               max_workers: int | None = None) -> dict[int, OcrPage]:
+               max_workers: int | None = None, overlays: dict[int, list] | None = None,
+               scale: float = 1.0) -> dict[int, OcrPage]:
     """OCR ``(page number, image)`` pairs in parallel; at most ``2 × max_workers`` images
     are held at once, so a long scan does not fill memory with rendered pages."""
     workers = max_workers or default_workers()
@@ -90,7 +108,9 @@ def ocr_images(pages: Iterable[tuple[int, object]], *, lang: str = OCR_LANG,
     pending: list[tuple[int, Future]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
         for number, image in pages:
-            pending.append((number, pool.submit(ocr_image, image, lang)))
+            pending.append((number, pool.submit(
+                ocr_image, image, lang, page=number, overlays=(overlays or {}).get(number),
+                scale=scale)))
             while len(pending) >= 2 * workers:
                 done_number, future = pending.pop(0)
                 results[done_number] = future.result()

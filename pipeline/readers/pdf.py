@@ -18,6 +18,7 @@ from pipeline.document import RawDocument, RawPage, RawTable
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Word, words_to_text
 from pipeline.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
+from pipeline.scan_page import attach_facts, pdf_overlay
 
 # a page with fewer visible characters than this, and a large image, is a scan
 MIN_TEXT_CHARS = 20
@@ -41,12 +42,19 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
     tables: list[RawTable] = []
     encodings: Counter[str] = Counter()
     scanned: list[int] = []
+    # a text layer that is only the portal's signing stamp: keep the stamp, OCR the page
+    overlays: dict[int, list] = {}
+    e_signature = None
     try:
         with pdf:
             for page in pdf.pages:
                 number = page.page_number
                 words = page.extract_words(extra_attrs=["fontname", "size"])
-                if needs_ocr(page, words):
+                overlay = pdf_overlay(page, words)
+                if overlay is not None:
+                    e_signature = e_signature or overlay[0]
+                    overlays[number] = overlay[1]
+                if overlay is not None or needs_ocr(page, words):
                     scanned.append(number)
                     pages.append(RawPage(number, "", ocr=True))
                     continue
@@ -70,10 +78,14 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
                 if not p.ocr:
                     p.text = convert(p.text, found)
             encoding = found
+    facts = {}
     if scanned:
-        ocr_pdf_pages(path, data, pages, scanned, max_workers=max_workers)
-    return RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
-                       tables=tables)
+        facts = ocr_pdf_pages(path, data, pages, scanned, max_workers=max_workers,
+                              overlays=overlays)
+    raw = RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
+                      tables=tables, e_signature=e_signature)
+    attach_facts(raw, facts)
+    return raw
 
 
 def needs_ocr(page, words: list[dict]) -> bool:
@@ -142,7 +154,8 @@ def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
         for number in numbers:
             page = doc[number - 1]
             try:
-                yield number, page.render(scale=dpi / 72, grayscale=True).to_pil()
+                # in colour: red seals and stamps are separated from the text (pipeline.ink)
+                yield number, page.render(scale=dpi / 72).to_pil()
             finally:
                 page.close()
     finally:
@@ -150,13 +163,15 @@ def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
 
 
 def ocr_pdf_pages(path: Path, data: bytes, pages: list[RawPage], numbers: list[int], *,
-                  max_workers: int | None = None) -> None:
-    """OCR the listed pages in place (text and confidence)."""
+                  max_workers: int | None = None, overlays: dict[int, list] | None = None) -> dict:
+    """OCR the listed pages in place (text and confidence); returns their page facts."""
     from pipeline.ocr import OCR_DPI, check_tesseract, ocr_images
 
     check_tesseract(path)
-    results = ocr_images(render_pages(data, numbers, OCR_DPI), max_workers=max_workers)
+    results = ocr_images(render_pages(data, numbers, OCR_DPI), max_workers=max_workers,
+                         overlays=overlays, scale=OCR_DPI / 72)
     for page in pages:
         if page.number in results:
             page.text = results[page.number].text
             page.ocr_confidence = results[page.number].confidence
+    return {n: r.facts for n, r in results.items() if r.facts is not None}

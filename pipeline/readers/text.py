@@ -1,10 +1,12 @@
-"""Plain text and Markdown (``.txt``, ``.md``): UTF-8 with or without BOM, NFC or NFD."""
+"""Plain text and Markdown (``.txt``, ``.md``): UTF-8 with or without BOM, NFC or NFD,
+or TCVN3/VNI (as single-byte files or as their characters saved in UTF-8)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from pipeline.document import RawDocument, RawPage
 from pipeline.errors import UnreadableFile
+from pipeline.legacy import convert_legacy_text, decode_legacy_bytes
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -15,13 +17,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        # legacy 8-bit files (TCVN3/VNI typed in a single-byte code page) are handled by the
-        # legacy-encoding reader when it is available; plain text must be UTF-8 otherwise.
-        try:
-            from pipeline.legacy import decode_legacy_bytes
-        except ImportError:
-            raise UnreadableFile(path, f"not valid UTF-8 at byte {exc.start}") from exc
+    except UnicodeDecodeError:
+        # legacy 8-bit files: TCVN3/VNI typed in a single-byte code page
         return decode_legacy_bytes(data, path)
 
 
@@ -29,5 +26,8 @@ def read_text(path: Path, data: bytes) -> RawDocument:
     text, encoding = decode_text(data, path)
     if "\x00" in text:
         raise UnreadableFile(path, "binary content (NUL bytes) in a text file")
+    # a UTF-8 file may still hold TCVN3/VNI text ("Céng hßa…") typed with a legacy font
+    text, legacy = convert_legacy_text(text)
+    encoding = legacy or encoding
     fmt = "md" if path.suffix.lower() in {".md", ".markdown"} else "txt"
     return RawDocument(path=str(path), format=fmt, pages=[RawPage(1, text)], encoding=encoding)

@@ -171,8 +171,9 @@ def render_highlighted(text: str, provenance: Mapping[str, Mapping]) -> str:
         out.append(escape("".join(words[pos:a])))
         marks = [{"start_token": s.start - a, "end_token": s.end - a, "label": s.label_}
                  for s in group if a <= s.start and s.end <= b]
+        # strip: displaCy's wrapper has line breaks around it, which pre-line would show
         out.append(renderer.render([{"text": "".join(words[a:b]), "tokens": words[a:b],
-                                     "spans": marks}]))
+                                     "spans": marks}]).strip())
         pos = b
     out.append(escape("".join(words[pos:])))
     return '<div class="doc-text">' + "".join(out) + "</div>"

@@ -200,3 +200,16 @@ def test_doc_is_converted_with_libreoffice(fixture_dir, tmp_path):
     assert record.number.raw == text_record.number.raw
     assert record.signer and record.signer.name == text_record.signer.name
 
+
+
+def test_scanned_letterhead_columns_barely_an_em_apart_are_split():
+    from pipeline.layout import Word, lines_to_segments
+
+    # word boxes as Tesseract gave them for a real letterhead line (pixels at 300 dpi)
+    xs = [(406, 519, "VĂN"), (535, 733, "PHÒNG"), (752, 934, "CHÍNH"), (952, 1066, "PHỦ"),
+          (1121, 1280, "CỘNG"), (1297, 1419, "HOÀ"), (1436, 1512, "XÃ"), (1529, 1633, "HỘI")]
+    line = [Word(t, x0, x1, 289, 339) for x0, x1, t in xs]
+    assert [s.text for s in lines_to_segments([line])] == ["VĂN PHÒNG CHÍNH PHỦ", "CỘNG HOÀ XÃ HỘI"]
+    body = [Word(t, x0, x1, 289, 339) for x0, x1, t in
+            [(100, 180, "bão"), (200, 260, "số"), (280, 330, "11"), (350, 420, "sẽ"), (440, 520, "gây")]]
+    assert len(lines_to_segments([body])) == 1

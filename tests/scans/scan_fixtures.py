@@ -173,7 +173,7 @@ def signed_page(*, number: str | None = "188", handwritten: str | None = None,
     text(d, (330, 1615), "- Lưu: VT.", 42)
     text(d, (1500, 1500), "TM. ỦY BAN NHÂN DÂN", 54, True)
     text(d, (1620, 1575), "CHỦ TỊCH", 54, True)
-    text(d, (1480, 1900), "Nguyễn Văn Thành", 60, True)
+    text(d, (1480, 1900), "Nguyễn Thành Long", 60, True)
     if seal_over_signer:
         seal(img, (1560, 1800), 250)
     if hoa_toc:
