@@ -30,6 +30,10 @@ from schemas import Provenance, RecordWarning
 
 MIN_HANDWRITTEN_CONFIDENCE = 0.80
 HANDWRITTEN_FIELDS = ("number", "issued_date")
+# any other field read under this OCR confidence is more likely noise than text (a
+# scribbled mark above the letterhead read as the issuer, a seal read as a recipient)
+MIN_FIELD_CONFIDENCE = 0.50
+LIST_FIELDS = ("recipients", "cc")
 HEADER_CHARS = 1500  # the header of page 1: where the number and date lines are
 
 
@@ -114,10 +118,45 @@ def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
                             f"{conf:.2f}); check it on the scan"))
                 fields[name] = None
                 del provenance[name]
+            elif conf < MIN_FIELD_CONFIDENCE and name.split(".")[0] not in HANDWRITTEN_FIELDS:
+                warnings.append(RecordWarning(
+                    code="needs_review", field=name, page=prov.page,
+                    message=f"{name} not registered: OCR read {doc.text[prov.start:prov.end][:60]!r} "
+                            f"at confidence {conf:.2f}; check it on the scan"))
+                _drop(fields, provenance, name)
+        _compact_lists(fields, provenance)
         flagged = {w.field for w in warnings}
         warnings.extend(w for w in unparsed_header_lines(doc, fields) if w.field not in flagged)
     warnings.extend(signing_time_check(doc, fields))
     return warnings
+
+
+def _drop(fields: dict[str, Any], provenance: dict[str, Provenance], name: str) -> None:
+    """Leave a field (or one item of a list field) out, keeping list provenance aligned."""
+    head, _, index = name.partition(".")
+    if head in LIST_FIELDS and index.isdigit():
+        items = fields.get(head) or []
+        i = int(index)
+        if i < len(items):
+            items[i] = None  # removed after the loop over provenance: indices stay valid
+        provenance.pop(name, None)
+        return
+    if head in fields and not index:
+        fields[head] = None
+        provenance.pop(name, None)
+
+
+def _compact_lists(fields: dict[str, Any], provenance: dict[str, Provenance]) -> None:
+    for head in LIST_FIELDS:
+        items = fields.get(head) or []
+        if None not in items:
+            continue
+        kept = [i for i, v in enumerate(items) if v is not None]
+        old = {i: provenance.pop(f"{head}.{i}", None) for i in range(len(items))}
+        fields[head] = [items[i] for i in kept]
+        for new, i in enumerate(kept):
+            if old[i] is not None:
+                provenance[f"{head}.{new}"] = old[i]
 
 
 _NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*\S")

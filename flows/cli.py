@@ -42,6 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                          workers=args.workers, refresh_cache=args.refresh_cache,
                          show_progress=not args.quiet, **_flow_params(args))
     print(summary.to_text())
+    if not args.no_report:
+        from pipeline.report import write_report
+
+        index = write_report(Path(args.out))
+        print(f"review report: {index}")
     return 1 if summary.failed else 0
 
 
@@ -94,6 +99,8 @@ def register(subparsers) -> None:
     p.add_argument("--refresh-cache", action="store_true",
                    help="ignore cached extractions and extract again")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write the review site OUT/report/index.html")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser(

@@ -53,9 +53,13 @@ def needs_extraction(ref: FileRef, stored: dict) -> bool:
 
 def _with_path(record: Record, path: str) -> Record:
     """A cached record may come from the same bytes at another path: point it at this file."""
-    if record.source.path == path:
+    old = record.source.path
+    if old == path:
         return record
-    return record.model_copy(update={"source": record.source.model_copy(update={"path": path})})
+    update: dict = {"source": record.source.model_copy(update={"path": path})}
+    if record.error:  # errors name their file
+        update["error"] = record.error.replace(old, path)
+    return record.model_copy(update=update)
 
 
 def task_runner_for(runner: str = "threads", dask_address: str | None = None,

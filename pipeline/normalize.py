@@ -47,6 +47,9 @@ _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # a run of adjacent block tags ("</li><li>") is one break
 _BLOCK_TAG = regex.compile(
     r"(?:\s*</?(?:ul|ol|li|p|div|br|tr|table|tbody|thead|h[1-6])\b[^<>]*>\s*)+", regex.I)
+# a footnote mark ("nhận<sup>1</sup>") is no part of the word it follows
+# (but m<sup>2</sup> is a unit's exponent)
+_FOOTNOTE_MARK = regex.compile(r"(?<!\b(?:m|km|cm|dm|mm))<sup>\s*(?:\d{1,2}|\*+)\s*</sup>", regex.I)
 _INLINE_TAG = regex.compile(r"</?(?:[a-z][a-z0-9]*)\b[^<>]*>", regex.I)
 _ENTITY = regex.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});", regex.I)
 _HEADING = regex.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
@@ -77,7 +80,7 @@ def _strip_html(text: MappedText) -> MappedText:
         line_start = source.rfind("\n", 0, m.start()) + 1
         return " " if source[line_start:m.start()].lstrip().startswith("|") else "\n"
 
-    text = text.sub(_BLOCK_TAG, block)
+    text = text.sub(_FOOTNOTE_MARK, "").sub(_BLOCK_TAG, block)
     text = text.sub(_INLINE_TAG, "")
     return text.sub(_ENTITY, lambda m: html.unescape(m.group(0)))
 

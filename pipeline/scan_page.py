@@ -118,3 +118,49 @@ def pdf_overlay(page, words: list[dict]) -> tuple[dict | None, list[tuple]] | No
         if cover <= LOGO_MAX_COVER and im["bottom"] >= top and im["top"] <= bottom:
             boxes.append((im["x0"], im["top"], im["x1"], im["bottom"]))
     return parse_e_signature(text), boxes
+
+
+def annotation_overlay(data: bytes, number: int) -> tuple[dict | None, list[tuple]] | None:
+    """The signing stamp drawn in an annotation (a signature widget) rather than the page.
+
+    pdfplumber does not read annotation appearances; pdfium does once the page is
+    flattened (on a private copy of the document). Returns like ``pdf_overlay``.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from pipeline.esignature import is_overlay_only, parse_e_signature
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        page = doc[number - 1]
+        if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            return None
+        page.close()
+        page = doc[number - 1]
+        height = page.get_height()
+        textpage = page.get_textpage()
+        text = textpage.get_text_range().replace("\r\n", "\n")
+        if not is_overlay_only(text):
+            return None
+        # pdfium gives (left, bottom, right, top) from the bottom: turn to (x0, top, x1, bottom)
+        boxes = [(l, height - t, r, height - b)
+                 for l, b, r, t in (textpage.get_rect(i) for i in range(textpage.count_rects()))]
+        if not boxes:
+            return None
+        band_top = min(b[1] for b in boxes) - LOGO_BAND
+        band_bottom = max(b[3] for b in boxes) + LOGO_BAND
+        area = page.get_width() * height or 1.0
+        # the flattened appearance is a form object holding the logo and the text; nested
+        # objects have bounds in their form's own coordinates, so only the top two levels
+        for obj in page.get_objects(max_depth=1):
+            if obj.type not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+                continue
+            l, b, r, t = obj.get_bounds()
+            top, bottom = height - t, height - b
+            if (r - l) * (t - b) / area <= LOGO_MAX_COVER and bottom >= band_top \
+                    and top <= band_bottom:
+                boxes.append((l, top, r, bottom))
+        return parse_e_signature(text), boxes
+    finally:
+        doc.close()

@@ -18,7 +18,7 @@ from pipeline.document import RawDocument, RawPage, RawTable
 from pipeline.errors import UnreadableFile
 from pipeline.layout import Word, words_to_text
 from pipeline.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
-from pipeline.scan_page import attach_facts, pdf_overlay
+from pipeline.scan_page import annotation_overlay, attach_facts, pdf_overlay
 
 # a page with fewer visible characters than this, and a large image, is a scan
 MIN_TEXT_CHARS = 20
@@ -51,6 +51,8 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
                 number = page.page_number
                 words = page.extract_words(extra_attrs=["fontname", "size"])
                 overlay = pdf_overlay(page, words)
+                if overlay is None and not words:  # a stamp drawn in a signature widget
+                    overlay = annotation_overlay(data, number)
                 if overlay is not None:
                     e_signature = e_signature or overlay[0]
                     overlays[number] = overlay[1]

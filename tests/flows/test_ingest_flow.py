@@ -198,6 +198,9 @@ def test_cli_run_prints_a_summary_and_exits_1_on_failures(flow_env, tmp_path, ca
     write_inbox(inbox, 3)
     assert dispatches(["run", str(inbox), "--out", str(tmp_path / "out"), "-q"]) == 0
     assert "loaded" in capsys.readouterr().out
+    # the review site is written at the end of the run and lists every document
+    index = (tmp_path / "out" / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(p.name in index for p in inbox.iterdir())
     (inbox / "rong.txt").write_bytes(b"")
     assert dispatches(["run", str(inbox), "--out", str(tmp_path / "out"), "-q"]) == 1
     out = capsys.readouterr().out

@@ -132,3 +132,15 @@ def test_summary_lists_counts_failures_and_overdue_deadlines():
     md = s.to_markdown()
     assert "| failed | 1 |" in md and "empty \\| file" in md and "Sở Nội vụ" in md
     assert "FAILED inbox/bad.txt" in s.to_text()
+
+
+def test_a_cached_record_is_pointed_at_the_file_it_now_stands_for(tmp_path):
+    from flows.ingest import _with_path
+
+    bad = tmp_path / "a" / "rong.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")
+    record = tasks.extract_file(bad)
+    moved = _with_path(record, str(tmp_path / "b" / "rong.txt"))
+    assert moved.source.path == str(tmp_path / "b" / "rong.txt")
+    assert str(bad) not in moved.error and str(tmp_path / "b" / "rong.txt") in moved.error

@@ -13,7 +13,8 @@ from pipeline.normalize import fold_diacritics, normalize_text, tone_key
     # a footnote star is kept
     ("Chỉ tiêu (*) đạt", "Chỉ tiêu (*) đạt"),
     # HTML left in text
-    ("Mục tiêu<sup>1</sup> <i>quan trọng</i>", "Mục tiêu1 quan trọng"),
+    ("Mục tiêu<sup>1</sup> <i>quan trọng</i>", "Mục tiêu quan trọng"),
+    ("m<sup>2</sup> đất", "m2 đất"),
     ("<ul><li>Một</li><li>Hai</li></ul>", "Một\nHai"),
     ("A&nbsp;B &amp; C", "A B & C"),
     # inside a Markdown table row block tags become spaces: the row stays one line

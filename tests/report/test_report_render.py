@@ -27,7 +27,9 @@ def test_index_lists_every_document_with_a_page(samples_run):
         assert (index.parent / "docs" / page_name(rec)).is_file()
     assert html.count("<tr data-type=") == len(SAMPLE_FILES)
     assert 'class="deadline-chart"' in html
-    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no CDN
+    # works offline: no CDN, no external script or style
+    local = html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "http://" not in local and "https://" not in local and "<script src" not in local
 
 
 def test_document_pages_mark_number_date_subject_and_signer(samples_run):

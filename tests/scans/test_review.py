@@ -89,3 +89,18 @@ def test_issue_date_later_than_signing_is_warned():
     fields = extract_fields(doc)
     warnings = fields["warnings"]  # extract_fields ran the scan checks
     assert [w.code for w in warnings] == ["date_after_signing"]
+
+
+def test_noise_read_as_a_field_is_dropped_and_flagged():
+    text = PAGE.format(number="196", day="08")
+    words = []
+    for i, line in enumerate(text.splitlines()):
+        for j, token in enumerate(line.split()):
+            conf = 0.2 if line.startswith("V/v") else 0.93  # the subject line is noise
+            words.append(OcrWord(token, conf, j * 100, i * 60, j * 100 + 90, i * 60 + 50, (1, 1, i)))
+    raw = RawDocument("scan.pdf", "pdf", [RawPage(1, text, ocr=True)],
+                      meta={"ocr_words": {1: align_words(text, words)}})
+    fields = extract_fields(normalize_document(raw))
+    assert fields["subject"] is None and "subject" not in fields["provenance"]
+    assert [w.field for w in fields["warnings"]] == ["subject"]
+    assert fields["number"].raw == "196/UBND-VP"  # the confident fields stay
