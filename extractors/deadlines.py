@@ -505,6 +505,8 @@ _ASSIGNEE_COLUMN = regex.compile(
     r"đơn vị thực hiện|cơ quan thực hiện", regex.I)
 _DUE_COLUMN = regex.compile(r"thời (?:gian|hạn)|hạn (?:hoàn thành|chót|nộp)|tiến độ|"
                             r"hoàn thành", regex.I)
+# a plain "Đơn vị" / "Cơ quan" column names the assignee when no "chủ trì" column does
+_UNIT_COLUMN = regex.compile(r"(?:tên\s+)?(?:đơn vị|cơ quan)(?:,\s*(?:đơn vị|địa phương))?", regex.I)
 _TASK_COLUMN = regex.compile(r"nội dung|nhiệm vụ|công việc|tên (?:nhiệm vụ|sản phẩm)", regex.I)
 
 
@@ -518,7 +520,8 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None) -> list
                         and not _ASSIGNEE_COLUMN.search(c)), None)
         if due_col is None:
             continue
-        who_col = next((c for c in cols if _ASSIGNEE_COLUMN.search(c)), None)
+        who_col = next((c for c in cols if _ASSIGNEE_COLUMN.search(c)), None) \
+            or next((c for c in cols if _UNIT_COLUMN.fullmatch(c.strip())), None)
         task_col = next((c for c in cols if _TASK_COLUMN.search(c)), None)
         for row in table.rows:
             cell = str(row.get(due_col) or "").strip()

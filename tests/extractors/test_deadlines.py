@@ -147,3 +147,15 @@ def test_seed_deadlines(shared_dir):
         for item in spec.get("assignees", []):
             assert any(d.due_date == item["due_date"] and item["assignee_contains"].lower()
                        in (d.assignee or "").lower() for d in record.deadlines), item
+
+
+def test_a_plain_unit_column_names_the_assignee_of_a_task_table():
+    from extractors.deadlines import table_deadlines
+    from extractors.spans import Found
+    from schemas import Table
+
+    table = Table(columns=["STT", "Đơn vị", "Nhiệm vụ", "Thời hạn hoàn thành"],
+                  rows=[{"STT": "1", "Đơn vị": "Sở Tư pháp", "Nhiệm vụ": "Số hóa sổ hộ tịch",
+                         "Thời hạn hoàn thành": "31/5/2024"}])
+    [found] = table_deadlines([Found(table, 0, 10)], "2024-03-20")
+    assert (found.value.due_date, found.value.assignee) == ("2024-05-31", "Sở Tư pháp")
