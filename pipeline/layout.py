@@ -42,18 +42,8 @@ class Word:
 
 
 @dataclass
-class Segment:
+class Segment(Word):
     """A run of words on one visual line, not broken by a column gap."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-
-    @property
-    def height(self) -> float:
-        return max(self.bottom - self.top, 1e-6)
 
     @property
     def middle(self) -> float:
