@@ -25,7 +25,10 @@ MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC",
 _NUMBER_LINE = regex.compile(
     r"^(?P<label>(?:[\p{L}]+\s){0,3}?S[ốỐôÔoO][\s.]*(?:hiệu\s*)?[:：;.]?)\s*(?P<rest>.*)$",
     regex.I)
-_SUBJECT_PREFIX = regex.compile(r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC|Vv)\s*[:.]?\s*", regex.I)
+# "V/v", "Về việc", and how OCR renders them ("VWw", "V/ v", "—_ Về vA")
+_SUBJECT_PREFIX = regex.compile(
+    r"^[\W_]{0,3}\s*(?:V\s?[/Wl|I]\s?[vw]{1,2}|Vv|Về\s+việc|Về\s+v\p{L}{0,2}(?=\s))\s*[:.]?\s*",
+    regex.I)
 _BODY_START = regex.compile(
     r"^(?:Căn cứ|Kính gửi|Thực hiện|Xét|Theo|Triển khai|Trong|Ngày \d|Sau khi|Để|Nhằm|Qua|"
     r"Điều \d|Chương [IVX\d]|Phần|I\.|1\.)", regex.I)
@@ -67,7 +70,8 @@ def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
             continue
         rest = m.group("rest")
         # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
-        rest = regex.split(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)", rest)[0]
+        rest = regex.split(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)|(?=ngày\s*\d)",
+                           rest)[0]
         tokens = rest.split(" ")
         for n in range(len(tokens), 0, -1):
             candidate = " ".join(tokens[:n])

@@ -14,8 +14,9 @@ import regex
 from extractors.doc_types import type_codes
 from schemas import NumberSymbol
 
-# letters used in codes: Latin capitals, Đ, and the odd lower-case letter (QyĐ, CTr, TTg, SNgV)
-_CODE = r"[\p{Lu}\p{Ll}\d&]*\p{Lu}[\p{Lu}\p{Ll}\d&]*"
+# letters used in codes: capitals, Đ, digits, and a lone lower-case letter (QyĐ, CTr, TTg, SNgV);
+# two lower-case letters in a row are a word, not a code ("VPCPngày21…" is OCR'd run-on text)
+_CODE = r"\p{Lu}(?:[\p{Lu}\d&]|\p{Ll}(?!\p{Ll}))*"
 SYMBOL = regex.compile(
     rf"""
     (?P<num>\d{{1,6}})? \s*

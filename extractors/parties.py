@@ -18,22 +18,40 @@ _CABLE_LABEL = regex.compile(r"\bđiện\s*:\s*$", regex.I)
 _CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
 _BULLET = regex.compile(r"^[-–—+•*·]\s*")
 _STORE = regex.compile(r"^Lưu\s*[:.]", regex.I)
+_GLUED_FOOTNOTE = regex.compile(r"(?<=\p{Ll})\d{1,2}$")
 
 
 def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
-    """Split one list line into items at ``;`` and trim bullets and end punctuation."""
+    """Split one list entry into items at ``;`` and trim bullets and end punctuation."""
     found = []
     pos = 0
-    for part in regex.split(r";", body):
-        raw = part
-        lead = len(raw) - len(raw.lstrip(" -–—+•*·\t"))
-        item = raw.strip(" -–—+•*·\t").rstrip(" .,;")
-        item = regex.sub(r"\s+", " ", item)
+    for raw in body.split(";"):
+        lead = len(raw) - len(raw.lstrip(" -–—+•*·\t\n"))
+        trimmed = raw.strip(" -–—+•*·\t\n").rstrip(" .,;")
+        # a footnote mark glued to the last word ("khu vực Bắc Bộ1") is no part of the name
+        item = _GLUED_FOOTNOTE.sub("", regex.sub(r"\s+", " ", trimmed))
         if item and item not in {"…", "...", "./."}:
             start = line.start + offset + pos + lead
-            found.append(Found(item, start, start + len(item)))
+            found.append(Found(item, start, start + len(trimmed)))
         pos += len(raw) + 1
     return found
+
+
+def _entry(text: str, lines: list[Line], i: int) -> tuple[Line, int]:
+    """The list entry at line ``i``: the line plus the lines it wraps onto.
+
+    A line that follows an entry ending in ``,`` or a word (not ``;``/``.``) continues
+    it ("… thành phố: Cao Bằng," / "Lào Cai, Lạng Sơn …"). Returns (entry, next index).
+    """
+    first = lines[i]
+    last = first
+    j = i + 1
+    while (j < len(lines) and not lines[j].blank and not last.text.endswith((";", ".", ":"))
+           and not _BULLET.match(lines[j].text) and not _STORE.match(lines[j].text)
+           and not is_upper_line(lines[j].text)):
+        last = lines[j]
+        j += 1
+    return Line(text[first.start:last.end], first.start, last.end), j
 
 
 def _is_stamp(text: str) -> bool:
@@ -54,24 +72,28 @@ def recipient_list(text: str) -> list[Found[str]]:
             if not _BULLET.match(inline.strip()):
                 return items
             # "Kính gửi: - Sở A;" followed by more bullets
-            return items + _bullet_items(lines, i + 1)
-        return _bullet_items(lines, i + 1)
+            return items + _bullet_items(text, lines, i + 1)
+        return _bullet_items(text, lines, i + 1)
     return []
 
 
-def _bullet_items(lines: list[Line], i: int, *, until_store: bool = False) -> list[Found[str]]:
+def _bullet_items(text: str, lines: list[Line], i: int, *,
+                  until_store: bool = False) -> list[Found[str]]:
     found: list[Found[str]] = []
     started = False
-    for line in lines[i:]:
+    while i < len(lines):
+        line = lines[i]
         t = line.text
         if not t or _is_stamp(t):
+            i += 1
             continue
         if _BULLET.match(t):
             started = True
-            found.extend(_items(line, t, 0))
+            entry, i = _entry(text, lines, i)
+            found.extend(_items(entry, entry.text, 0))
             if until_store and _STORE.match(_BULLET.sub("", t)):
                 break
-            if not until_store and t.rstrip().endswith("."):
+            if not until_store and entry.text.rstrip().endswith("."):
                 break
             continue
         if until_store and _STORE.match(t):
@@ -79,14 +101,17 @@ def _bullet_items(lines: list[Line], i: int, *, until_store: bool = False) -> li
             break
         if not started:
             if t.endswith(":") and len(t) < 40:  # a sub-label such as "Gửi bản điện tử:"
+                i += 1
                 continue
             # a single recipient on the line after the label
-            found.extend(_items(line, t, 0))
+            entry, i = _entry(text, lines, i)
+            found.extend(_items(entry, entry.text, 0))
             break
-        # a continuation item without its bullet: short, mixed case, ending the way items end
+        # an item without its bullet: short, mixed case, ending the way items end
         if (until_store and not is_upper_line(t) and len(t) < 120 and t.endswith((";", "."))
                 and not t.startswith("(")):
             found.extend(_items(line, t, 0))
+            i += 1
             continue
         break
     return found
@@ -101,5 +126,5 @@ def cc_list(text: str) -> list[Found[str]]:
             continue
         inline = line.text[m.end():].strip()
         first = _items(line, line.text[m.end():], m.end()) if inline else []
-        return first + _bullet_items(lines, i + 1, until_store=True)
+        return first + _bullet_items(text, lines, i + 1, until_store=True)
     return []

@@ -156,3 +156,15 @@ def test_catalogue_title_only():
 def test_urgency_marks(mark, value):
     h = header_of(f"BỘ Y TẾ\n\n{mark}\n\nSố: 5/CĐ-BYT\nHà Nội, ngày 02 tháng 01 năm 2025\n")
     assert (h.urgency.value if h.urgency else None) == value
+
+
+@pytest.mark.parametrize("line", ["VWw chủ động ứng phó bão số 11", "—_ Về vA chủ động ứng phó bão số 11",
+                                  "V/ v chủ động ứng phó bão số 11"])
+def test_ocr_renderings_of_the_subject_prefix(line):
+    h = header_of(f"Số: 18/CĐ-TTg\nHà Nội, ngày 02 tháng 10 năm 2025\nCÔNG ĐIỆN\n{line}\n\nNội dung")
+    assert h.subject.value == "chủ động ứng phó bão số 11"
+
+
+def test_place_date_glued_to_the_number_by_ocr():
+    h = header_of("Số: 378/TB-VPCPngày21tháng7năm2025\n")
+    assert h.number.value.raw == "378/TB-VPCP"

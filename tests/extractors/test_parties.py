@@ -38,3 +38,18 @@ def test_cc_spans_point_at_the_items():
     text = normalize_text("Nơi nhận:\n- Như trên;\n- Lưu: VT.").text
     found = cc_list(text)
     assert [text[f.start:f.end] for f in found] == ["Như trên", "Lưu: VT"]
+
+
+def test_an_item_wrapped_onto_lines_that_start_with_a_capital_is_one_item():
+    text = ("THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh: Cao Bằng,\n"
+            "Lào Cai, Lạng Sơn và Thanh Hóa;\n- Bộ trưởng các Bộ: Quốc phòng,\nCông an;\n"
+            "- Văn phòng Ban chỉ đạo.\nTheo bản tin dự báo, bão số 11 đã vào đất liền.")
+    assert values(recipient_list(normalize_text(text).text)) == [
+        "Chủ tịch Ủy ban nhân dân các tỉnh: Cao Bằng, Lào Cai, Lạng Sơn và Thanh Hóa",
+        "Bộ trưởng các Bộ: Quốc phòng, Công an", "Văn phòng Ban chỉ đạo"]
+
+
+def test_a_footnote_mark_glued_to_an_item_is_dropped():
+    text = "Kính gửi:\n- Ủy ban nhân dân các tỉnh khu vực Bắc Bộ1;\n- Công an tỉnh (PC06).\n"
+    assert values(recipient_list(normalize_text(text).text)) == [
+        "Ủy ban nhân dân các tỉnh khu vực Bắc Bộ", "Công an tỉnh (PC06)"]
