@@ -22,8 +22,11 @@ from schemas import Issuer, NumberSymbol
 HEADER_LINES = 60  # the header never runs past this many lines
 MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC",
          "DANG CONG SAN VIET NAM")
+# "Số: 12/UBND-VP", "Số 12/UBND-VP", "Luật số: 92/2015/QH13" — but a prefixed "số" without its
+# colon is a citation in the body ("Thông báo số 378/TB-VPCP ngày …"), not this document's number
 _NUMBER_LINE = regex.compile(
-    r"^(?P<label>(?:[\p{L}]+\s){0,3}?S[ốỐôÔoO][\s.]*(?:hiệu\s*)?[:：;.]?)\s*(?P<rest>.*)$",
+    r"^(?P<label>S[ốỐôÔoO][\s.]*(?:hiệu\s*)?[:：;.]?|(?:[\p{L}]+\s){1,3}?s[ốôo]\s*(?:hiệu\s*)?[:：])"
+    r"\s*(?P<rest>.*)$",
     regex.I)
 # "V/v", "Về việc", and how OCR renders them ("VWw", "V/ v", "—_ Về vA")
 _SUBJECT_PREFIX = regex.compile(

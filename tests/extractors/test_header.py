@@ -168,3 +168,9 @@ def test_ocr_renderings_of_the_subject_prefix(line):
 def test_place_date_glued_to_the_number_by_ocr():
     h = header_of("Số: 378/TB-VPCPngày21tháng7năm2025\n")
     assert h.number.value.raw == "378/TB-VPCP"
+
+
+def test_a_citation_in_the_body_is_not_the_documents_number():
+    h = header_of("VĂN PHÒNG CHÍNH PHỦ\n\nHà Nội, ngày 05 tháng 10 năm 2025\n\nTHÔNG BÁO\n\n"
+                  "Kết luận của Phó Thủ tướng\n\nThông báo số 378/TB-VPCP ngày 21 tháng 7 năm 2025.")
+    assert h.number is None
