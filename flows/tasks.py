@@ -124,10 +124,10 @@ def extract_one(ref: FileRef, timeout: float | None,
     path = Path(ref.path)
     data = read_bytes(path) if ref.read_error is None else None  # transient errors raise here
     if not timeout:
-        return extract_file(path), False
+        return extract_file(path, data), False
     if not pool:
         pool.append(cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
-    future = pool[0].submit(extract_file, path)
+    future = pool[0].submit(extract_file, path, data)
     try:
         return future.result(timeout=timeout), False
     except cf.TimeoutError:

@@ -72,12 +72,15 @@ def failed_record(path: Path, error: str, data: bytes | None = None) -> Record:
     )
 
 
-def extract_file(path: str | Path) -> Record:
-    """Extract the record of one file; failures come back as ``status: failed`` records."""
+def extract_file(path: str | Path, data: bytes | None = None) -> Record:
+    """Extract the record of one file; failures come back as ``status: failed`` records.
+
+    ``data``: the file's bytes when the caller has read them already (they are not read twice).
+    """
     path = Path(path)
-    data = None
     try:
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
         return record_from_document(load_document(path, data))
     except DispatchError as exc:
         return failed_record(path, str(exc), data)

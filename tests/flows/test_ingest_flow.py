@@ -147,7 +147,7 @@ def test_extractions_are_cached_by_content_hash(flow_env, tmp_path, monkeypatch)
         (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
     calls = []
     real = tasks.extract_file
-    monkeypatch.setattr(tasks, "extract_file", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(tasks, "extract_file", lambda p, d=None: calls.append(p) or real(p, d))
 
     run_ingest(inbox, tmp_path / "out-1", batch_size=5)
     assert len(calls) == 5

@@ -72,10 +72,10 @@ def test_a_slow_file_times_out_as_a_failed_record_and_the_next_one_runs(tmp_path
     slow, fast = refs(tmp_path, 2)
     real = tasks.extract_file
 
-    def extract(path):
+    def extract(path, data=None):
         if str(path) == slow.path:
             time.sleep(1.5)
-        return real(path)
+        return real(path, data)
 
     monkeypatch.setattr(tasks, "extract_file", extract)
     pool = []
