@@ -2,14 +2,23 @@
 
 ``ngày 25 tháng 3 năm 2024`` → ``2024-03-25``; ``25/3/2024``, ``31 / 5 /2024`` → ISO;
 a draft's ``ngày   tháng 3 năm 2024`` → ``2024-03`` and ``ngày tháng năm 2023`` → ``2023``.
+
+Body prose also writes dates without a year (``trước ngày 18 tháng 12``, ``30/6``), read
+against a default year (the issue year): ``DAY_MONTH_DATE`` is that grammar, as a
+fragment other patterns embed, and ``date_hit`` reads a match of it into a ``DateHit``.
+``DATE_RANGE`` is "từ ngày 29/3 đến ngày 05/4/2024". A stamp's hand-filled date
+(``06/10/25``, any separators) is ``parse_filled_in_date``.
+
 Written here rather than with dateparser: the forms are few and fixed by Decree 30,
 and partial dates (blank day/month) must keep their precision, which general
 parsers fill in with today's values.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import regex
 
@@ -65,3 +74,150 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[Fo
 def parse_vn_date(text: str) -> str | None:
     """The first date in ``text`` as ISO (keeping its precision), or ``None``."""
     return next((f.value for f in find_dates(text)), None)
+
+
+def year_of(iso: str | None) -> int | None:
+    """The year of an ISO date at any precision (``2024-03`` → 2024), or ``None``."""
+    return int(iso[:4]) if iso and regex.match(r"\d{4}", iso) else None
+
+
+def iso_before(a: str, b: str | None) -> bool:
+    """Is ISO ``a`` before ``b`` at the precision both have?"""
+    if not b:
+        return False
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
+
+
+# --- dates in body prose: the year may be left out -------------------------------------------
+# Fragments for patterns that embed a date. Group names: d/m/y for the numeric form and
+# wd/wm/wy for the long form, so one pattern can hold both; ``date_hit`` reads either.
+
+# "25/3/2024", "25-3-2024", "25.3.2024", "30/6"; not "1.5" of a decimal or "2/2024/NĐ-CP"
+NUMERIC_DAY_MONTH = (r"(?<![\d/])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})"
+                     r"(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/]|\.\d)")
+# "ngày 18 tháng 12", "ngày 18 tháng 12 năm 2024", "ngày 18 tháng 12/2024"
+LONG_DAY_MONTH = (r"ngày\s+(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})"
+                  r"(?:\s*(?:năm|/)\s*(?P<wy>\d{4}))?(?!\d)")
+DAY_MONTH_DATE = rf"(?:{LONG_DAY_MONTH}|(?:ngày\s+)?{NUMERIC_DAY_MONTH})"
+DAY_MONTH_DATE_RE = regex.compile(DAY_MONTH_DATE, regex.I)
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A day-precision date in the text; ``year`` is ``None`` when the text leaves it out."""
+    year: int | None
+    month: int
+    day: int
+    start: int
+    end: int
+
+    def iso(self, year: int | None = None) -> str | None:
+        """ISO date, taking ``year`` when the text gives none; ``None`` without any year or
+        when the date does not exist in that year (a year-less 29/2 in 2023)."""
+        date = self.as_date(year)
+        return date.isoformat() if date else None
+
+    def as_date(self, year: int | None = None) -> dt.date | None:
+        """The calendar date, taking ``year`` when the text gives none; ``None`` if it does not exist."""
+        y = self.year if self.year is not None else year
+        if y is None:
+            return None
+        try:
+            return dt.date(y, self.month, self.day)
+        except ValueError:
+            return None
+
+
+def date_hit(m: regex.Match) -> DateHit | None:
+    """The date a match of ``DAY_MONTH_DATE`` (or a pattern embedding it) holds.
+
+    Day 1–31 and month 1–12; with a year, the day must exist in that month
+    (a year-less 31/2 passes: the year that decides it is not known here).
+    """
+    g = m.groupdict()
+    d, mo, y = g.get("wd"), g.get("wm"), g.get("wy")
+    if d is None:
+        d, mo, y = g.get("d"), g.get("m"), g.get("y")
+    if d is None or mo is None:
+        return None
+    day, month, year = int(d), int(mo), int(y) if y else None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is not None and day > calendar.monthrange(year, month)[1]:
+        return None
+    return DateHit(year, month, day, m.start(), m.end())
+
+
+def find_date_hits(text: str) -> list[DateHit]:
+    """Every date written as d/m[/yyyy], d-m-yyyy, d.m.yyyy or 'ngày d tháng m [năm yyyy]'."""
+    out = []
+    for m in DAY_MONTH_DATE_RE.finditer(text):
+        hit = date_hit(m)
+        if hit:
+            out.append(hit)
+    return out
+
+
+# --- ranges: "từ ngày 29/3/2024 đến ngày 05/4/2024" ------------------------------------------
+# the start is groups sd/sm/sy (its year may be left out: it is the end's); the end is
+# ``NUMERIC_DAY_MONTH`` (d/m/y), read by ``date_hit``
+DATE_RANGE = (rf"(?<![\p{{L}}])từ\s+(?:ngày\s+)?(?P<sd>\d{{1,2}})\s*[/.\-]\s*(?P<sm>\d{{1,2}})"
+              rf"(?:\s*[/.\-]\s*(?P<sy>\d{{4}}))?\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s+)?"
+              rf"{NUMERIC_DAY_MONTH}")
+DATE_RANGE_RE = regex.compile(DATE_RANGE, regex.I)
+
+
+def range_start(m: regex.Match) -> DateHit | None:
+    """The start of a ``DATE_RANGE`` match (day 1–31, month 1–12), its span the whole range."""
+    day, month = int(m.group("sd")), int(m.group("sm"))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return DateHit(int(m.group("sy")) if m.group("sy") else None, month, day, m.start(), m.end())
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start_date: str
+    end_date: str
+    start: int
+    end: int
+
+
+def find_date_ranges(text: str) -> list[DateRange]:
+    """Every 'từ (ngày) d/m[/y] đến (ngày) d/m/y' in the text, deadline or not."""
+    out = []
+    for m in DATE_RANGE_RE.finditer(text):
+        end = date_hit(m)
+        start = range_start(m)
+        if end is None or end.year is None or start is None:
+            continue
+        start_iso = start.iso(end.year)
+        if start_iso is None:  # "từ 29/2 đến 01/3/2023": the start does not exist
+            continue
+        out.append(DateRange(start_iso, end.iso(), m.start(), m.end()))
+    return out
+
+
+# --- a date filled in by hand on an arrival stamp ("Ngày: 06/10/25") -------------------------
+# OCR of handwriting: any one to four non-digits between the parts, a two-digit year
+FILLED_IN_DATE = regex.compile(r"(\d{1,2})\D{1,4}?(\d{1,2})\D{1,4}?(\d{2,4})")
+
+
+def parse_filled_in_date(text: str, year_hint: int | None = None) -> str | None:
+    """ISO date of a hand-filled ``06/10/25`` / ``06.10.2025``; ``None`` when it cannot be.
+
+    A two-digit year is 20yy; ``year_hint`` (the issue year) rejects a year more than
+    one off it.
+    """
+    m = FILLED_IN_DATE.search(text)
+    if not m:
+        return None
+    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if year < 100:
+        year += 2000
+    if year_hint and abs(year - year_hint) > 1:
+        return None
+    if not 1 <= day <= 31:
+        return None
+    return iso_date(year, month, day)

@@ -21,13 +21,14 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from functools import cache
 
 import regex
 
 from extractors.agencies import looks_like_agency, resolve_agency
+from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, date_hit,
+                              iso_before, range_start, year_of)
 from extractors.lexicon import load_lexicon
 from extractors.spans import Found
 from schemas import Deadline, Table
@@ -37,67 +38,9 @@ def _alt(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# --- dates ---------------------------------------------------------------------------------
+# --- times of day ("17 giờ 00", "15h", "8:30"); dates come from extractors.dates -----------
 
-_NUM_DATE = (r"(?<![\d/])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})"
-             r"(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/]|\.\d)")
-_WORD_DATE = (r"ngày\s+(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})"
-              r"(?:\s*(?:năm|/)\s*(?P<wy>\d{4}))?(?!\d)")
-DATE = rf"(?:{_WORD_DATE}|(?:ngày\s+)?{_NUM_DATE})"
 TIME = r"(?P<h>\d{1,2})\s*(?:giờ|h|g|:)\s*(?P<mi>\d{2})?(?:\s*phút)?"
-DATE_RE = regex.compile(DATE, regex.I)
-
-
-@dataclass(frozen=True)
-class DateHit:
-    year: int | None
-    month: int
-    day: int
-    start: int
-    end: int
-
-    def iso(self, year: int | None = None) -> str | None:
-        y = self.year or year
-        if y is None:
-            return None
-        return f"{y:04d}-{self.month:02d}-{self.day:02d}"
-
-
-def _date_from(m: regex.Match, prefix: str = "") -> DateHit | None:
-    g = m.groupdict()
-    d, mo, y = (g.get(prefix + "wd"), g.get(prefix + "wm"), g.get(prefix + "wy"))
-    if d is None:
-        d, mo, y = g.get(prefix + "d"), g.get(prefix + "m"), g.get(prefix + "y")
-    if d is None or mo is None:
-        return None
-    day, month, year = int(d), int(mo), int(y) if y else None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    if year is not None and day > calendar.monthrange(year, month)[1]:
-        return None
-    return DateHit(year, month, day, m.start(), m.end())
-
-
-def find_dates(text: str) -> list[DateHit]:
-    """Every date written as d/m/yyyy, d-m-yyyy, d.m.yyyy or 'ngày d tháng m năm yyyy'."""
-    out = []
-    for m in DATE_RE.finditer(text):
-        hit = _date_from(m)
-        if hit:
-            out.append(hit)
-    return out
-
-
-def _year_of(iso: str | None) -> int | None:
-    return int(iso[:4]) if iso and regex.match(r"\d{4}", iso) else None
-
-
-def _before(a: str, b: str | None) -> bool:
-    """Is ISO ``a`` before ``b`` at the precision both have?"""
-    if not b:
-        return False
-    n = min(len(a), len(b))
-    return a[:n] < b[:n]
 
 
 # --- cue patterns (built once from the lexicon) ----------------------------------------------
@@ -162,13 +105,11 @@ def _patterns() -> _Patterns:
     return _Patterns(
         absolute=regex.compile(
             rf"(?<![\p{{L}}])(?P<cue>{due})\s*(?:là\s+|vào\s+|:\s*|lúc\s+)?"
-            rf"(?:(?:lúc\s+)?{TIME}\s*(?:,|-)?\s*)?(?:ngày\s+)?{DATE}", i),
+            rf"(?:(?:lúc\s+)?{TIME}\s*(?:,|-)?\s*)?(?:ngày\s+)?{DAY_MONTH_DATE}", i),
         period=regex.compile(
             rf"(?<![\p{{L}}])(?P<cue>{_alt(lex['period_cues'])})\s+(?:trong\s+|vào\s+)?{period_body}", i),
         weak_period=regex.compile(rf"(?<![\p{{L}}])(?P<cue>trong|vào)\s+{period_body}", i),
-        range=regex.compile(
-            rf"(?<![\p{{L}}])từ\s+(?:ngày\s+)?(?P<sd>\d{{1,2}})\s*[/.\-]\s*(?P<sm>\d{{1,2}})"
-            rf"(?:\s*[/.\-]\s*(?P<sy>\d{{4}}))?\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s+)?{_NUM_DATE}", i),
+        range=DATE_RANGE_RE,
         monthly=regex.compile(
             rf"(?:trước|chậm nhất(?:\s+là)?|vào|định kỳ)\s+(?:ngày\s+)?(?P<n>\d{{1,2}})\s+{every}\s+tháng", i),
         quarterly=regex.compile(
@@ -353,7 +294,7 @@ def _past_clause(s: str, cue_start: int) -> bool:
 def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[Deadline]]:
     s = sentence.text
     p = _patterns()
-    year = _year_of(issued)
+    year = year_of(issued)
     taken: list[tuple[int, int]] = []
     out: list[Found[Deadline]] = []
 
@@ -394,27 +335,26 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[De
     for m in p.range.finditer(s):
         if not free(m.start(), m.end()):
             continue
-        end = _date_from(m)
+        end = date_hit(m)
         if end is None:
             continue
-        end_year = end.year or year
-        sm, sd = int(m.group("sm")), int(m.group("sd"))
-        sy = int(m.group("sy")) if m.group("sy") else end_year
+        start = range_start(m)
         claim(m.start(), m.end())
         due = end.iso(year)
-        if not due or not (1 <= sm <= 12 and 1 <= sd <= 31) or not directive:
+        if not due or start is None or not directive:
             continue
-        if sy and f"{sy:04d}-{sm:02d}-{sd:02d}" > due:
+        start_date = start.iso(end.year or year)  # "từ 29/3 đến 05/4/2024": the end's year
+        if start_date and start_date > due:
             continue  # end before start: a slip the validator reports, not a deadline
-        if _before(due, issued) or regex.search(r"(?<![\p{L}])đã(?![\p{L}])", s[:m.start()]):
+        if iso_before(due, issued) or regex.search(r"(?<![\p{L}])đã(?![\p{L}])", s[:m.start()]):
             continue
         out.append(_make("range", sentence, m.start(), m.end(), 0.8, due_date=due,
-                         start_date=f"{sy:04d}-{sm:02d}-{sd:02d}" if sy else None))
+                         start_date=start_date))
 
     for m in p.absolute.finditer(s):
         if not free(m.start(), m.end()):
             continue
-        hit = _date_from(m)
+        hit = date_hit(m)
         if hit is None:
             continue
         claim(m.start(), m.end())
@@ -427,7 +367,7 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[De
                              recurrence=f"yearly:{hit.month:02d}-{hit.day:02d}"))
             continue
         due = hit.iso(year)
-        if due is None or _before(due, issued):
+        if due is None or iso_before(due, issued):
             continue
         cue = m.group("cue").lower()
         confidence = 0.7 if cue in ("trước", "đến hết", "thời hạn") else 0.9
@@ -446,7 +386,7 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[De
         if found is None:
             continue
         period, due = found
-        if _before(due, issued) or p.not_due_before.search(s[max(0, m.start() - 40):m.start()]):
+        if iso_before(due, issued) or p.not_due_before.search(s[max(0, m.start() - 40):m.start()]):
             continue
         out.append(_make("period", sentence, m.start(), m.end(), 0.6, due_date=due, period=period))
 
@@ -465,27 +405,6 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[De
         out.append(_make("relative", sentence, m.start(), m.end(), 0.7, offset=f"{n}{unit}",
                          anchor=anchor.strip(" ,") if anchor else None))
     return sorted(out, key=lambda f: f.start)
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start_date: str
-    end_date: str
-    start: int
-    end: int
-
-
-def find_date_ranges(text: str) -> list[DateRange]:
-    """Every 'từ (ngày) d/m[/y] đến (ngày) d/m/y' in the text, deadline or not."""
-    out = []
-    for m in _patterns().range.finditer(text):
-        end = _date_from(m)
-        sm, sd = int(m.group("sm")), int(m.group("sd"))
-        if end is None or end.year is None or not (1 <= sm <= 12 and 1 <= sd <= 31):
-            continue
-        sy = int(m.group("sy")) if m.group("sy") else end.year
-        out.append(DateRange(f"{sy:04d}-{sm:02d}-{sd:02d}", end.iso(), m.start(), m.end()))
-    return out
 
 
 def extract_deadlines(text: str, issued_date: str | None) -> list[Found[Deadline]]:
@@ -533,7 +452,7 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None) -> list
             text = " | ".join(str(row.get(c) or "") for c in cols)
             # the cell is a date, a period or a clause with a cue: read it as a clause
             clause = cell if regex.match(r"(?i)(?:trước|chậm nhất|hạn|trong|từ)", cell) \
-                else f"trước {cell}" if DATE_RE.search(cell) else f"hoàn thành trong {cell}"
+                else f"trước {cell}" if DAY_MONTH_DATE_RE.search(cell) else f"hoàn thành trong {cell}"
             sentence = Sentence(clause, found.start, None)
             for d in _sentence_deadlines(sentence, issued_date):
                 agency = resolve_agency(assignee) if assignee else None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import regex
 from rapidfuzz import fuzz
 
+from extractors.dates import parse_filled_in_date
 from extractors.spans import Found
 from pipeline.normalize import fold_diacritics
 from pipeline.ocr_words import OcrWord, span_confidence
@@ -89,7 +90,6 @@ _SLOT = {
     "time": regex.compile(r"(?<![A-Z])GI?[O0]\s*[:;.,]"),  # OCR: "Gờ:"
     "date": regex.compile(r"(?<![A-Z])NGAY\s*[:;.,]?"),
 }
-_DATE_DIGITS = regex.compile(r"(\d{1,2})\D{1,4}?(\d{1,2})\D{1,4}?(\d{2,4})")
 _TIME_DIGITS = regex.compile(r"(\d{1,2})\s*(?:[hHgG:.]|giờ|gio)\s*(\d{2})?")
 
 
@@ -122,24 +122,6 @@ def _clean_slot(s: str) -> str:
     return regex.sub(r"^[\s.…_·:,]+|[\s.…_·:,|]+$", "", s)
 
 
-def _parse_date(s: str, year_hint: int | None) -> str | None:
-    m = _DATE_DIGITS.search(s)
-    if not m:
-        return None
-    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if year < 100:
-        year += 2000
-    if year_hint and abs(year - year_hint) > 1:
-        return None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    import datetime as dt
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
 def _parse_time(s: str) -> str | None:
     m = _TIME_DIGITS.search(s)
     if not m:
@@ -169,7 +151,7 @@ def parse_arrival(text: str, words: list[OcrWord] | None = None, *,
         if not raw:
             continue  # an empty slot: nothing written, nothing to review
         if name == "date":
-            value = _parse_date(raw, year_hint)
+            value = parse_filled_in_date(raw, year_hint)
         elif name == "time":
             value = _parse_time(raw)
         else:

@@ -20,7 +20,7 @@ import datetime as dt
 
 import regex
 
-from extractors.deadlines import DATE, find_date_ranges
+from extractors.dates import DAY_MONTH_DATE, date_hit, find_date_ranges, year_of
 from extractors.tables import NUMERIC_SUFFIX
 from pipeline.document import Document
 from pipeline.normalize import tone_key
@@ -31,32 +31,18 @@ _WEEKDAY_NAMES = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5,
 # "lần thứ 4", "hạng thứ 2" are ordinals, not weekdays
 _WEEKDAY = (r"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|vị trí)\s)thứ\s+"
             r"(?P<wday>hai|ba|tư|năm|sáu|bảy|[2-7])(?![\p{L}\d])|(?P<sun>chủ\s+nhật))")
-_WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DATE}", regex.I)
-_DATE_THEN_WEEKDAY = regex.compile(rf"{DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
+_WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DAY_MONTH_DATE}", regex.I)
+_DATE_THEN_WEEKDAY = regex.compile(rf"{DAY_MONTH_DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
 _NORMATIVE_WITH_DATE = regex.compile(
     rf"(?<![\d/])(?P<num>\d{{1,5}}/(?P<ny>(?:19|20)\d{{2}})/[\p{{Lu}}Đ][\p{{L}}Đ\d\-]*)"
-    rf"\s*,?\s*(?:ban hành\s+|được ban hành\s+)?{DATE}", regex.I)
+    rf"\s*,?\s*(?:ban hành\s+|được ban hành\s+)?{DAY_MONTH_DATE}", regex.I)
 _WEEKDAY_LABEL = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
-def _year(iso: str | None) -> int | None:
-    return int(iso[:4]) if iso and regex.match(r"\d{4}", iso) else None
-
-
 def _date_of(m: regex.Match, default_year: int | None) -> dt.date | None:
-    g = m.groupdict()
-    d, mo, y = g.get("wd"), g.get("wm"), g.get("wy")
-    if d is None:
-        d, mo, y = g.get("d"), g.get("m"), g.get("y")
-    if d is None or mo is None:
-        return None
-    year = int(y) if y else default_year
-    if year is None:
-        return None
-    try:
-        return dt.date(year, int(mo), int(d))
-    except ValueError:
-        return None
+    """The date a pattern embedding ``DAY_MONTH_DATE`` matched; year-less: ``default_year``'s."""
+    hit = date_hit(m)
+    return hit.as_date(default_year) if hit else None
 
 
 def date_range_warnings(doc: Document) -> list[RecordWarning]:
@@ -75,7 +61,7 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
         m = regex.match(r"\d+/((?:19|20)\d{2})/", ref.number or "")
         # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …")
         dated_here = regex.search(regex.escape(ref.number or "") + r"\s*,?\s*ngày", ref.raw or "")
-        if m and ref.date and dated_here and _year(ref.date) != int(m.group(1)):
+        if m and ref.date and dated_here and year_of(ref.date) != int(m.group(1)):
             prov = record.provenance.get(f"references.{i}")
             seen[ref.number] = RecordWarning(
                 code="reference_year_mismatch", field=f"references.{i}",
@@ -94,7 +80,7 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
 
 def weekday_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     out = []
-    year = _year(record.issued_date)
+    year = year_of(record.issued_date)
     for pattern in (_WEEKDAY_THEN_DATE, _DATE_THEN_WEEKDAY):
         for m in pattern.finditer(doc.text):
             date = _date_of(m, year)

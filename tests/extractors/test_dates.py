@@ -1,6 +1,10 @@
-import pytest
+import datetime as dt
 
-from extractors.dates import find_dates, iso_date, parse_vn_date
+import pytest
+import regex
+
+from extractors.dates import (DAY_MONTH_DATE, date_hit, find_date_hits, find_date_ranges, find_dates,
+                              iso_before, iso_date, parse_filled_in_date, parse_vn_date, year_of)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -37,3 +41,102 @@ def test_iso_date_precision():
     assert iso_date(2024) == "2024"
     assert iso_date(2024, 3) == "2024-03"
     assert iso_date(2024, 13) is None
+
+
+# --- dates in body prose: the year may be left out --------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # (year, month, day) of each date, year None where the text leaves it out
+    ("trước ngày 18 tháng 12", [(None, 12, 18)]),
+    ("chậm nhất ngày 30/6", [(None, 6, 30)]),
+    ("ngày 18 tháng 12 năm 2024", [(2024, 12, 18)]),
+    ("ngày 18 tháng 12/2024", [(2024, 12, 18)]),
+    ("25/3/2024, 25-3-2024 và 25.3.2024", [(2024, 3, 25)] * 3),
+    ("từ 29 / 3 đến 05/4/2024", [(None, 3, 29), (2024, 4, 5)]),
+    # not dates: impossible day/month, a normative number, 29/2 of a common year
+    ("ngày 32/1, ngày 5/13", []),
+    ("Nghị định số 2/2024/NĐ-CP", []),
+    ("ngày 29/2/2023", []),
+    # without a year 31/2 is kept: the year that decides it is not known yet
+    ("ngày 31/2", [(None, 2, 31)]),
+])
+def test_find_date_hits(text, expected):
+    assert [(h.year, h.month, h.day) for h in find_date_hits(text)] == expected
+
+
+@pytest.mark.parametrize("text, default_year, iso, date", [
+    ("trước ngày 18 tháng 12", 2024, "2024-12-18", dt.date(2024, 12, 18)),
+    ("trước ngày 18 tháng 12", None, None, None),
+    ("ngày 30/6/2025", 2024, "2025-06-30", dt.date(2025, 6, 30)),  # the text's year wins
+    ("ngày 29/2", 2024, "2024-02-29", dt.date(2024, 2, 29)),
+    ("ngày 29/2", 2023, None, None),  # no 29 February in 2023: no date, not an invalid one
+])
+def test_date_hit_default_year(text, default_year, iso, date):
+    [hit] = find_date_hits(text)
+    assert hit.iso(default_year) == iso
+    assert hit.as_date(default_year) == date
+
+
+def test_date_hit_span_and_embedding():
+    text = "Hạn nộp: thứ Sáu, ngày 29/3/2024."
+    m = regex.search(rf"thứ\s+\S+,\s*{DAY_MONTH_DATE}", text)
+    hit = date_hit(m)
+    assert (hit.year, hit.month, hit.day) == (2024, 3, 29)
+    assert text[hit.start:hit.end] == "thứ Sáu, ngày 29/3/2024"
+    [alone] = find_date_hits(text)
+    assert text[alone.start:alone.end] == "ngày 29/3/2024"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("từ ngày 29/3/2024 đến ngày 05/4/2024", [("2024-03-29", "2024-04-05")]),
+    # the start's year is the end's
+    ("từ 29/3 đến hết ngày 05/4/2024", [("2024-03-29", "2024-04-05")]),
+    ("Từ 01/12/2023 – 15/01/2024", [("2023-12-01", "2024-01-15")]),
+    # kept even out of order: the validator reports it
+    ("(từ ngày 15/12/2024 đến 14/3/2024)", [("2024-12-15", "2024-03-14")]),
+    # no year anywhere, an impossible start, or an impossible end: no range
+    ("từ 29/3 đến 05/4", []),
+    ("từ 29/13 đến 05/4/2024", []),
+    ("từ 29/3 đến 31/4/2024", []),
+])
+def test_find_date_ranges(text, expected):
+    assert [(r.start_date, r.end_date) for r in find_date_ranges(text)] == expected
+
+
+def test_date_range_span():
+    text = "Thực hiện từ ngày 29/3/2024 đến ngày 05/4/2024."
+    [r] = find_date_ranges(text)
+    assert text[r.start:r.end] == "từ ngày 29/3/2024 đến ngày 05/4/2024"
+
+
+@pytest.mark.parametrize("text, year_hint, expected", [
+    ("06/10/2025", None, "2025-10-06"),
+    ("06.10.25", 2025, "2025-10-06"),  # two-digit year
+    ("6 - 10 - 2025", 2025, "2025-10-06"),
+    ("06/10/2021", 2025, None),  # too far from the issue year
+    ("06/10/2024", 2025, "2024-10-06"),  # received the year after it was issued: possible
+    ("31/9/25", None, None),
+    ("06/13/25", None, None),
+    ("C", None, None),
+])
+def test_parse_filled_in_date(text, year_hint, expected):
+    assert parse_filled_in_date(text, year_hint) == expected
+
+
+@pytest.mark.parametrize("a, b, before", [
+    ("2024-03-25", "2024-03-26", True),
+    ("2024-03", "2024-03-26", False),  # same month: not before at the precision both have
+    ("2024-02", "2024-03-26", True),
+    ("2024-03-25", None, False),
+])
+def test_iso_before(a, b, before):
+    assert iso_before(a, b) is before
+
+
+def test_year_of():
+    assert [year_of(x) for x in ("2024-03-25", "2024", None, "Q2")] == [2024, 2024, None, None]
+
+
+def test_a_range_whose_start_does_not_exist_is_no_range():
+    from extractors.dates import find_date_ranges
+    assert find_date_ranges("từ ngày 29/2 đến ngày 01/3/2023") == []

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from extractors.deadlines import extract_deadlines, find_date_ranges, vn_number
+from extractors.deadlines import extract_deadlines, vn_number
 from pipeline.normalize import normalize_text
 
 
@@ -118,11 +118,6 @@ def test_assignee_from_bold_heading_and_agency_id():
 def test_table_lines_are_not_prose():
     text = "| 1 | Sở Nội vụ | Công văn số 657/SNV-VP, hạn chót ngày 12/4/2024 |\n"
     assert deadlines(text) == []
-
-
-def test_date_ranges_found_even_out_of_order():
-    [r] = find_date_ranges("(từ ngày 15/12/2024 đến 14/3/2024)")
-    assert (r.start_date, r.end_date) == ("2024-12-15", "2024-03-14")
 
 
 @pytest.mark.parametrize("words, n", [("07", 7), ("mười", 10), ("mười lăm", 15),
