@@ -20,6 +20,7 @@ from typing import Iterable
 from pipeline.errors import MissingProgram
 from pipeline.layout import Word, lines_to_segments, segments_to_text
 from pipeline.ocr_repair import repair_ocr_text
+from pipeline.ocr_words import words_from_data
 
 OCR_LANG = "vie"
 OCR_DPI = 300
@@ -77,24 +78,17 @@ def ocr_image(image, lang: str = OCR_LANG, *, page: int | None = None,
         image = prepare_page(image, overlays, scale)
     data = pytesseract.image_to_data(image, lang=lang, config="--psm 3",
                                      output_type=pytesseract.Output.DICT)
-    lines: dict[tuple[int, int, int], list[Word]] = {}
-    confidences: list[float] = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        conf = float(data["conf"][i])
-        if not text or conf < 0:
-            continue
-        confidences.append(conf)
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        left, top = data["left"][i], data["top"][i]
-        lines.setdefault(key, []).append(
-            Word(text, left, left + data["width"][i], top, top + data["height"][i]))
+    words = words_from_data(data)
+    lines: dict[tuple[int, ...], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(Word(w.text, w.left, w.right, w.top, w.bottom))
     text = segments_to_text(lines_to_segments(list(lines.values())))
-    confidence = sum(confidences) / len(confidences) / 100 if confidences else None
+    confidence = sum(w.confidence for w in words) / len(words) if words else None
     text = repair_ocr_text(text)
     facts = None
     if page is not None:
-        facts = page_facts(original, image, data, text, page, lang=lang, read_stamps=page == 1)
+        facts = page_facts(original, image, data, words, text, page, lang=lang,
+                           read_stamps=page == 1)
     return OcrPage(text, confidence, facts)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.document import RawDocument
-from pipeline.ocr_words import OcrWord, align_words, words_from_data
+from pipeline.ocr_words import OcrWord, align_words
 
 
 @dataclass
@@ -50,19 +50,19 @@ def prepare_page(image, overlay_boxes: list[tuple[float, float, float, float]] |
     return without_red(image)
 
 
-def page_facts(original, body_image, data: dict, text: str, page: int, *,
+def page_facts(original, body_image, data: dict, words: list[OcrWord], text: str, page: int, *,
                lang: str = "vie", read_stamps: bool = True, reread: bool = True) -> PageFacts:
     """Words, furniture and stamps of one OCR'd page.
 
     ``original`` is the page as scanned (colour kept, for the red stamp layer),
-    ``body_image`` what the body pass read, ``data`` its ``image_to_data`` result and
-    ``text`` the page text made from it.
+    ``body_image`` what the body pass read, ``data`` its ``image_to_data`` result,
+    ``words`` the words in it (``words_from_data``) and ``text`` the page text made from them.
     """
     from pipeline.furniture import furniture_spans
     from pipeline.handwriting import reread_digits
     from pipeline.stamp_ocr import read_stamps_on_page
 
-    words = align_words(text, words_from_data(data))
+    words = align_words(text, words)
     if reread:
         words = reread_digits(body_image, words)
     furniture = furniture_spans(words, body_image.height)
