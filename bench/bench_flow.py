@@ -24,9 +24,9 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "flows"))  # the dispatch generator the tests use
+sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
 
-from dispatch_texts import write_inbox  # noqa: E402
+from fixtures.dispatches import write_inbox  # noqa: E402
 
 
 def main() -> None:

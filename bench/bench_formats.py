@@ -22,9 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "formats"))
+sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
 
-from build_fixtures import build_pdf, build_scan, parse_dispatch  # noqa: E402
+from fixtures.formats import build_pdf, build_scan, parse_dispatch  # noqa: E402
 
 from pipeline.readers.pdf import read_pdf, render_pages  # noqa: E402
 
@@ -92,7 +92,7 @@ def bench_scans(scans: list[Path], limit: int, workers: int | None) -> None:
                            check=True)
         t_cli = time.perf_counter() - t
     from pipeline.readers.pdf import ocr_pdf_pages
-    from pipeline.document import RawPage
+    from pipeline.text.document import RawPage
 
     t = time.perf_counter()
     for scan, numbers in used.items():

@@ -18,12 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "formats"))
+sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
 
-from build_fixtures import (build_docx, build_pdf, build_scan, legacy_bytes,  # noqa: E402
+from fixtures.formats import (build_docx, build_pdf, build_scan, legacy_bytes,  # noqa: E402
                             parse_dispatch)
 
-from record_fields import FIELDS, field_values  # noqa: E402
+from fixtures.record_fields import FIELDS, field_values  # noqa: E402
 
 from pipeline.extract import extract_file  # noqa: E402
 

@@ -20,8 +20,8 @@ from functools import cache, lru_cache
 import regex
 from rapidfuzz import fuzz, process
 
-from extractors.lexicon import load_lexicon
-from pipeline.normalize import fold_diacritics, tone_key
+from pipeline.lexicon import load_lexicon
+from pipeline.text.keys import fold_diacritics, tone_key
 
 # rapidfuzz ratio (0-100) a variant must reach; "Sở Nội vụ"/"Sở Ngoại vụ" score 90, and
 # both are listed, so an exact key wins before fuzzy matching is tried.

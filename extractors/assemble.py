@@ -1,80 +1,116 @@
 """Run every extractor over a ``Document`` and assemble the record's fields.
 
-The only place that knows which extractor fills which field; each extractor
-stays a pure function of the normalised text.
+The only place that knows which extractor fills which field; each extractor stays a
+pure function of the normalised text. The result is a typed ``Extraction``: what the
+record will hold (everything but ``doc_id``/``source``), with the provenance of every
+value; the validation layer reviews it and returns a new one.
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field, fields
 
 from extractors.agencies import resolve_agency
 from extractors.deadlines import extract_deadlines, table_deadlines
 from extractors.header import read_header
 from extractors.parties import cc_list, recipient_list
 from extractors.references import find_references
-from extractors.review import scan_checks
 from extractors.signer import signer_block
-from extractors.spans import Found
+from extractors.stamps import stamp_fields
 from extractors.tables import extract_tables
-from pipeline.document import Document
-from pipeline.furniture import mask_furniture
-from schemas import Provenance
+from pipeline.text.document import Document, mask_furniture
+from pipeline.text.spans import Found
+from schemas import (Arrival, Deadline, Issuer, NumberSymbol, Provenance, RecordWarning,
+                     Reference, Signer, Table)
 
 
-def _provenance(doc: Document, found: Found, confidence: float | None = None) -> Provenance:
+@dataclass(frozen=True)
+class Extraction:
+    """The fields extracted from one document, each with its provenance (``name`` or
+    ``name.i`` for list items), and the warnings extraction itself raised."""
+
+    doc_type: str | None = None
+    number: NumberSymbol | None = None
+    issuer: Issuer | None = None
+    place: str | None = None
+    issued_date: str | None = None
+    subject: str | None = None
+    urgency: str | None = None
+    confidentiality: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    signer: Signer | None = None
+    references: list[Reference] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    arrival: Arrival | None = None
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    warnings: list[RecordWarning] = field(default_factory=list)
+
+    def record_fields(self) -> dict:
+        """Keyword arguments for ``schemas.Record`` (shallow copies: the record owns them)."""
+        return {f.name: _copy(getattr(self, f.name)) for f in fields(self)}
+
+
+def _copy(value):
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def provenance_of(doc: Document, found: Found) -> Provenance:
     return Provenance(page=doc.page_of(found.start), start=found.start, end=found.end,
-                      confidence=found.confidence if confidence is None else confidence)
+                      confidence=found.confidence)
 
 
-def extract_fields(doc: Document) -> dict[str, Any]:
-    """Fields of the record (everything but ``doc_id``/``source``) with their provenance."""
+def extract_fields(doc: Document) -> Extraction:
+    """Every field of the record with its provenance."""
     text = mask_furniture(doc)  # page numbers, footnotes: not body text (same offsets)
     provenance: dict[str, Provenance] = {}
 
     def keep(name: str, found: Found | None):
         if found is None or found.value is None:
             return None
-        provenance[name] = _provenance(doc, found)
+        provenance[name] = provenance_of(doc, found)
         return found.value
 
+    def keep_all(name: str, found: list[Found]) -> list:
+        for i, item in enumerate(found):
+            provenance[f"{name}.{i}"] = provenance_of(doc, item)
+        return [item.value for item in found]
+
     header = read_header(text)
-    fields: dict[str, Any] = {
-        "doc_type": keep("doc_type", header.doc_type),
-        "number": keep("number", header.number),
-        "issuer": keep("issuer", header.issuer),
-        "place": keep("place", header.place),
-        "issued_date": keep("issued_date", header.issued_date),
-        "subject": keep("subject", header.subject),
-        "urgency": keep("urgency", header.urgency),
-        "confidentiality": keep("confidentiality", header.confidentiality),
-    }
-    recipients = recipient_list(text)
-    fields["recipients"] = [r.value for r in recipients]
-    for i, r in enumerate(recipients):
-        provenance[f"recipients.{i}"] = _provenance(doc, r)
-    cc = cc_list(text)
-    fields["cc"] = [c.value for c in cc]
-    for i, c in enumerate(cc):
-        provenance[f"cc.{i}"] = _provenance(doc, c)
-    fields["signer"] = keep("signer", signer_block(text))
-    own = fields["number"].raw if fields["number"] else None
-    references = find_references(text, own_number=own)
-    fields["references"] = [r.value for r in references]
-    for i, r in enumerate(references):
-        provenance[f"references.{i}"] = _provenance(doc, r)
-    issuer = fields["issuer"]
+    doc_type = keep("doc_type", header.doc_type)
+    number = keep("number", header.number)
+    issuer = keep("issuer", header.issuer)
+    place = keep("place", header.place)
+    issued = keep("issued_date", header.issued_date)
+    subject = keep("subject", header.subject)
+    urgency = keep("urgency", header.urgency)
+    confidentiality = keep("confidentiality", header.confidentiality)
+    recipients = keep_all("recipients", recipient_list(text))
+    cc = keep_all("cc", cc_list(text))
+    signer = keep("signer", signer_block(text))
+    references = keep_all("references", find_references(
+        text, own_number=number.raw if number else None))
     agency = resolve_agency(issuer.name) if issuer and issuer.name else None
     if agency:
-        fields["issuer"] = issuer.model_copy(update={"agency_id": agency.id})
+        issuer = issuer.model_copy(update={"agency_id": agency.id})
     tables = extract_tables(doc)
-    fields["tables"] = [t.value for t in tables]
-    for i, t in enumerate(tables):
-        provenance[f"tables.{i}"] = _provenance(doc, t)
-    issued = fields["issued_date"]
-    deadlines = extract_deadlines(text, issued) + table_deadlines(tables, issued)
-    fields["deadlines"] = [d.value for d in deadlines]
-    for i, d in enumerate(deadlines):
-        provenance[f"deadlines.{i}"] = _provenance(doc, d)
-    fields["provenance"] = provenance
-    fields["warnings"] = scan_checks(doc, fields)
-    return fields
+    table_values = keep_all("tables", tables)
+    deadlines = keep_all("deadlines", extract_deadlines(text, issued)
+                         + table_deadlines(tables, issued))
+    # stamps (urgency when the header had none, the arrival stamp): read last, as the
+    # review of OCR'd fields expects their provenance after the text's
+    stamps = stamp_fields(doc, issued)
+    if urgency is None and stamps.urgency is not None:
+        urgency = stamps.urgency.value
+        provenance["urgency"] = provenance_of(doc, stamps.urgency)
+    provenance.update(stamps.provenance)
+    return Extraction(
+        doc_type=doc_type, number=number, issuer=issuer, place=place, issued_date=issued,
+        subject=subject, urgency=urgency, confidentiality=confidentiality,
+        recipients=recipients, cc=cc, signer=signer, references=references,
+        tables=table_values, deadlines=deadlines, arrival=stamps.arrival,
+        provenance=provenance, warnings=list(stamps.warnings))

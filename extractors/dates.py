@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.spans import Found
+from pipeline.text.spans import Found
 
 # a blank left for the day or month in a draft: spaces, dots, ellipses, underscores
 _BLANK = r"[ \t.…_]*"

@@ -29,8 +29,8 @@ import regex
 from extractors.agencies import looks_like_agency, resolve_agency
 from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, date_hit,
                               iso_before, range_start, year_of)
-from extractors.lexicon import load_lexicon
-from extractors.spans import Found
+from pipeline.lexicon import load_lexicon
+from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
 

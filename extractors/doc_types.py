@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from extractors.lexicon import load_lexicon
-from pipeline.normalize import tone_key
+from pipeline.lexicon import load_lexicon
+from pipeline.text.keys import tone_key
 
 
 @cache

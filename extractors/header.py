@@ -16,7 +16,7 @@ from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_
 from extractors.lines import Line, ascii_key, is_separator, is_upper_line, split_lines
 from extractors.names import expand_abbreviations, sentence_case_name
 from extractors.number_symbol import parse_number_symbol
-from extractors.spans import Found
+from pipeline.text.spans import Found
 from schemas import Issuer, NumberSymbol
 
 HEADER_LINES = 60  # the header never runs past this many lines

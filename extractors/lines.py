@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.normalize import fold_diacritics
+from pipeline.text.keys import fold_diacritics
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import regex
 
 from extractors.header import SECRECY, URGENCY
 from extractors.lines import Line, ascii_key, is_upper_line, split_lines
-from extractors.spans import Found
+from pipeline.text.spans import Found
 
 _TO_LABEL = regex.compile(r"^(?:Kính\s*gửi|Kinh\s*gui)\s*[:;.]?\s*", regex.I)
 _CABLE_LABEL = regex.compile(r"\bđiện\s*:\s*$", regex.I)

@@ -12,7 +12,7 @@ import regex
 from extractors.dates import LONG_DATE, NUMERIC_DATE, date_from_match
 from extractors.doc_types import citation_words, doc_type_from_citation, doc_type_from_code
 from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
-from extractors.spans import Found
+from pipeline.text.spans import Found
 from schemas import Reference
 
 _DATE_AFTER = regex.compile(

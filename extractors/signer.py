@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from extractors.lines import Line, ascii_key, is_upper_line, split_lines
-from extractors.spans import Found
+from pipeline.text.spans import Found
 from schemas import Signer
 
 _MARK = regex.compile(r"^(?P<mark>KT|TL|TM|TUQ|Q)\s*\.\s*(?P<rest>.+)$")

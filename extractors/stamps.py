@@ -3,7 +3,8 @@
 Both are stamped, often tilted, usually red, sometimes half handwritten, so their
 OCR text is noisy: ``HÓA TÔC``, ``HOA T0C``, ``ĐẾN 22 001401205.|_``. These are pure
 functions over the OCR text of a stamp region (the red layer, or a rotated crop) and,
-when known, the words' confidences.
+when known, the words' confidences; which readings are stamps at all is decided by
+``pipeline.readers.ocr.stamp_marks``, shared with the OCR pass.
 
 The arrival stamp (Decree 30/2020, Appendix IV: "ĐẾN / Số: … / Ngày: … / Chuyển: …";
 the portal's own reads "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ / ĐẾN / Giờ: … / Ngày: …")
@@ -13,26 +14,21 @@ confidence; otherwise it is named in ``needs_review``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
-from rapidfuzz import fuzz
 
 from extractors.dates import parse_filled_in_date
-from extractors.spans import Found
-from pipeline.normalize import fold_diacritics
-from pipeline.ocr_words import OcrWord, span_confidence
+from pipeline.readers.ocr.stamp_marks import (ARRIVAL_MARK, SLOT_LABELS, folded_upper,
+                                              is_arrival_stamp, urgency_from_stamp)
+from pipeline.text.document import Document
+from pipeline.text.keys import fold_diacritics
+from pipeline.text.scan import OcrWord, span_confidence
+from pipeline.text.spans import Found
+from schemas import Arrival, Provenance, RecordWarning
 
 # OCR confidence under which a handwritten slot is not trusted
 MIN_SLOT_CONFIDENCE = 0.70
-URGENCY_WORDS = (("THUONG KHAN", "thuong_khan"), ("HOA TOC", "hoa_toc"), ("KHAN", "khan"))
-# the urgency words may be read with these confusions (Ỏ→Ó/O, Ố→Ô/0, Ẩ→A/Â)
-_FUZZY_CUTOFF = 80
-
-
-def _folded_upper(text: str) -> str:
-    # keep one character per character so offsets agree with ``text``
-    return fold_diacritics(text).upper().replace("0", "O")
 
 
 @dataclass(frozen=True)
@@ -45,65 +41,13 @@ class Stamp:
     needs_review: list[str] = field(default_factory=list)
 
 
-def urgency_from_stamp(text: str) -> Found[str] | None:
-    """``hoa_toc`` / ``thuong_khan`` / ``khan`` from a stamp's OCR text, tolerant to noise.
-
-    Meant for stamp text (a red layer or a stamp crop), not for body text, where "khẩn
-    trương" is an ordinary word: a lone ``KHẨN`` counts only as a whole short line.
-    """
-    folded = _folded_upper(text)
-    for m in regex.finditer(r"[^\n]+", folded):
-        line = m.group(0)
-        letters = regex.sub(r"[^A-Z ]+", " ", line)
-        letters = " ".join(letters.split())
-        if not letters:
-            continue
-        for words, code in URGENCY_WORDS:
-            if code == "khan":
-                # a lone KHẨN stamp: the line is that word and little else
-                if regex.fullmatch(r"\W*KHAN\W*", line.strip()) or \
-                        regex.fullmatch(r"(?:\S{0,2} )?KHAN(?: \S{0,2})?", letters):
-                    return Found(code, m.start(), m.end(), 0.8)
-                continue
-            score = _window_score(words, letters)
-            if score >= _FUZZY_CUTOFF and len(letters) <= 4 * len(words):
-                return Found(code, m.start(), m.end(), round(score / 100, 2))
-    return None
-
-
-def _window_score(words: str, letters: str) -> float:
-    """Best similarity of ``words`` to a run of as many tokens of ``letters`` (or glued)."""
-    n = len(words.split())
-    tokens = letters.split()
-    best = 0.0
-    for i in range(max(1, len(tokens) - n + 1)):
-        window = tokens[i:i + n]
-        best = max(best, fuzz.ratio(words, " ".join(window)),
-                   fuzz.ratio(words.replace(" ", ""), "".join(window)))
-    return best
-
-
-# printed in capitals on the stamp: "đến ngày 15" in a sentence is no stamp
-_ARRIVAL_MARK = regex.compile(r"(?<![A-Za-z])D\s?E\s?N(?![A-Za-z])")
-_SLOT = {
-    "number": regex.compile(r"(?<![A-Z])S[O0Ô]\s*(?:DEN)?\s*[:;.,]"),
-    "time": regex.compile(r"(?<![A-Z])GI?[O0]\s*[:;.,]"),  # OCR: "Gờ:"
-    "date": regex.compile(r"(?<![A-Z])NGAY\s*[:;.,]?"),
-}
 _TIME_DIGITS = regex.compile(r"(\d{1,2})\s*(?:[hHgG:.]|giờ|gio)\s*(\d{2})?")
-
-
-def is_arrival_stamp(text: str) -> bool:
-    """The text holds an arrival stamp: the word ĐẾN and at least one of its slots."""
-    folded = _folded_upper(text)
-    return bool(_ARRIVAL_MARK.search(fold_diacritics(text))) and \
-        any(p.search(folded) for p in _SLOT.values())
 
 
 def _slot_values(text: str) -> dict[str, tuple[int, int]]:
     """Span of each slot's value: from after its label to the next label or line end."""
-    folded = _folded_upper(text)
-    labels = sorted((m.start(), m.end(), name) for name, p in _SLOT.items()
+    folded = folded_upper(text)
+    labels = sorted((m.start(), m.end(), name) for name, p in SLOT_LABELS.items()
                     for m in p.finditer(folded))
     out: dict[str, tuple[int, int]] = {}
     for i, (_, value_start, name) in enumerate(labels):
@@ -179,8 +123,8 @@ def read_stamps(text: str, words: list[OcrWord] | None = None, *,
 
 # ---------------------------------------------------------------------------
 # Stamps of a whole document: in the body's OCR text (a bilevel scan keeps the stamp
-# ink black) and in the stamp passes a reader ran (``doc.meta["stamps"]``: the red
-# layer, rotated crops), each ``{"page", "text", "words"}``.
+# ink black) and in the stamp passes a reader ran (``doc.scan.stamps``: the red layer,
+# rotated crops).
 
 STAMP_WINDOW_LINES = 4  # the arrival stamp's slots sit on the lines after "ĐẾN"
 
@@ -198,7 +142,7 @@ class DocumentStamps:
 def _arrival_window(text: str) -> tuple[int, int] | None:
     """Span of the lines holding an arrival stamp in ``text``, or ``None``."""
     folded = fold_diacritics(text)
-    for m in _ARRIVAL_MARK.finditer(folded):
+    for m in ARRIVAL_MARK.finditer(folded):
         start = text.rfind("\n", 0, m.start()) + 1
         # the stamp's top line ("CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ") may stand above
         prev = text.rfind("\n", 0, max(0, start - 1)) + 1
@@ -214,12 +158,13 @@ def _arrival_window(text: str) -> tuple[int, int] | None:
     return None
 
 
-def document_stamps(doc, words_for_span=None, *, year_hint: int | None = None) -> DocumentStamps:
-    """Urgency and arrival stamps of a document (``doc``: ``pipeline.document.Document``).
+def document_stamps(doc: Document, words_for_span=None, *,
+                    year_hint: int | None = None) -> DocumentStamps:
+    """Urgency and arrival stamps of a document.
 
     ``words_for_span(start, end)`` returns the OCR words of a normalised-text span,
-    aligned to ``doc.text`` offsets (``extractors.review`` provides it); without it,
-    slots are judged on parsing alone.
+    aligned to ``doc.text`` offsets (``Document.aligned_words``); without it, slots are
+    judged on parsing alone.
     """
     urgency: Found[str] | None = None
     arrival = None
@@ -238,8 +183,8 @@ def document_stamps(doc, words_for_span=None, *, year_hint: int | None = None) -
             arrival, arrival_page, arrival_span = found.arrival, doc.page_of(start), window
             confidences.update(found.confidences)
             review.extend((f, arrival_page) for f in found.needs_review)
-    for region in doc.meta.get("stamps") or []:
-        text, words, page = region.get("text", ""), region.get("words"), region.get("page", 1)
+    for region in doc.scan.stamps:
+        text, words, page = region.text, list(region.words) or None, region.page
         if urgency is None:
             u = urgency_from_stamp(text)
             if u is not None:
@@ -255,8 +200,44 @@ def document_stamps(doc, words_for_span=None, *, year_hint: int | None = None) -
 
 
 def replace_span(word: OcrWord, shift: int) -> OcrWord:
-    from dataclasses import replace as _replace
-
     if word.start < 0:
         return word
-    return _replace(word, start=word.start + shift, end=word.end + shift)
+    return replace(word, start=word.start + shift, end=word.end + shift)
+
+
+@dataclass(frozen=True)
+class StampFields:
+    """What the stamps add to a record: urgency (used when the header gave none), the
+    arrival stamp with each slot's provenance, and the slots to check by eye."""
+
+    urgency: Found[str] | None = None
+    arrival: Arrival | None = None
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    warnings: list[RecordWarning] = field(default_factory=list)
+
+
+def stamp_fields(doc: Document, issued_date: str | None) -> StampFields:
+    """Urgency and arrival (số đến, ngày đến, giờ) from a document's stamps.
+
+    The issue year (else the e-signature's) rules out arrival years that cannot be.
+    """
+    year = int(issued_date[:4]) if issued_date else None
+    if year is None and doc.e_signature and doc.e_signature.signed_at:
+        year = int(doc.e_signature.signed_at[:4])
+    stamps = document_stamps(doc, doc.aligned_words, year_hint=year)
+    warnings = [RecordWarning(code="needs_review", field=f, page=p,
+                              message=f"{f} in the arrival stamp is handwritten or unclear: "
+                                      "not registered; check it on the scan")
+                for f, p in stamps.needs_review]
+    arrival = None
+    provenance: dict[str, Provenance] = {}
+    if stamps.arrival and any(stamps.arrival.values()):
+        arrival = Arrival(**stamps.arrival)
+        page = stamps.arrival_page or 1
+        s, e = stamps.arrival_span or (doc.page_starts[page - 1],) * 2
+        for name, value in stamps.arrival.items():
+            if value is not None:
+                provenance[f"arrival.{name}"] = Provenance(
+                    page=page, start=s, end=e,
+                    confidence=stamps.confidences.get(f"arrival.{name}", 1.0))
+    return StampFields(stamps.urgency, arrival, provenance, warnings)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import regex
 
 from extractors.agencies import resolve_agency
-from extractors.spans import Found
-from pipeline.document import Document, RawTable
-from pipeline.normalize import tone_key
+from pipeline.text.spans import Found
+from pipeline.text.document import Document, RawTable
+from pipeline.text.keys import tone_key
 from schemas import Table
 
 NUMERIC_SUFFIX = "::num"

@@ -28,7 +28,7 @@ from flows.tasks import (
 )
 from pipeline.extract import failed_record
 from pipeline.load import open_store
-from pipeline.version import PIPELINE_VERSION
+from pipeline.extract.version import PIPELINE_VERSION
 from schemas import Record
 
 DEFAULT_BATCH_SIZE = 50

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.version import PIPELINE_VERSION
+from pipeline.extract import PIPELINE_VERSION, load_document, record_from_document
 from schemas import Record
 
 
@@ -30,8 +30,6 @@ def failure_traceback(path: Path, limit: int = 6) -> list[str]:
     Failures are rare, so paying for one more attempt here is cheap; the last ``limit``
     frames are kept, one line each.
     """
-    from pipeline.extract import load_document, record_from_document
-
     try:
         record_from_document(load_document(path))
     except Exception as exc:  # noqa: BLE001 - we are describing the failure, not handling it

@@ -23,7 +23,7 @@ from prefect.utilities.hashing import hash_objects
 from flows.quarantine import Quarantined, quarantine_file
 from pipeline.extract import extract_file, failed_record
 from pipeline.readers import supported_suffixes
-from pipeline.version import PIPELINE_VERSION
+from pipeline.extract.version import PIPELINE_VERSION
 from schemas import Record
 
 # Errors that say something about the file itself: retrying will not help.

@@ -1,9 +1,16 @@
-"""Shared test helpers: where ``../shared`` is, and documents built from text."""
+"""Fixtures every test folder shares: ``../shared``, fonts for generated files, PostgreSQL.
+
+The builders themselves (PDF, DOCX, scans, records, inboxes) live in ``tests/fixtures``,
+a package the benchmarks import too.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from fixtures.formats import find_font
+from fixtures.pg_server import drop_schema, find_server, fresh_schema_url
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -16,3 +23,34 @@ def shared_dir() -> Path:
     if not (SHARED / "gold").is_dir():
         pytest.skip("../shared (seeds and gold labels) is not beside this checkout")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def font() -> Path:
+    found = find_font()
+    if found is None:
+        pytest.skip("DejaVuSerif.ttf not found: install fonts-dejavu-core "
+                    "(scripts/install-system-deps.sh) to build the PDF fixtures")
+    return found
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("formats")
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """A PostgreSQL server for loader and flow tests (``scripts/test.sh`` starts one)."""
+    url, why = find_server()
+    if url is None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server_url):
+    """A fresh schema on that server, dropped after the test."""
+    url, schema = fresh_schema_url(pg_server_url)
+    yield url
+    drop_schema(pg_server_url, schema)

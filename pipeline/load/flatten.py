@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from pipeline.normalize import fold_diacritics
+from pipeline.text.keys import fold_diacritics
 from schemas import Record
 from schemas.dataset import CHILD_TABLES, TABLES
 

@@ -6,11 +6,12 @@ heavy libraries (pdfplumber, python-docx, Tesseract) load only when needed.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Callable
 
-from pipeline.document import RawDocument
-from pipeline.errors import UnreadableFile, UnsupportedFormat
+from pipeline.text.document import RawDocument
+from pipeline.text.errors import UnreadableFile, UnsupportedFormat
 
 Reader = Callable[[Path, bytes], RawDocument]
 
@@ -46,3 +47,15 @@ def read_document(path: Path, data: bytes) -> RawDocument:
     if not data:
         raise UnreadableFile(path, "empty file (0 bytes)")
     return reader_for(path)(path, data)
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and supported files under named folders (sorted; hidden ones skipped)."""
+    suffixes = supported_suffixes()
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith("."):
+                    yield f
+        else:
+            yield p  # a missing or unsupported file gets a failed record, not silence

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import regex
 
-from pipeline.document import RawDocument, RawPage, RawTable
-from pipeline.errors import MissingProgram, UnreadableFile
-from pipeline.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
-from pipeline.normalize import tone_key
+from pipeline.text.document import RawDocument, RawPage, RawTable
+from pipeline.text.errors import MissingProgram, UnreadableFile
+from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
+from pipeline.text.keys import tone_key
 
 # text that marks a table as the letterhead or the signature grid
 _LAYOUT_CUES = regex.compile(

@@ -4,10 +4,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pipeline.document import RawDocument, RawPage
-from pipeline.errors import UnreadableFile
-from pipeline.ocr import check_tesseract, ocr_images
-from pipeline.scan_page import attach_facts
+from pipeline.text.document import RawDocument, RawPage
+from pipeline.text.errors import UnreadableFile
+from pipeline.readers.ocr.engine import check_tesseract, ocr_images
+from pipeline.readers.ocr.page import scan_facts
 
 
 def image_pages(path: Path, data: bytes):
@@ -20,7 +20,7 @@ def image_pages(path: Path, data: bytes):
     except (UnidentifiedImageError, OSError) as exc:
         raise UnreadableFile(path, f"not a readable image ({exc})") from exc
     for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-        # colour kept: red seals and stamps are separated from the text (pipeline.ink)
+        # colour kept: red seals and stamps are separated from the text (pipeline.readers.ocr.ink)
         yield number, frame.convert("RGB" if frame.mode in ("RGB", "RGBA", "P", "CMYK") else "L")
 
 
@@ -28,9 +28,8 @@ def read_image(path: Path, data: bytes, *, max_workers: int | None = None) -> Ra
     pages = list(image_pages(path, data))  # decode first: a corrupt file fails before OCR
     check_tesseract(path)
     results = ocr_images(pages, max_workers=max_workers)
-    raw = RawDocument(
+    return RawDocument(
         path=str(path), format="image",
         pages=[RawPage(n, results[n].text, ocr=True, ocr_confidence=results[n].confidence)
-               for n in sorted(results)])
-    attach_facts(raw, {n: r.facts for n, r in results.items() if r.facts is not None})
-    return raw
+               for n in sorted(results)],
+        scan=scan_facts({n: r.facts for n, r in results.items() if r.facts is not None}))

@@ -3,7 +3,7 @@
 Decided page by page: a page whose text layer is missing or garbage (``(cid:12)``
 glyph codes with no Unicode map) is rendered at 300 dpi and OCR'd; the other
 pages keep their text. Text pages are read as positioned words and put in
-reading order by ``pipeline.layout`` (letterhead and signature grids come out
+reading order by ``pipeline.readers.layout`` (letterhead and signature grids come out
 as blocks); ruled tables are taken out of the flow and handed over as
 ``RawTable`` with their page. Words set in ``.VnTime``/``VNI-Times`` fonts are
 converted from TCVN3/VNI.
@@ -14,11 +14,13 @@ import io
 from collections import Counter
 from pathlib import Path
 
-from pipeline.document import RawDocument, RawPage, RawTable
-from pipeline.errors import UnreadableFile
-from pipeline.layout import Word, words_to_text
-from pipeline.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
-from pipeline.scan_page import annotation_overlay, attach_facts, pdf_overlay
+from pipeline.text.document import RawDocument, RawPage, RawTable
+from pipeline.text.errors import UnreadableFile
+from pipeline.readers.layout import Word, words_to_text
+from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
+from pipeline.readers.esignature import annotation_overlay, pdf_overlay
+from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
+from pipeline.readers.ocr.page import scan_facts
 
 # a page with fewer visible characters than this, and a large image, is a scan
 MIN_TEXT_CHARS = 20
@@ -84,10 +86,8 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
     if scanned:
         facts = ocr_pdf_pages(path, data, pages, scanned, max_workers=max_workers,
                               overlays=overlays)
-    raw = RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
-                      tables=tables, e_signature=e_signature)
-    attach_facts(raw, facts)
-    return raw
+    return RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
+                       tables=tables, e_signature=e_signature, scan=scan_facts(facts))
 
 
 def needs_ocr(page, words: list[dict]) -> bool:
@@ -156,7 +156,7 @@ def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
         for number in numbers:
             page = doc[number - 1]
             try:
-                # in colour: red seals and stamps are separated from the text (pipeline.ink)
+                # in colour: red seals and stamps are separated from the text (pipeline.readers.ocr.ink)
                 yield number, page.render(scale=dpi / 72).to_pil()
             finally:
                 page.close()
@@ -167,8 +167,6 @@ def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
 def ocr_pdf_pages(path: Path, data: bytes, pages: list[RawPage], numbers: list[int], *,
                   max_workers: int | None = None, overlays: dict[int, list] | None = None) -> dict:
     """OCR the listed pages in place (text and confidence); returns their page facts."""
-    from pipeline.ocr import OCR_DPI, check_tesseract, ocr_images
-
     check_tesseract(path)
     results = ocr_images(render_pages(data, numbers, OCR_DPI), max_workers=max_workers,
                          overlays=overlays, scale=OCR_DPI / 72)

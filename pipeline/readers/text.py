@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.document import RawDocument, RawPage
-from pipeline.errors import UnreadableFile
-from pipeline.legacy import convert_legacy_text, decode_legacy_bytes
+from pipeline.text.document import RawDocument, RawPage
+from pipeline.text.errors import UnreadableFile
+from pipeline.readers.legacy import convert_legacy_text, decode_legacy_bytes
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:

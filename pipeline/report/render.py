@@ -20,8 +20,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pipeline.extract import load_document
 from pipeline.report.deadline_chart import deadline_chart_svg, open_deadlines
 from pipeline.report.highlight import render_highlighted
+from pipeline.text.errors import DispatchError
 
 RECORDS_FILE = "records.jsonl"
 TEXTS_DIR = "texts"
@@ -101,9 +103,6 @@ def document_text(record: Mapping[str, Any], run_dir: Path) -> DocumentText:
     path = next((p for p in candidates if p.is_file()), None)
     if path is None:
         return DocumentText(None, f"source file {src} not found")
-    from pipeline.errors import DispatchError
-    from pipeline.extract import load_document
-
     try:
         doc = load_document(path)
     except DispatchError as exc:

@@ -2,7 +2,7 @@
 import pytest
 
 from extractors.agencies import agency_key, looks_like_agency, resolve_agency
-from extractors.lexicon import load_lexicon
+from pipeline.lexicon import load_lexicon
 
 
 @pytest.mark.parametrize("name, agency_id", [

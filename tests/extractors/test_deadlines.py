@@ -4,7 +4,7 @@ import json
 import pytest
 
 from extractors.deadlines import extract_deadlines, vn_number
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 
 
 def deadlines(text, issued="2024-03-25"):
@@ -146,7 +146,7 @@ def test_seed_deadlines(shared_dir):
 
 def test_a_plain_unit_column_names_the_assignee_of_a_task_table():
     from extractors.deadlines import table_deadlines
-    from extractors.spans import Found
+    from pipeline.text.spans import Found
     from schemas import Table
 
     table = Table(columns=["STT", "Đơn vị", "Nhiệm vụ", "Thời hạn hoàn thành"],

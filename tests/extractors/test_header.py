@@ -2,7 +2,7 @@
 import pytest
 
 from extractors.header import read_header
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 
 CONG_VAN = """ỦY BAN NHÂN DÂN
 TỈNH LÂM ĐỒNG

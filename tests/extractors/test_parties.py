@@ -1,7 +1,7 @@
 import pytest
 
 from extractors.parties import cc_list, recipient_list
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 
 
 def values(found):

@@ -1,7 +1,7 @@
 import pytest
 
 from extractors.references import find_references
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 
 
 def refs(text, own=None):

@@ -1,7 +1,7 @@
 import pytest
 
 from extractors.signer import signer_block
-from pipeline.normalize import normalize_text
+from pipeline.text.normalize import normalize_text
 
 CC = "Nơi nhận:\n- Như trên;\n- Lưu: VT, SNV.\n\n"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from extractors.tables import extract_tables, parse_vn_number, split_list_items
-from pipeline.document import RawDocument, RawPage, RawTable
-from pipeline.normalize import normalize_document
+from pipeline.text.document import RawDocument, RawPage, RawTable
+from pipeline.text.normalize import normalize_document
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -200,7 +200,7 @@ def test_split_list_items(cell, items):
 def test_seed_tables(shared_dir):
     """The seeds' appendix tables: row counts and a few cells of the gold labels."""
     from pipeline.extract import extract_file
-    from pipeline.normalize import tone_key
+    from pipeline.text.keys import tone_key
     for gold_path in sorted((shared_dir / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         if not gold.get("tables"):

@@ -10,13 +10,13 @@ import pyarrow.parquet as pq
 import pytest
 
 import flows.tasks as tasks
-from dispatch_texts import dispatch_text, write_inbox
+from fixtures.dispatches import dispatch_text, write_inbox
 from flows.ingest import run_ingest
 from pipeline.cli import main as dispatches
 from pipeline.load import DatasetStore, open_store
 from pipeline.load.ddl import quote
 from pipeline.readers import supported_suffixes
-from pipeline.version import PIPELINE_VERSION
+from pipeline.extract.version import PIPELINE_VERSION
 from schemas.dataset import EXPORTED_TABLES
 
 pytestmark = pytest.mark.slow

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 import flows.tasks as tasks
-from dispatch_texts import write_inbox
+from fixtures.dispatches import write_inbox
 from flows.ingest import batches_of, needs_extraction
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
 from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_one, file_ref
 from pipeline.load import StoredDocument
-from pipeline.version import PIPELINE_VERSION
+from pipeline.extract.version import PIPELINE_VERSION
 
 
 def refs(folder: Path, n: int) -> list[FileRef]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from make_records import dispatch_record, failed_dispatch
+from fixtures.records import dispatch_record, failed_dispatch
 from pipeline.load.flatten import agency_key, full_date, number_key, record_to_rows
 from schemas.dataset import CHILD_TABLES, TABLES
 

@@ -6,7 +6,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from make_records import dispatch_record, failed_dispatch
+from fixtures.records import dispatch_record, failed_dispatch
 from pipeline.load import SchemaVersionError, open_store
 from pipeline.load.ddl import quote
 from schemas import Record

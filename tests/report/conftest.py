@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from report_run import SAMPLE_FILES, TODAY, write_run
+from fixtures.report_run import SAMPLE_FILES, TODAY, write_run
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_run import SAMPLE_FILES
+from fixtures.report_run import SAMPLE_FILES
 
 from pipeline.report.render import document_text, page_name
 

@@ -5,7 +5,7 @@ import json
 import re
 from pathlib import Path
 
-from report_run import SAMPLE_FILES, TODAY, write_run
+from fixtures.report_run import SAMPLE_FILES, TODAY, write_run
 
 from pipeline.cli import main
 from pipeline.report.render import (

@@ -13,12 +13,18 @@ def test_checked_in_json_schema_matches_the_models():
         "schemas/dispatch.schema.json is stale: run `python -m schemas.export`"
 
 
+# Fields the contract already names that an open issue is building; each entry must go
+# when its field lands (the test fails on a stale entry as on a new gap).
+PENDING_CONTRACT_FIELDS = {"commitments": "issue 13: commitment tables as records"}
+
+
 def test_record_has_every_field_the_contract_names(shared_dir):
     contract = (shared_dir / "docs" / "RECORD.md").read_text(encoding="utf-8")
     block = contract.split("```jsonc", 1)[1].split("```", 1)[0]
     top_level = set(re.findall(r'^\s{2}"(\w+)":', block, re.M))
     assert top_level, "could not read the contract's example record"
-    assert top_level <= set(Record.model_fields), top_level - set(Record.model_fields)
+    missing = top_level - set(Record.model_fields)
+    assert missing == set(PENDING_CONTRACT_FIELDS), missing ^ set(PENDING_CONTRACT_FIELDS)
 
 
 def test_doc_type_vocabulary_matches_the_contract(shared_dir):

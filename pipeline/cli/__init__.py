@@ -1,0 +1,40 @@
+"""``dispatches``: the command line, a thin shell over the layers below it.
+
+Every command validates its arguments and calls one plain function; each has
+``--help``. One module per command, each with a ``register(subparsers)``:
+
+    dispatches extract PATH...        one JSON record per document (extract.py)
+    dispatches run INBOX --out DIR    the Prefect ingest flow (run.py; also ``serve``)
+    dispatches report RUN_DIR         the review site of a run (report.py)
+    dispatches eval GOLD_DIR PATH...  field scores against gold files (evaluate.py)
+
+Prefect is imported only when ``run``/``serve`` runs, so the rest of the CLI starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pipeline.cli import evaluate, extract, report, run
+
+COMMAND_MODULES = (extract, run, report, evaluate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dispatches",
+        description="Extract Vietnamese official dispatches into normalised records.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""``dispatches run`` and ``dispatches serve``: the command line of the ingest flow (``flows``).
+
+    dispatches run INBOX --out DIR [--db postgresql://…] [--runner threads|dask]
+                   [--dask-address tcp://…] [--batch-size N] [--no-quarantine]
+    dispatches serve --inbox DIR --out DIR --cron "*/15 * * * *"
+
+Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
+logging is turned down to warnings unless ``--verbose``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipeline.report import write_report
+
+
+def _prefect_env(verbose: bool) -> None:
+    """Settings read when Prefect is first imported; explicit user settings win."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # the ephemeral server's telemetry heartbeat only adds SQLite lock contention here
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the ephemeral API migrates a fresh SQLite on first use: slow on a busy 2-core machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _flow_params(args: argparse.Namespace) -> dict:
+    return {"batch_size": args.batch_size, "quarantine": not args.no_quarantine,
+            "quarantine_dir": args.quarantine_dir, "file_timeout": args.file_timeout or None,
+            "db": args.db}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    inbox = Path(args.inbox)
+    if not inbox.is_dir():
+        print(f"dispatches run: {inbox}: not a folder", file=sys.stderr)
+        return 2
+    _prefect_env(args.verbose)
+    from flows.ingest import run_ingest
+
+    summary = run_ingest(inbox, args.out, runner=args.runner, dask_address=args.dask_address,
+                         workers=args.workers, refresh_cache=args.refresh_cache,
+                         show_progress=not args.quiet, **_flow_params(args))
+    print(summary.to_text())
+    if not args.no_report:
+        index = write_report(Path(args.out))
+        print(f"review report: {index}")
+    return 1 if summary.failed else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prefect_env(args.verbose)
+    from flows.serve import NoPrefectServer, serve_ingest
+
+    try:
+        serve_ingest(str(args.inbox), str(args.out), args.cron, name=args.name,
+                     **_flow_params(args))
+    except NoPrefectServer as exc:
+        print(f"dispatches serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="out", metavar="DIR",
+                   help="output folder: dispatches.duckdb, *.parquet, records.jsonl, "
+                        "quarantine/ (default: out)")
+    p.add_argument("--db", metavar="URL",
+                   help="load into this database instead of OUT/dispatches.duckdb "
+                        "(postgresql://user@host:port/db, or a DuckDB file path)")
+    p.add_argument("--batch-size", type=int, default=50, metavar="N",
+                   help="files per Prefect task (default: 50)")
+    p.add_argument("--no-quarantine", action="store_true",
+                   help="leave failed files in the inbox (only write their .error.json)")
+    p.add_argument("--quarantine-dir", metavar="DIR",
+                   help="where failed files go (default: OUT/quarantine)")
+    p.add_argument("--file-timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="per-file extraction time limit, 0 for none (default: 120)")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "run", help="register an inbox folder into the dataset (Prefect flow)",
+        description="Run the ingest flow over INBOX with Prefect's ephemeral local API: "
+                    "extract every new or changed file, load the normalised dataset, move "
+                    "failed files to quarantine, export Parquet and records.jsonl. Exit code "
+                    "1 if any file failed.")
+    p.add_argument("inbox", metavar="INBOX", help="folder of dispatches (read only)")
+    _common(p)
+    p.add_argument("--runner", choices=("threads", "dask"), default="threads",
+                   help="task runner: threads (default) or dask (prefect-dask)")
+    p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                   help="an existing Dask scheduler (default: start a LocalCluster)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="threads or Dask workers (default: CPU count)")
+    p.add_argument("--refresh-cache", action="store_true",
+                   help="ignore cached extractions and extract again")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write the review site OUT/report/index.html")
+    p.set_defaults(func=cmd_run)
+
+    p = subparsers.add_parser(
+        "serve", help="serve the ingest flow on a cron schedule (needs a Prefect server)",
+        description="Serve a Prefect deployment that runs the ingest flow on a schedule. "
+                    "Needs PREFECT_API_URL pointing at a Prefect server "
+                    "(scripts/start-prefect-server.sh starts a local one).")
+    p.add_argument("--inbox", required=True, metavar="DIR", help="folder of dispatches")
+    p.add_argument("--cron", default="*/15 * * * *", help='schedule (default: "*/15 * * * *")')
+    p.add_argument("--name", default="dispatches-inbox", help="deployment name")
+    _common(p)
+    p.set_defaults(func=cmd_serve)

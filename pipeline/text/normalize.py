@@ -1,0 +1,111 @@
+"""Normalise raw page text into the text the extractors read.
+
+Each step is a substitution on a ``MappedText`` so offsets stay traceable:
+NFC, invisible characters, HTML left in text, Markdown markup, white space,
+hard-wrapped lines. Comparison keys (``tone_key``, ``fold_diacritics``) live in
+``pipeline.text.keys``; the text itself keeps the document's spelling.
+"""
+from __future__ import annotations
+
+import html
+import unicodedata
+
+import regex
+
+from pipeline.text.document import PAGE_SEPARATOR, Document, RawDocument
+from pipeline.text.mapped_text import MappedText
+
+_GRAPHEME = regex.compile(r"\X")
+_INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# a run of adjacent block tags ("</li><li>") is one break
+_BLOCK_TAG = regex.compile(
+    r"(?:\s*</?(?:ul|ol|li|p|div|br|tr|table|tbody|thead|h[1-6])\b[^<>]*>\s*)+", regex.I)
+# a footnote mark ("nhận<sup>1</sup>") is no part of the word it follows
+# (but m<sup>2</sup> is a unit's exponent)
+_FOOTNOTE_MARK = regex.compile(r"(?<!\b(?:m|km|cm|dm|mm))<sup>\s*(?:\d{1,2}|\*+)\s*</sup>", regex.I)
+_INLINE_TAG = regex.compile(r"</?(?:[a-z][a-z0-9]*)\b[^<>]*>", regex.I)
+_ENTITY = regex.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});", regex.I)
+_HEADING = regex.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+")
+_STAR_BULLET = regex.compile(r"(?m)^([ \t]*)[*+][ \t]+")
+# emphasis markers, but not a footnote star "(*)"
+_EMPHASIS = regex.compile(r"(?<!\()(?:\*{1,3}|_{2,3})(?!\))")
+_ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_TRAILING_WS = regex.compile(r"[ \t]+$", regex.M)
+_INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
+_LEADING_SPACES = regex.compile(r"(?m)^ +")
+_MANY_BLANKS = regex.compile(r"\n{3,}")
+# a line ending mid-sentence followed by one that starts in lower case: a hard wrap
+_WRAP = regex.compile(
+    r"(?<=[\p{Ll}\p{Lu}\d,()\-–])\n(?=\p{Ll})(?![^\n]*\|)(?<![|][^\n]*\n)")
+
+
+def _nfc(text: MappedText) -> MappedText:
+    if unicodedata.is_normalized("NFC", text.text):
+        return text
+    return text.sub(_GRAPHEME, lambda m: unicodedata.normalize("NFC", m.group(0)))
+
+
+def _strip_html(text: MappedText) -> MappedText:
+    source = text.text
+
+    def block(m: regex.Match) -> str:
+        # inside a Markdown table row a newline would break the row: keep items apart with a space
+        line_start = source.rfind("\n", 0, m.start()) + 1
+        return " " if source[line_start:m.start()].lstrip().startswith("|") else "\n"
+
+    text = text.sub(_FOOTNOTE_MARK, "").sub(_BLOCK_TAG, block)
+    text = text.sub(_INLINE_TAG, "")
+    return text.sub(_ENTITY, lambda m: html.unescape(m.group(0)))
+
+
+def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedText:
+    """Normalise one page of raw text; offsets count from ``base`` in the source."""
+    text = MappedText.identity(raw, base)
+    text = _nfc(text)
+    text = _strip_html(text)
+    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(r"\r\n?", "\n")
+    if markdown:
+        text = text.sub(_HEADING, "").sub(_STAR_BULLET, r"\1- ").sub(_EMPHASIS, "")
+        text = text.sub(_ESCAPE, r"\1")
+    text = text.sub(_TRAILING_WS, "").sub(_INNER_SPACES, " ").sub(_LEADING_SPACES, "")
+    text = text.sub(_WRAP, " ")
+    return text.sub(_MANY_BLANKS, "\n\n").sub(r"^\s+|\s+$", "")
+
+
+def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:
+    """Normalise every page and join them, keeping page starts for provenance."""
+    markdown = raw.format in {"md", "txt"}
+    pieces: list[MappedText] = []
+    page_starts: list[int] = []
+    raw_page_starts: list[int] = []
+    raw_pos = 0
+    pos = 0
+    for page in raw.pages:
+        page_text = normalize_text(page.text, markdown=markdown, base=raw_pos)
+        if pieces:
+            sep = MappedText.synthetic(PAGE_SEPARATOR, raw_pos)
+            pieces.append(sep)
+            pos += len(PAGE_SEPARATOR)
+        page_starts.append(pos)
+        raw_page_starts.append(raw_pos)
+        pieces.append(page_text)
+        pos += len(page_text.text)
+        raw_pos += len(page.text) + len(PAGE_SEPARATOR)
+    mapped = pieces[0] if pieces else MappedText.identity("")
+    for piece in pieces[1:]:
+        mapped = mapped + piece
+    return Document(
+        path=raw.path,
+        format=raw.format,
+        text=mapped.text,
+        source=mapped,
+        page_starts=page_starts or [0],
+        raw_page_starts=raw_page_starts or [0],
+        encoding=raw.encoding,
+        ocr_pages={p.number: p.ocr_confidence for p in raw.pages if p.ocr},
+        tables=raw.tables,
+        e_signature=raw.e_signature,
+        scan=raw.scan,
+        sha256=sha256,
+    )

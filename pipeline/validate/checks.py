@@ -1,0 +1,193 @@
+"""Checks on an extracted record: what an archivist should look at (cảnh báo).
+
+``validate_record(record, doc)`` returns ``RecordWarning``s; it never changes a field.
+
+Codes:
+- ``date_out_of_order``: a range whose end is before its start ("từ ngày 15/12/2024 đến 14/3/2024");
+- ``reference_year_mismatch``: a normative number's year disagrees with its date
+  ("117/2014/NĐ-CP ngày 07/10/2013");
+- ``weekday_mismatch``: "thứ Hai, ngày 26/3/2024" when 26/3/2024 is a Tuesday;
+- ``percentage_over_100``: a percentage column above 100 in a table row;
+- ``part_exceeds_whole``: a part larger than its whole in a table row (columns whose
+  ratio is the row's percentage, e.g. "đã số hóa (2)" / "đã giải quyết (1)");
+- ``stt_gap``: an STT that skips (row 20 missing);
+- ``table_header_missing``: a table read without a header row;
+- ``issued_date_in_future``: an issue date later than today.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from extractors.dates import DAY_MONTH_DATE, date_hit, find_date_ranges, year_of
+from extractors.tables import NUMERIC_SUFFIX
+from pipeline.text.document import Document
+from pipeline.text.keys import tone_key
+from schemas import Record, RecordWarning
+
+_WEEKDAY_NAMES = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1,
+                  "4": 2, "5": 3, "6": 4, "7": 5, "chủ nhật": 6}
+# "lần thứ 4", "hạng thứ 2" are ordinals, not weekdays
+_WEEKDAY = (r"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|vị trí)\s)thứ\s+"
+            r"(?P<wday>hai|ba|tư|năm|sáu|bảy|[2-7])(?![\p{L}\d])|(?P<sun>chủ\s+nhật))")
+_WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DAY_MONTH_DATE}", regex.I)
+_DATE_THEN_WEEKDAY = regex.compile(rf"{DAY_MONTH_DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
+_NORMATIVE_WITH_DATE = regex.compile(
+    rf"(?<![\d/])(?P<num>\d{{1,5}}/(?P<ny>(?:19|20)\d{{2}})/[\p{{Lu}}Đ][\p{{L}}Đ\d\-]*)"
+    rf"\s*,?\s*(?:ban hành\s+|được ban hành\s+)?{DAY_MONTH_DATE}", regex.I)
+_WEEKDAY_LABEL = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+def _date_of(m: regex.Match, default_year: int | None) -> dt.date | None:
+    """The date a pattern embedding ``DAY_MONTH_DATE`` matched; year-less: ``default_year``'s."""
+    hit = date_hit(m)
+    return hit.as_date(default_year) if hit else None
+
+
+def date_range_warnings(doc: Document) -> list[RecordWarning]:
+    out = []
+    for r in find_date_ranges(doc.text):
+        if r.start_date > r.end_date:
+            out.append(RecordWarning(
+                code="date_out_of_order", page=doc.page_of(r.start),
+                message=f"range ends before it starts: '{doc.text[r.start:r.end]}'"))
+    return out
+
+
+def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning]:
+    seen: dict[str, RecordWarning] = {}
+    for i, ref in enumerate(record.references):
+        m = regex.match(r"\d+/((?:19|20)\d{2})/", ref.number or "")
+        # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …")
+        dated_here = regex.search(regex.escape(ref.number or "") + r"\s*,?\s*ngày", ref.raw or "")
+        if m and ref.date and dated_here and year_of(ref.date) != int(m.group(1)):
+            prov = record.provenance.get(f"references.{i}")
+            seen[ref.number] = RecordWarning(
+                code="reference_year_mismatch", field=f"references.{i}",
+                page=prov.page if prov else None,
+                message=f"{ref.number} is dated {ref.date}: the year in the number is {m.group(1)}")
+    for m in _NORMATIVE_WITH_DATE.finditer(doc.text):
+        number = m.group("num")
+        date = _date_of(m, None)
+        if number in seen or date is None or date.year == int(m.group("ny")):
+            continue
+        seen[number] = RecordWarning(
+            code="reference_year_mismatch", page=doc.page_of(m.start()),
+            message=f"{number} is dated {date.isoformat()}: the year in the number is {m.group('ny')}")
+    return list(seen.values())
+
+
+def weekday_warnings(record: Record, doc: Document) -> list[RecordWarning]:
+    out = []
+    year = year_of(record.issued_date)
+    for pattern in (_WEEKDAY_THEN_DATE, _DATE_THEN_WEEKDAY):
+        for m in pattern.finditer(doc.text):
+            date = _date_of(m, year)
+            if date is None:
+                continue
+            said = 6 if m.group("sun") else _WEEKDAY_NAMES[m.group("wday").lower()]
+            if date.weekday() != said:
+                out.append(RecordWarning(
+                    code="weekday_mismatch", page=doc.page_of(m.start()),
+                    message=f"'{m.group(0)}': {date.isoformat()} is a "
+                            f"{_WEEKDAY_LABEL[date.weekday()]}, not a {_WEEKDAY_LABEL[said]}"))
+    return out
+
+
+def _is_percent_column(name: str) -> bool:
+    key = tone_key(name)
+    return "%" in key or "tỷ lệ" in key or "tỉ lệ" in key
+
+
+def _part_whole_pairs(numeric: list[str], pct: str, rows: list[dict]) -> list[tuple[str, str]]:
+    """Columns (part, whole) whose ratio is the row's percentage in most rows."""
+    pairs = []
+    for part in numeric:
+        for whole in numeric:
+            if part == whole or pct in (part, whole):
+                continue
+            fits = total = 0
+            for row in rows:
+                a, b, p = (row.get(part + NUMERIC_SUFFIX), row.get(whole + NUMERIC_SUFFIX),
+                           row.get(pct + NUMERIC_SUFFIX))
+                if not all(isinstance(v, (int, float)) for v in (a, b, p)) or not b or a > b \
+                        or p > 100:  # rows already wrong are no evidence for the pairing
+                    continue
+                total += 1
+                fits += abs(a / b * 100 - p) <= 0.6
+            if total >= 3 and fits >= 0.8 * total:
+                pairs.append((part, whole))
+    return pairs
+
+
+def table_warnings(record: Record) -> list[RecordWarning]:
+    out = []
+    for ti, table in enumerate(record.tables):
+        prov = record.provenance.get(f"tables.{ti}")
+        page = prov.page if prov else table.page_start
+        label = table.title or f"table {ti + 1}"
+
+        def warn(code: str, message: str) -> None:
+            out.append(RecordWarning(code=code, field=f"tables.{ti}", page=page,
+                                     message=f"{label}: {message}"))
+
+        if not table.header_found:
+            warn("table_header_missing", "no header row found; columns are numbered")
+        numeric = list(table.numeric_columns)
+        for pct in (c for c in numeric if _is_percent_column(c)):
+            for ri, row in enumerate(table.rows):
+                v = row.get(pct + NUMERIC_SUFFIX)
+                if isinstance(v, (int, float)) and v > 100:
+                    warn("percentage_over_100", f"row {ri + 1}: {pct} = {row.get(pct)}")
+            for part, whole in _part_whole_pairs(numeric, pct, table.rows):
+                for ri, row in enumerate(table.rows):
+                    a, b = row.get(part + NUMERIC_SUFFIX), row.get(whole + NUMERIC_SUFFIX)
+                    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
+                        who = next((str(v) for v in row.values() if isinstance(v, str) and v), "")
+                        warn("part_exceeds_whole",
+                             f"row {ri + 1} ({who}): {part} = {row.get(part)} > {whole} = {row.get(whole)}")
+        out.extend(RecordWarning(code="stt_gap", field=f"tables.{ti}", page=page,
+                                 message=f"{label}: {m}") for m in _stt_gaps(table.columns, table.rows))
+    return out
+
+
+def _stt_gaps(columns: list[str], rows: list[dict]) -> list[str]:
+    stt = next((c for c in columns if tone_key(c).strip(" .") in {"stt", "tt", "số tt", "số thứ tự"}), None)
+    if stt is None:
+        return []
+    gaps, prev, section = [], None, object()
+    for row in rows:
+        value = str(row.get(stt) or "").strip().rstrip(".")
+        if not value.isdigit():
+            continue
+        n = int(value)
+        if row.get("section") != section or n == 1:
+            section, prev = row.get("section"), n
+            continue
+        if prev is not None and n > prev + 1:
+            missing = f"{prev + 1}" if n == prev + 2 else f"{prev + 1}–{n - 1}"
+            gaps.append(f"STT skips from {prev} to {n} (row {missing} missing)")
+        prev = n
+    return gaps
+
+
+def issued_date_warnings(record: Record, today: dt.date) -> list[RecordWarning]:
+    issued = record.issued_date
+    if not issued:
+        return []
+    if issued > today.isoformat()[:len(issued)]:
+        prov = record.provenance.get("issued_date")
+        return [RecordWarning(code="issued_date_in_future", field="issued_date",
+                              page=prov.page if prov else None,
+                              message=f"issued {issued}, later than today ({today.isoformat()})")]
+    return []
+
+
+def validate_record(record: Record, doc: Document, today: dt.date | None = None) -> list[RecordWarning]:
+    """Every warning for one record (the record is not changed)."""
+    today = today or dt.date.today()
+    return (date_range_warnings(doc) + reference_year_warnings(record, doc)
+            + weekday_warnings(record, doc) + table_warnings(record)
+            + issued_date_warnings(record, today))
+

@@ -1,0 +1,204 @@
+"""Confidence of fields read by OCR, and what an archivist must check by eye.
+
+A wrong number registered with confidence is worse than no number. For a field read
+from an OCR'd page, the words Tesseract read it from (``doc.scan.words``, aligned to
+the page's raw text) tell how sure the reading is:
+
+- every field's provenance confidence is scaled by the mean confidence of its words;
+- the handwritten-prone fields — the number (số) and the day/month of the issue date —
+  are judged on their digit words alone, lowered when a digit-only re-read disagrees
+  (``pipeline.text.scan.effective_confidence``); under ``MIN_HANDWRITTEN_CONFIDENCE`` the value
+  is left out (``null``) and a ``needs_review`` warning names the field, the page and
+  the doubtful reading;
+- a number or date line that is there but did not parse ("ngày 0 tháng 4ô") is named
+  in ``needs_review`` too, so an empty field is never silent.
+
+Also here: the signing time of the portal's e-signature is an upper bound for the
+issue date (``signing_time_check``). ``review_extraction`` takes an ``Extraction`` and
+returns a new one with the review applied; nothing is changed in place.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import regex
+
+from extractors.assemble import Extraction
+from pipeline.text.document import Document
+from pipeline.text.keys import fold_diacritics
+from pipeline.text.scan import OcrWord, effective_confidence
+from schemas import Provenance, RecordWarning
+
+MIN_HANDWRITTEN_CONFIDENCE = 0.80
+HANDWRITTEN_FIELDS = ("number", "issued_date")
+# any other field read under this OCR confidence is more likely noise than text (a
+# scribbled mark above the letterhead read as the issuer, a seal read as a recipient)
+MIN_FIELD_CONFIDENCE = 0.50
+LIST_FIELDS = ("recipients", "cc")
+HEADER_CHARS = 1500  # the header of page 1: where the number and date lines are
+
+
+def _digit_words(words: list[OcrWord]) -> list[OcrWord]:
+    return [w for w in words if regex.search(r"\d", w.text)]
+
+
+def handwritten_span(doc: Document, field: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a field's span that may be written by hand.
+
+    Number: its leading digits (``196`` of ``196/CĐ-TTg``); date: day and month (the
+    year is printed: ``ngày 08 tháng 10`` of ``… năm 2025``).
+    """
+    text = doc.text[start:end]
+    if field == "number":
+        m = regex.match(r"\D{0,4}\d[\d\s.]*", text)
+        return (start, start + m.end()) if m else (start, end)
+    m = regex.search(r"ngày.*?tháng\s*\S*", text, regex.I | regex.S)
+    if m:
+        return start + m.start(), start + m.end()
+    m = regex.match(r"\D*\d{1,2}\s*[/.\-]\s*\d{1,2}", text)  # 08/10/2025
+    return (start, start + m.end()) if m else (start, end)
+
+
+def field_confidence(doc: Document, field: str, prov: Provenance) -> float | None:
+    """Confidence of an OCR'd field from its words; ``None`` for a text page."""
+    if field in HANDWRITTEN_FIELDS:
+        hs, he = handwritten_span(doc, field, prov.start, prov.end)
+        words = _digit_words(doc.span_words(hs, he))
+        if words:
+            return min(effective_confidence(w) for w in words)
+    words = doc.span_words(prov.start, prov.end)
+    if not words:
+        return None
+    return sum(effective_confidence(w) for w in words) / len(words)
+
+
+def _candidate(doc: Document, field: str, prov: Provenance, words: list[OcrWord]) -> str:
+    rereads = [w.reread for w in words if w.reread]
+    read = doc.text[prov.start:prov.end]
+    return f"read {read!r}" + (f", digit re-read {' '.join(rereads)!r}" if rereads else "")
+
+
+def review_extraction(doc: Document, extraction: Extraction) -> Extraction:
+    """The extraction with OCR review applied and its warnings added (a new value)."""
+    fields = extraction.record_fields()
+    warnings = review_fields(doc, fields)
+    return replace(extraction, **{**fields, "warnings": fields["warnings"] + warnings})
+
+
+def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
+    """Scale provenance confidences by OCR word confidence; null doubtful handwritten fields.
+
+    Works on ``fields``, a private copy of an extraction's fields (``review_extraction``
+    makes it), and returns the warnings.
+    """
+    provenance: dict[str, Provenance] = fields.get("provenance", {})
+    warnings: list[RecordWarning] = []
+    if doc.ocr_pages and doc.scan.words:
+        for name, prov in list(provenance.items()):
+            conf = field_confidence(doc, name, prov)
+            if conf is None:
+                continue
+            scaled = round(max(0.0, min(1.0, prov.confidence * conf)), 3)
+            provenance[name] = prov.model_copy(update={"confidence": scaled})
+            if name in HANDWRITTEN_FIELDS and conf < MIN_HANDWRITTEN_CONFIDENCE:
+                hs, he = handwritten_span(doc, name, prov.start, prov.end)
+                words = _digit_words(doc.span_words(hs, he))
+                warnings.append(RecordWarning(
+                    code="needs_review", field=name, page=prov.page,
+                    message=f"{name} not registered: handwritten or unclear "
+                            f"({_candidate(doc, name, prov, words)}, OCR confidence "
+                            f"{conf:.2f}); check it on the scan"))
+                fields[name] = None
+                del provenance[name]
+            elif conf < MIN_FIELD_CONFIDENCE and name.split(".")[0] not in HANDWRITTEN_FIELDS:
+                warnings.append(RecordWarning(
+                    code="needs_review", field=name, page=prov.page,
+                    message=f"{name} not registered: OCR read {doc.text[prov.start:prov.end][:60]!r} "
+                            f"at confidence {conf:.2f}; check it on the scan"))
+                _drop(fields, provenance, name)
+        _compact_lists(fields, provenance)
+        flagged = {w.field for w in warnings}
+        warnings.extend(w for w in unparsed_header_lines(doc, fields) if w.field not in flagged)
+    warnings.extend(signing_time_check(doc, fields))
+    return warnings
+
+
+def _drop(fields: dict[str, Any], provenance: dict[str, Provenance], name: str) -> None:
+    """Leave a field (or one item of a list field) out, keeping list provenance aligned."""
+    head, _, index = name.partition(".")
+    if head in LIST_FIELDS and index.isdigit():
+        items = fields.get(head) or []
+        i = int(index)
+        if i < len(items):
+            items[i] = None  # removed after the loop over provenance: indices stay valid
+        provenance.pop(name, None)
+        return
+    if head in fields and not index:
+        fields[head] = None
+        provenance.pop(name, None)
+
+
+def _compact_lists(fields: dict[str, Any], provenance: dict[str, Provenance]) -> None:
+    for head in LIST_FIELDS:
+        items = fields.get(head) or []
+        if None not in items:
+            continue
+        kept = [i for i, v in enumerate(items) if v is not None]
+        old = {i: provenance.pop(f"{head}.{i}", None) for i in range(len(items))}
+        fields[head] = [items[i] for i in kept]
+        for new, i in enumerate(kept):
+            if old[i] is not None:
+                provenance[f"{head}.{new}"] = old[i]
+
+
+_NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*\S")
+_DATE_LINE = regex.compile(r"ngay\W*\S{0,6}\W*thang\W*\S{0,6}\W*nam\W*\d{4}", regex.I)
+
+
+def unparsed_header_lines(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
+    """A number or date line on an OCR'd first page that gave no value: say so."""
+    if 1 not in doc.ocr_pages:
+        return []
+    head = doc.text[:min(len(doc.text), HEADER_CHARS)]
+    folded = fold_diacritics(head).lower()
+    out: list[RecordWarning] = []
+    if fields.get("number") is None:
+        m = _NUMBER_LINE.search(folded)
+        if m:
+            line = head[m.start():].split("\n", 1)[0]
+            out.append(RecordWarning(
+                code="needs_review", field="number", page=1,
+                message=f"number line found but not read: {line.strip()[:60]!r}; "
+                        "check it on the scan"))
+    if fields.get("issued_date") is None:
+        m = _DATE_LINE.search(folded)
+        if m:
+            out.append(RecordWarning(
+                code="needs_review", field="issued_date", page=1,
+                message=f"date line found but not read: {head[m.start():m.end()]!r}; "
+                        "check it on the scan"))
+    return out
+
+
+def issue_date_after_signing(issued_date: str | None, signed_at: str | None) -> bool:
+    """The issue date is later than the signing time: one of them was misread.
+
+    Compared at the issue date's precision (``2025-10`` against ``2025-10-06T…``).
+    """
+    if not issued_date or not signed_at:
+        return False
+    return issued_date > signed_at[:len(issued_date)]
+
+
+def signing_time_check(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
+    """The issue date must not be later than the e-signature's signing time."""
+    signed_at = doc.e_signature.signed_at if doc.e_signature else None
+    issued = fields.get("issued_date")
+    if issue_date_after_signing(issued, signed_at):
+        prov = fields.get("provenance", {}).get("issued_date")
+        return [RecordWarning(
+            code="date_after_signing", field="issued_date", page=prov.page if prov else None,
+            message=f"issued {issued}, later than the e-signature's signing time "
+                    f"{signed_at}: one of them is misread")]
+    return []
