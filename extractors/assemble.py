@@ -17,6 +17,7 @@ from extractors.references import find_references
 from extractors.signer import signer_block
 from extractors.stamps import stamp_fields
 from extractors.tables import extract_tables
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document, mask_furniture
 from pipeline.text.spans import Found
 from schemas import (Arrival, Deadline, Issuer, NumberSymbol, Provenance, RecordWarning,
@@ -64,7 +65,7 @@ def provenance_of(doc: Document, found: Found) -> Provenance:
                       confidence=found.confidence)
 
 
-def extract_fields(doc: Document) -> Extraction:
+def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extraction:
     """Every field of the record with its provenance."""
     text = mask_furniture(doc)  # page numbers, footnotes: not body text (same offsets)
     provenance: dict[str, Provenance] = {}
@@ -103,7 +104,7 @@ def extract_fields(doc: Document) -> Extraction:
                          + table_deadlines(tables, issued))
     # stamps (urgency when the header had none, the arrival stamp): read last, as the
     # review of OCR'd fields expects their provenance after the text's
-    stamps = stamp_fields(doc, issued)
+    stamps = stamp_fields(doc, issued, settings)
     if urgency is None and stamps.urgency is not None:
         urgency = stamps.urgency.value
         provenance["urgency"] = provenance_of(doc, stamps.urgency)

@@ -21,15 +21,12 @@ import regex
 from extractors.dates import parse_filled_in_date
 from pipeline.readers.ocr.stamp_marks import (ARRIVAL_MARK, SLOT_LABELS, folded_upper,
                                               is_arrival_stamp, urgency_from_stamp)
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.scan import OcrWord, span_confidence
 from pipeline.text.spans import Found
 from schemas import Arrival, Provenance, RecordWarning
-
-# OCR confidence under which a handwritten slot is not trusted
-MIN_SLOT_CONFIDENCE = 0.70
-
 
 @dataclass(frozen=True)
 class Stamp:
@@ -77,11 +74,12 @@ def _parse_time(s: str) -> str | None:
 
 
 def parse_arrival(text: str, words: list[OcrWord] | None = None, *,
-                  year_hint: int | None = None) -> Stamp | None:
+                  year_hint: int | None = None,
+                  settings: Settings = DEFAULT_SETTINGS) -> Stamp | None:
     """``{"number", "date", "time"}`` of an arrival stamp's OCR text, with review notes.
 
     ``words`` (aligned to ``text``) give each slot's confidence: a slot whose value
-    parses but was read under ``MIN_SLOT_CONFIDENCE`` is left out and named in
+    parses but was read under ``Settings.min_slot_confidence`` is left out and named in
     ``needs_review``; so is a slot with writing in it that does not parse ("C", "43/10").
     ``year_hint`` (the issue year) rejects years that cannot be.
     """
@@ -102,7 +100,7 @@ def parse_arrival(text: str, words: list[OcrWord] | None = None, *,
             m = regex.search(r"\d[\d\s]*\d|\d", raw)
             value = m.group(0).replace(" ", "") if m else None
         conf = span_confidence(words, start, end) if words else None
-        if value is None or (conf is not None and conf < MIN_SLOT_CONFIDENCE):
+        if value is None or (conf is not None and conf < settings.min_slot_confidence):
             review.append(f"arrival.{name}")
             continue
         arrival[name] = value
@@ -126,9 +124,6 @@ def read_stamps(text: str, words: list[OcrWord] | None = None, *,
 # ink black) and in the stamp passes a reader ran (``doc.scan.stamps``: the red layer,
 # rotated crops).
 
-STAMP_WINDOW_LINES = 4  # the arrival stamp's slots sit on the lines after "ĐẾN"
-
-
 @dataclass(frozen=True)
 class DocumentStamps:
     urgency: Found[str] | None = None
@@ -139,7 +134,7 @@ class DocumentStamps:
     needs_review: list[tuple[str, int]] = field(default_factory=list)  # (field, page)
 
 
-def _arrival_window(text: str) -> tuple[int, int] | None:
+def _arrival_window(text: str, lines: int) -> tuple[int, int] | None:
     """Span of the lines holding an arrival stamp in ``text``, or ``None``."""
     folded = fold_diacritics(text)
     for m in ARRIVAL_MARK.finditer(folded):
@@ -149,7 +144,7 @@ def _arrival_window(text: str) -> tuple[int, int] | None:
         if start and regex.search(r"THONG\s*TIN|CHINH\s*PHU", folded[prev:start].upper()):
             start = prev
         end = m.end()
-        for _ in range(STAMP_WINDOW_LINES):
+        for _ in range(lines):
             nl = text.find("\n", end + 1)
             end = len(text) if nl == -1 else nl
         window = text[start:end]
@@ -158,8 +153,8 @@ def _arrival_window(text: str) -> tuple[int, int] | None:
     return None
 
 
-def document_stamps(doc: Document, words_for_span=None, *,
-                    year_hint: int | None = None) -> DocumentStamps:
+def document_stamps(doc: Document, words_for_span=None, *, year_hint: int | None = None,
+                    settings: Settings = DEFAULT_SETTINGS) -> DocumentStamps:
     """Urgency and arrival stamps of a document.
 
     ``words_for_span(start, end)`` returns the OCR words of a normalised-text span,
@@ -173,12 +168,13 @@ def document_stamps(doc: Document, words_for_span=None, *,
     confidences: dict[str, float] = {}
     review: list[tuple[str, int]] = []
     head_end = doc.page_starts[1] if doc.pages > 1 else len(doc.text)
-    window = _arrival_window(doc.text[:head_end])
+    window = _arrival_window(doc.text[:head_end], settings.stamp_window_lines)
     if window is not None and doc.ocr:
         start, end = window
         words = words_for_span(start, end) if words_for_span else None
         local = [replace_span(w, -start) for w in words] if words else None
-        found = parse_arrival(doc.text[start:end], local, year_hint=year_hint)
+        found = parse_arrival(doc.text[start:end], local, year_hint=year_hint,
+                              settings=settings)
         if found is not None:
             arrival, arrival_page, arrival_span = found.arrival, doc.page_of(start), window
             confidences.update(found.confidences)
@@ -191,7 +187,7 @@ def document_stamps(doc: Document, words_for_span=None, *,
                 urgency = Found(u.value, doc.page_starts[page - 1], doc.page_starts[page - 1],
                                 u.confidence)
         if arrival is None or not any(arrival.values()):
-            found = parse_arrival(text, words, year_hint=year_hint)
+            found = parse_arrival(text, words, year_hint=year_hint, settings=settings)
             if found is not None and (arrival is None or any(found.arrival.values())):
                 arrival, arrival_page, arrival_span = found.arrival, page, None
                 confidences = dict(found.confidences)
@@ -216,7 +212,8 @@ class StampFields:
     warnings: list[RecordWarning] = field(default_factory=list)
 
 
-def stamp_fields(doc: Document, issued_date: str | None) -> StampFields:
+def stamp_fields(doc: Document, issued_date: str | None,
+                 settings: Settings = DEFAULT_SETTINGS) -> StampFields:
     """Urgency and arrival (số đến, ngày đến, giờ) from a document's stamps.
 
     The issue year (else the e-signature's) rules out arrival years that cannot be.
@@ -224,7 +221,7 @@ def stamp_fields(doc: Document, issued_date: str | None) -> StampFields:
     year = int(issued_date[:4]) if issued_date else None
     if year is None and doc.e_signature and doc.e_signature.signed_at:
         year = int(doc.e_signature.signed_at[:4])
-    stamps = document_stamps(doc, doc.aligned_words, year_hint=year)
+    stamps = document_stamps(doc, doc.aligned_words, year_hint=year, settings=settings)
     warnings = [RecordWarning(code="needs_review", field=f, page=p,
                               message=f"{f} in the arrival stamp is handwritten or unclear: "
                                       "not registered; check it on the scan")

@@ -12,6 +12,7 @@ from pathlib import Path
 from extractors.assemble import extract_fields
 from pipeline.extract.version import PIPELINE_VERSION
 from pipeline.readers import read_document
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document
 from pipeline.text.errors import DispatchError
 from pipeline.text.normalize import normalize_document
@@ -35,9 +36,9 @@ def load_document(path: Path, data: bytes | None = None) -> Document:
     return normalize_document(raw, sha256=sha256_bytes(data))
 
 
-def record_from_document(doc: Document) -> Record:
+def record_from_document(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Record:
     """Run every extractor over a normalised document, review OCR'd fields, check the record."""
-    extraction = review_extraction(doc, extract_fields(doc))
+    extraction = review_extraction(doc, extract_fields(doc, settings), settings)
     source = Source(
         path=doc.path, format=doc.format, pages=doc.pages, ocr=doc.ocr, encoding=doc.encoding,
         ocr_confidence={str(p): round(c, 3) for p, c in doc.ocr_pages.items() if c is not None}
@@ -73,16 +74,18 @@ def failed_record(path: Path, error: str, data: bytes | None = None) -> Record:
     )
 
 
-def extract_file(path: str | Path, data: bytes | None = None) -> Record:
+def extract_file(path: str | Path, data: bytes | None = None, *,
+                 settings: Settings = DEFAULT_SETTINGS) -> Record:
     """Extract the record of one file; failures come back as ``status: failed`` records.
 
-    ``data``: the file's bytes when the caller has read them already (they are not read twice).
+    ``data``: the file's bytes when the caller has read them already (they are not read
+    twice); ``settings``: tunables (``pipeline.settings``), the defaults unless overridden.
     """
     path = Path(path)
     try:
         if data is None:
             data = path.read_bytes()
-        return record_from_document(load_document(path, data))
+        return record_from_document(load_document(path, data), settings)
     except DispatchError as exc:
         return failed_record(path, str(exc), data)
     except OSError as exc:

@@ -7,7 +7,7 @@ the page's raw text) tell how sure the reading is:
 - every field's provenance confidence is scaled by the mean confidence of its words;
 - the handwritten-prone fields — the number (số) and the day/month of the issue date —
   are judged on their digit words alone, lowered when a digit-only re-read disagrees
-  (``pipeline.text.scan.effective_confidence``); under ``MIN_HANDWRITTEN_CONFIDENCE`` the value
+  (``pipeline.text.scan.effective_confidence``); under ``Settings.min_handwritten_confidence`` the value
   is left out (``null``) and a ``needs_review`` warning names the field, the page and
   the doubtful reading;
 - a number or date line that is there but did not parse ("ngày 0 tháng 4ô") is named
@@ -25,18 +25,14 @@ from typing import Any
 import regex
 
 from extractors.assemble import Extraction
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.scan import OcrWord, effective_confidence
 from schemas import Provenance, RecordWarning
 
-MIN_HANDWRITTEN_CONFIDENCE = 0.80
 HANDWRITTEN_FIELDS = ("number", "issued_date")
-# any other field read under this OCR confidence is more likely noise than text (a
-# scribbled mark above the letterhead read as the issuer, a seal read as a recipient)
-MIN_FIELD_CONFIDENCE = 0.50
 LIST_FIELDS = ("recipients", "cc")
-HEADER_CHARS = 1500  # the header of page 1: where the number and date lines are
 
 
 def _digit_words(words: list[OcrWord]) -> list[OcrWord]:
@@ -79,14 +75,16 @@ def _candidate(doc: Document, field: str, prov: Provenance, words: list[OcrWord]
     return f"read {read!r}" + (f", digit re-read {' '.join(rereads)!r}" if rereads else "")
 
 
-def review_extraction(doc: Document, extraction: Extraction) -> Extraction:
+def review_extraction(doc: Document, extraction: Extraction,
+                      settings: Settings = DEFAULT_SETTINGS) -> Extraction:
     """The extraction with OCR review applied and its warnings added (a new value)."""
     fields = extraction.record_fields()
-    warnings = review_fields(doc, fields)
+    warnings = review_fields(doc, fields, settings)
     return replace(extraction, **{**fields, "warnings": fields["warnings"] + warnings})
 
 
-def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
+def review_fields(doc: Document, fields: dict[str, Any],
+                  settings: Settings = DEFAULT_SETTINGS) -> list[RecordWarning]:
     """Scale provenance confidences by OCR word confidence; null doubtful handwritten fields.
 
     Works on ``fields``, a private copy of an extraction's fields (``review_extraction``
@@ -101,7 +99,7 @@ def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
                 continue
             scaled = round(max(0.0, min(1.0, prov.confidence * conf)), 3)
             provenance[name] = prov.model_copy(update={"confidence": scaled})
-            if name in HANDWRITTEN_FIELDS and conf < MIN_HANDWRITTEN_CONFIDENCE:
+            if name in HANDWRITTEN_FIELDS and conf < settings.min_handwritten_confidence:
                 hs, he = handwritten_span(doc, name, prov.start, prov.end)
                 words = _digit_words(doc.span_words(hs, he))
                 warnings.append(RecordWarning(
@@ -111,7 +109,7 @@ def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
                             f"{conf:.2f}); check it on the scan"))
                 fields[name] = None
                 del provenance[name]
-            elif conf < MIN_FIELD_CONFIDENCE and name.split(".")[0] not in HANDWRITTEN_FIELDS:
+            elif conf < settings.min_field_confidence and name.split(".")[0] not in HANDWRITTEN_FIELDS:
                 warnings.append(RecordWarning(
                     code="needs_review", field=name, page=prov.page,
                     message=f"{name} not registered: OCR read {doc.text[prov.start:prov.end][:60]!r} "
@@ -119,7 +117,7 @@ def review_fields(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
                 _drop(fields, provenance, name)
         _compact_lists(fields, provenance)
         flagged = {w.field for w in warnings}
-        warnings.extend(w for w in unparsed_header_lines(doc, fields) if w.field not in flagged)
+        warnings.extend(w for w in unparsed_header_lines(doc, fields, settings) if w.field not in flagged)
     warnings.extend(signing_time_check(doc, fields))
     return warnings
 
@@ -156,11 +154,12 @@ _NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*\S")
 _DATE_LINE = regex.compile(r"ngay\W*\S{0,6}\W*thang\W*\S{0,6}\W*nam\W*\d{4}", regex.I)
 
 
-def unparsed_header_lines(doc: Document, fields: dict[str, Any]) -> list[RecordWarning]:
+def unparsed_header_lines(doc: Document, fields: dict[str, Any],
+                          settings: Settings = DEFAULT_SETTINGS) -> list[RecordWarning]:
     """A number or date line on an OCR'd first page that gave no value: say so."""
     if 1 not in doc.ocr_pages:
         return []
-    head = doc.text[:min(len(doc.text), HEADER_CHARS)]
+    head = doc.text[:min(len(doc.text), settings.header_chars)]
     folded = fold_diacritics(head).lower()
     out: list[RecordWarning] = []
     if fields.get("number") is None:
