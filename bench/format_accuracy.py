@@ -2,11 +2,16 @@
 legacy .txt (TCVN3, VNI bytes) and a scan, extracted, and compared with the record of
 the sample's text version, field by field.
 
-    .venv/bin/python bench/format_accuracy.py [--scans N] [--samples DIR]
+    .venv/bin/python bench/format_accuracy.py [--scans N] [--samples DIR] [--quick]
+                                              [--min-agree 0.98] [--min-scan-agree 0.90]
 
-Prints a table: for each format, the share of (sample, field) pairs equal to the text
-version's. Strings are compared with ``tone_key`` (case, old/new tone placement), since a
-TCVN3 file cannot carry a capital toned letter.
+Measures and prints a table: for each format, the share of (sample, field) pairs equal to
+the text version's. Strings are compared with ``tone_key`` (case, old/new tone placement),
+since a TCVN3 file cannot carry a capital toned letter.
+
+Thresholds (exit 1 when one is missed): every born-digital format (PDF, DOCX, legacy .txt)
+agrees on at least ``--min-agree`` (default 98 %) of its fields, scans (OCR) on at least
+``--min-scan-agree`` (default 90 %). ``--quick``: one scanned sample.
 """
 from __future__ import annotations
 
@@ -59,7 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=Path, default=ROOT / "samples")
     parser.add_argument("--scans", type=int, default=3, help="how many samples to scan (OCR)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mismatch")
+    parser.add_argument("--quick", action="store_true", help="scan (OCR) one sample only")
+    parser.add_argument("--min-agree", type=float, default=0.98,
+                        help="least agreement of a born-digital format (default 0.98)")
+    parser.add_argument("--min-scan-agree", type=float, default=0.90,
+                        help="least agreement of scans (default 0.90)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.scans = min(args.scans, 1)
+    print("measures: fields of each format's record equal to the text version's record")
     samples = sorted(p for p in args.samples.iterdir() if p.suffix in {".md", ".txt"})
     totals: dict[str, list[int]] = {}
     per_field: dict[str, dict[str, int]] = {}
@@ -85,10 +98,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{sample.name} [{fmt}] {time.perf_counter() - t:.2f}s")
     print(f"{'format':<12} {'docs':>4} {'fields':>7} {'agree':>7}  " +
           " ".join(f"{f[:10]:>10}" for f in FIELDS))
+    misses = []
     for fmt, (good, n, docs) in totals.items():
         cols = " ".join(f"{per_field[fmt][f]:>4}/{docs:<5}" for f in FIELDS)
         print(f"{fmt:<12} {docs:>4} {n:>7} {good / n:>7.1%}  {cols}")
-    return 0
+        least = args.min_scan_agree if fmt == "scan" else args.min_agree
+        if good / n < least:
+            misses.append(f"{fmt} {good / n:.1%} < {least:.0%}")
+    print(f"thresholds: born-digital ≥ {args.min_agree:.0%}, scans ≥ {args.min_scan_agree:.0%}: "
+          + ("FAIL — " + "; ".join(misses) if misses else "PASS"))
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
             provenance[f"{name}.{i}"] = provenance_of(doc, item)
         return [item.value for item in found]
 
-    header = read_header(text)
+    header = read_header(text, settings)
     doc_type = keep("doc_type", header.doc_type)
     number = keep("number", header.number)
     issuer = keep("issuer", header.issuer)
@@ -90,18 +90,18 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
     subject = keep("subject", header.subject)
     urgency = keep("urgency", header.urgency)
     confidentiality = keep("confidentiality", header.confidentiality)
-    recipients = keep_all("recipients", recipient_list(text))
-    cc = keep_all("cc", cc_list(text))
-    signer = keep("signer", signer_block(text))
+    recipients = keep_all("recipients", recipient_list(text, settings))
+    cc = keep_all("cc", cc_list(text, settings))
+    signer = keep("signer", signer_block(text, settings))
     references = keep_all("references", find_references(
-        text, own_number=number.raw if number else None))
+        text, own_number=number.raw if number else None, settings=settings))
     agency = resolve_agency(issuer.name) if issuer and issuer.name else None
     if agency:
         issuer = issuer.model_copy(update={"agency_id": agency.id})
-    tables = extract_tables(doc)
+    tables = extract_tables(doc, settings)
     table_values = keep_all("tables", tables)
-    deadlines = keep_all("deadlines", extract_deadlines(text, issued)
-                         + table_deadlines(tables, issued))
+    deadlines = keep_all("deadlines", extract_deadlines(text, issued, settings=settings)
+                         + table_deadlines(tables, issued, settings=settings))
     # stamps (urgency when the header had none, the arrival stamp): read last, as the
     # review of OCR'd fields expects their provenance after the text's
     stamps = stamp_fields(doc, issued, settings)

@@ -7,7 +7,9 @@ Body prose also writes dates without a year (``trước ngày 18 tháng 12``, ``
 against a default year (the issue year): ``DAY_MONTH_DATE`` is that grammar, as a
 fragment other patterns embed, and ``date_hit`` reads a match of it into a ``DateHit``.
 ``DATE_RANGE`` is "từ ngày 29/3 đến ngày 05/4/2024". A stamp's hand-filled date
-(``06/10/25``, any separators) is ``parse_filled_in_date``.
+(``06/10/25``, any separators) is ``parse_filled_in_date``. The words of dates and
+counts prose writes out (weekdays, number words) are ``date_vocabulary()``, read from
+``pipeline/lexicon/dates_vocabulary.yaml``.
 
 Written here rather than with dateparser: the forms are few and fixed by Decree 30,
 and partial dates (blank day/month) must keep their precision, which general
@@ -18,10 +20,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
+from pipeline.lexicon import load_lexicon
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.spans import Found
 
 # a blank left for the day or month in a draft: spaces, dots, ellipses, underscores
@@ -200,24 +205,95 @@ def find_date_ranges(text: str) -> list[DateRange]:
 
 
 # --- a date filled in by hand on an arrival stamp ("Ngày: 06/10/25") -------------------------
-# OCR of handwriting: any one to four non-digits between the parts, a two-digit year
-FILLED_IN_DATE = regex.compile(r"(\d{1,2})\D{1,4}?(\d{1,2})\D{1,4}?(\d{2,4})")
+
+@cache
+def _filled_in_date_re(max_gap: int) -> regex.Pattern:
+    """OCR of handwriting: one to ``max_gap`` non-digits between the parts, a two-digit year."""
+    gap = rf"\D{{1,{max_gap}}}?"
+    return regex.compile(rf"(\d{{1,2}}){gap}(\d{{1,2}}){gap}(\d{{2,4}})")
 
 
-def parse_filled_in_date(text: str, year_hint: int | None = None) -> str | None:
+def parse_filled_in_date(text: str, year_hint: int | None = None,
+                         settings: Settings = DEFAULT_SETTINGS) -> str | None:
     """ISO date of a hand-filled ``06/10/25`` / ``06.10.2025``; ``None`` when it cannot be.
 
     A two-digit year is 20yy; ``year_hint`` (the issue year) rejects a year more than
-    one off it.
+    ``Settings.filled_in_year_tolerance`` off it.
     """
-    m = FILLED_IN_DATE.search(text)
+    m = _filled_in_date_re(settings.filled_in_date_max_gap).search(text)
     if not m:
         return None
     day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if year < 100:
         year += 2000
-    if year_hint and abs(year - year_hint) > 1:
+    if year_hint and abs(year - year_hint) > settings.filled_in_year_tolerance:
         return None
     if not 1 <= day <= 31:
         return None
     return iso_date(year, month, day)
+
+
+# --- words of dates and counts (pipeline/lexicon/dates_vocabulary.yaml) ----------------------
+
+def word_alternation(words, *, in_order: bool = False) -> str:
+    """A regex alternation of words or phrases; a space inside one matches any white space.
+
+    Longest first, so "chậm nhất là" is tried before "chậm nhất"; ``in_order`` keeps the
+    given order where the first that fits must win.
+    """
+    words = list(words) if in_order else sorted(words, key=len, reverse=True)
+    return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in words)
+
+
+@dataclass(frozen=True)
+class Weekday:
+    """A day of the week as the text writes it ("thứ Hai", "thứ 2", "Chủ nhật")."""
+    index: int                  # datetime.weekday(): Monday 0 … Sunday 6
+    code: str                   # in a recurrence: "weekly:mon"
+    label: str                  # in a message: "Thứ Hai"
+    after_thu: tuple[str, ...]  # the word or digit after "thứ"
+    names: tuple[str, ...]      # a name of its own ("chủ nhật")
+
+
+@dataclass(frozen=True)
+class DateVocabulary:
+    """Weekdays and number words, one copy for every module that reads them."""
+    weekdays: tuple[Weekday, ...]
+    units: dict[str, int]       # "hai" → 2, "lăm" → 5: added to what comes before
+    ten: str                    # "mười": 10, opening a number
+    tens: str                   # "mươi": what comes before it, times ten
+    not_in_patterns: frozenset[str]  # read by vn_number, never matched by a pattern
+    _by_word: dict[str, Weekday] = field(default_factory=dict, compare=False, repr=False)
+
+    def weekday(self, word: str) -> Weekday | None:
+        """The day a word after "thứ", or a day's own name, stands for ('Hai', 'Chủ  nhật')."""
+        return self._by_word.get(" ".join(word.lower().split()))
+
+    @property
+    def after_thu_pattern(self) -> str:
+        """Alternation of the words after "thứ" that name a day: 'hai|…|2|…'."""
+        return word_alternation(w for d in self.weekdays for w in d.after_thu)
+
+    @property
+    def names_pattern(self) -> str:
+        """Alternation of the days' own names: 'chủ\\s+nhật'."""
+        return word_alternation(w for d in self.weekdays for w in d.names)
+
+    def number_pattern(self) -> str:
+        """A count in digits or words ("07", "mười lăm", "hai mươi mốt"), no groups."""
+        units = [w for w in self.units if w not in self.not_in_patterns]
+        first = word_alternation([*units, self.ten, self.tens])
+        then = word_alternation([*units, self.tens])
+        return rf"(?:\d{{1,3}}|(?:{first})(?:\s+(?:{then}))*)"
+
+
+@cache
+def date_vocabulary() -> DateVocabulary:
+    """The weekdays and number words of ``dates_vocabulary.yaml`` (read once)."""
+    lex = load_lexicon("dates_vocabulary")
+    days = tuple(Weekday(d["index"], d["code"], d["label"], tuple(map(str, d["after_thu"])),
+                         tuple(d["names"])) for d in lex["weekdays"])
+    by_word = {w: d for d in days for w in (*d.after_thu, *d.names)}
+    numbers = lex["number_words"]
+    return DateVocabulary(days, dict(numbers["units"]), numbers["ten"], numbers["tens"],
+                          frozenset(numbers["not_in_patterns"]), by_word)

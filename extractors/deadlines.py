@@ -21,21 +21,30 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 import regex
 
 from extractors.agencies import looks_like_agency, resolve_agency
 from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, date_hit,
-                              iso_before, range_start, year_of)
+                              date_vocabulary, iso_before, range_start, word_alternation,
+                              year_of)
 from pipeline.lexicon import load_lexicon
+from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
 
 def _alt(words) -> str:
+    """Alternation of the lexicon's older lists: phrases as written, single spaces."""
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _word(alternation: str) -> str:
+    """``alternation`` as whole words: not inside a longer word."""
+    return rf"(?<![\p{{L}}])(?:{alternation})(?![\p{{L}}])"
 
 
 # --- times of day ("17 giờ 00", "15h", "8:30"); dates come from extractors.dates -----------
@@ -45,32 +54,29 @@ TIME = r"(?P<h>\d{1,2})\s*(?:giờ|h|g|:)\s*(?P<mi>\d{2})?(?:\s*phút)?"
 
 # --- cue patterns (built once from the lexicon) ----------------------------------------------
 
-_NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6,
-                 "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
-
-
 def vn_number(text: str) -> int | None:
-    """'07' → 7, 'mười lăm' → 15, 'ba mươi' → 30."""
+    """'07' → 7, 'mười lăm' → 15, 'ba mươi' → 30 (number words: ``date_vocabulary()``)."""
     text = text.strip().lower()
     if text.isdigit():
         return int(text)
+    vocab = date_vocabulary()
     words = text.split()
-    if not words or any(w not in _NUMBER_WORDS and w not in ("mươi", "mốt") for w in words):
+    if not words or any(w not in vocab.units and w not in (vocab.ten, vocab.tens) for w in words):
         return None
-    total, current = 0, 0
+    current = 0
     for w in words:
-        if w == "mười":
+        if w == vocab.ten:
             current = 10
-        elif w == "mươi":
+        elif w == vocab.tens:
             current = (current or 1) * 10
-        elif w == "mốt":
-            current += 1
         else:
-            current += _NUMBER_WORDS[w]
-    return total + current
+            current += vocab.units[w]
+    return current
 
 
-_NUM_WORD = r"(?:\d{1,3}|(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|mốt)(?:\s+(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mươi|lăm|mốt))*)"
+def _words(text: str) -> str:
+    """A matched cue as the lexicon writes it: lower case, single spaces."""
+    return " ".join(text.lower().split())
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,19 @@ class _Patterns:
     quarterly: regex.Pattern
     daily: regex.Pattern
     weekly: regex.Pattern
-    relative: regex.Pattern
     not_due_before: regex.Pattern
     yearly_before: regex.Pattern
+    yearly_after: regex.Pattern
     completion: regex.Pattern
     trigger: regex.Pattern
     verb: regex.Pattern
+    directive: regex.Pattern
+    past: regex.Pattern          # "đã" in the clause before a cue, any case
+    past_cased: regex.Pattern    # "đã" before a range: lower case only, as measured
+    table_clause: regex.Pattern
+    weak_due_cues: frozenset[str]
+    relative_vague_cues: frozenset[str]
+    relative_units: dict[str, str]
 
 
 @cache
@@ -96,6 +109,12 @@ def _patterns() -> _Patterns:
     lex = load_lexicon("deadline_cues")
     every = rf"(?:{_alt(lex['every'])})"
     due = _alt(lex["due_cues"])
+
+    def recurring_cue(*more: str) -> str:
+        """The cues before a recurring rule's day or time, with a rule's own ``more``."""
+        words = [*lex["recurring_cues"], *(w for key in more for w in lex[key])]
+        return rf"(?:{word_alternation(words)})"
+
     period_body = (
         r"(?:(?P<q>quý\s+(?P<qn>IV|I{1,3}|[1-4]))(?:\s*(?:/|năm|-)\s*(?P<qy>\d{4}))?"
         r"|(?P<h>(?:6|06|sáu)\s+tháng\s+(?P<hpart>đầu|cuối)\s+năm)(?:\s+(?P<hy>\d{4}))?"
@@ -108,33 +127,49 @@ def _patterns() -> _Patterns:
             rf"(?:(?:lúc\s+)?{TIME}\s*(?:,|-)?\s*)?(?:ngày\s+)?{DAY_MONTH_DATE}", i),
         period=regex.compile(
             rf"(?<![\p{{L}}])(?P<cue>{_alt(lex['period_cues'])})\s+(?:trong\s+|vào\s+)?{period_body}", i),
-        weak_period=regex.compile(rf"(?<![\p{{L}}])(?P<cue>trong|vào)\s+{period_body}", i),
+        weak_period=regex.compile(
+            rf"(?<![\p{{L}}])(?P<cue>{word_alternation(lex['weak_period_cues'])})\s+{period_body}", i),
         range=DATE_RANGE_RE,
         monthly=regex.compile(
-            rf"(?:trước|chậm nhất(?:\s+là)?|vào|định kỳ)\s+(?:ngày\s+)?(?P<n>\d{{1,2}})\s+{every}\s+tháng", i),
+            rf"{recurring_cue('recurring_cues_monthly')}\s+(?:ngày\s+)?(?P<n>\d{{1,2}})"
+            rf"\s+{every}\s+tháng", i),
         quarterly=regex.compile(
-            rf"(?:trước|chậm nhất(?:\s+là)?|vào)\s+(?:ngày\s+)?(?P<n>\d{{1,2}})\s+(?:của\s+)?"
+            rf"{recurring_cue()}\s+(?:ngày\s+)?(?P<n>\d{{1,2}})\s+(?:của\s+)?"
             rf"tháng\s+(?P<which>cuối|đầu)\s+(?:của\s+)?quý(?P<next>\s+(?:sau|tiếp theo))?", i),
         daily=regex.compile(
-            rf"(?:trước|chậm nhất(?:\s+là)?|vào|lúc)\s+{TIME}\s*(?:,\s*)?{every}\s+ngày", i),
+            rf"{recurring_cue('recurring_cues_daily')}\s+{TIME}\s*(?:,\s*)?{every}\s+ngày", i),
         weekly=regex.compile(
-            rf"(?:trước|chậm nhất(?:\s+là)?|vào)\s+(?:{TIME}\s*)?(?:ngày\s+)?thứ\s+"
-            rf"(?P<wd>hai|ba|tư|năm|sáu|bảy|[2-7])\s+{every}\s+tuần", i),
-        relative=regex.compile(
-            rf"(?:trong\s+(?:vòng|thời hạn|thời gian|hạn)\s+|sau\s+|chậm nhất(?:\s+là)?\s+(?:sau\s+)?)"
-            rf"(?P<n>{_NUM_WORD})\s*(?P<unit>ngày làm việc|ngày|tuần|tháng)"
-            rf"(?:\s*,?\s*(?P<anchor>(?:kể từ|tính từ|từ khi|từ ngày|sau khi|kể từ khi)\s+[^.;\n]{{3,160}}))?", i),
+            rf"{recurring_cue()}\s+(?:{TIME}\s*)?(?:ngày\s+)?thứ\s+"
+            rf"(?P<wd>{date_vocabulary().after_thu_pattern})\s+{every}\s+tuần", i),
         not_due_before=regex.compile(rf"(?:{_alt(lex['not_due_before'])})\s*(?:\S+\s+){{0,2}}$", i),
         yearly_before=regex.compile(rf"(?:{_alt(lex['yearly_cues'])})\s*$", i),
-        completion=regex.compile(rf"(?<![\p{{L}}])(?:{_alt(lex['completion_verbs'])})(?![\p{{L}}])", i),
+        yearly_after=regex.compile(rf"\s*,?\s*(?:{word_alternation(lex['yearly_after'])})", i),
+        completion=regex.compile(_word(_alt(lex["completion_verbs"])), i),
         trigger=regex.compile(rf"(?<![\p{{L}}])(?:{_alt(lex['assign_triggers'])})\s+", i),
-        verb=regex.compile(rf"(?<![\p{{L}}])(?:{_alt(lex['action_verbs'])})(?![\p{{L}}])"),
+        verb=regex.compile(_word(_alt(lex["action_verbs"]))),
+        directive=regex.compile(_word(word_alternation(lex["directive_words"])), i),
+        past=regex.compile(_word(word_alternation(lex["past_markers"])), i),
+        past_cased=regex.compile(_word(word_alternation(lex["past_markers"]))),
+        table_clause=regex.compile(rf"(?:{word_alternation(lex['table_clause_cues'])})", i),
+        weak_due_cues=frozenset(lex["weak_due_cues"]),
+        relative_vague_cues=frozenset(lex["relative_vague_cues"]),
+        relative_units=dict(lex["relative_units"]),
     )
 
 
+@cache
+def _relative_pattern(anchor_max_chars: int) -> regex.Pattern:
+    """'trong vòng 07 ngày kể từ …': cue, count, unit and (up to ``anchor_max_chars``) anchor."""
+    lex = load_lexicon("deadline_cues")
+    anchor = word_alternation(lex["relative_anchor_cues"], in_order=True)
+    return regex.compile(
+        rf"(?P<cue>{word_alternation(lex['relative_cues'])})\s+"
+        rf"(?P<n>{date_vocabulary().number_pattern()})\s*"
+        rf"(?P<unit>{word_alternation(lex['relative_units'])})"
+        rf"(?:\s*,?\s*(?P<anchor>(?:{anchor})\s+[^.;\n]{{3,{anchor_max_chars}}}))?", regex.I)
+
+
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
-_WEEKDAYS = {"hai": "mon", "ba": "tue", "tư": "wed", "năm": "thu", "sáu": "fri", "bảy": "sat",
-             "2": "mon", "3": "tue", "4": "wed", "5": "thu", "6": "fri", "7": "sat"}
 
 
 def _time(m: regex.Match) -> str | None:
@@ -164,7 +199,7 @@ _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]ia
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
-def _subject(text: str) -> tuple[str, int] | None:
+def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
     text_stripped = _SUBJECT_LEAD.sub("", text)
     shift = len(text) - len(text_stripped)
@@ -173,12 +208,12 @@ def _subject(text: str) -> tuple[str, int] | None:
     verb = _patterns().verb.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
     name = text_stripped[:end].strip(" ,:;.-")
-    if not name or len(name) > 200 or not looks_like_agency(name):
+    if not name or len(name) > settings.deadline_max_assignee_chars or not looks_like_agency(name):
         return None
     return name, shift + end
 
 
-def _headings(text: str) -> dict[int, str | None]:
+def _headings(text: str, settings: Settings) -> dict[int, str | None]:
     """For each line start: the assignee of the headings above it (deepest that names a body)."""
     ranks = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
     stack: dict[float, str | None] = {}
@@ -191,12 +226,13 @@ def _headings(text: str) -> dict[int, str | None]:
         name = None
         if m:
             rank = next(ranks[k] for k in ("roman", "sub", "num", "letter") if m.group(k))
-            found = _subject(m.group("rest"))
+            found = _subject(m.group("rest"), settings)
             name = found[0] if found else None
-        elif (stripped and len(stripped) < 120 and not stripped.startswith(("-", "+", "|"))
+        elif (stripped and len(stripped) < settings.deadline_max_heading_chars
+              and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
               and not regex.search(r"[.;]$", stripped)):
-            found = _subject(stripped.rstrip(":"))
+            found = _subject(stripped.rstrip(":"), settings)
             if found and found[1] >= len(stripped.rstrip(":")) - 1:
                 rank, name = ranks["bold"], found[0]
         if rank is not None:
@@ -209,9 +245,9 @@ def _headings(text: str) -> dict[int, str | None]:
     return out
 
 
-def sentences(text: str) -> list[Sentence]:
+def sentences(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Sentence]:
     """Prose sentences with their offsets; Markdown table lines are skipped."""
-    heads = _headings(text)
+    heads = _headings(text, settings)
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
@@ -227,41 +263,42 @@ def sentences(text: str) -> list[Sentence]:
 
 # --- assignee and action -----------------------------------------------------------------
 
-def _assignee_and_action(sentence: Sentence, cue_start: int) -> tuple[str | None, str | None]:
+def _assignee_and_action(sentence: Sentence, cue_start: int,
+                         settings: Settings) -> tuple[str | None, str | None]:
     s = sentence.text
     p = _patterns()
     before = s[:cue_start]
     # "Giao X verb …", "yêu cầu X verb …": the trigger nearest before the cue
     for trig in reversed(list(p.trigger.finditer(before))):
-        found = _subject(before[trig.end():] + " ")
+        found = _subject(before[trig.end():] + " ", settings)
         if found:
             name, end = found
             action = before[trig.end() + end:].strip(" ,;:.-")
             return name, action or None
     body = _ITEM_MARK.sub("", before)
-    found = _subject(body)
+    found = _subject(body, settings)
     if found:
         name, end = found
         return name, body[end:].strip(" ,;:.-") or None
     return sentence.heading_assignee, body.strip(" ,;:.-") or None
 
 
-def _clean_action(action: str | None) -> str | None:
+def _clean_action(action: str | None, settings: Settings) -> str | None:
     if not action:
         return None
     action = regex.sub(r"\s+", " ", action).strip(" ,;:.-")
-    return action[:300] or None
+    return action[:settings.deadline_max_action_chars] or None
 
 
 # --- the extractor ------------------------------------------------------------------------
 
 def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: float,
-          **fields) -> Found[Deadline]:
-    assignee, action = _assignee_and_action(sentence, m_start)
+          settings: Settings, **fields) -> Found[Deadline]:
+    assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
     text = regex.sub(r"\s+", " ", sentence.text).strip()
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
-                        action=_clean_action(action), text=text, **fields)
+                        action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
 
 
@@ -288,132 +325,229 @@ def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
 def _past_clause(s: str, cue_start: int) -> bool:
     """Does the clause before the cue speak of the past ('đã gửi … trước ngày …')?"""
     clause = regex.split(r"[,;:]", s[:cue_start])[-1]
-    return bool(regex.search(r"(?<![\p{L}])đã(?![\p{L}])", clause, regex.I))
+    return bool(_patterns().past.search(clause))
 
 
-def _sentence_deadlines(sentence: Sentence, issued: str | None) -> list[Found[Deadline]]:
-    s = sentence.text
+@dataclass
+class _Reading:
+    """One sentence being read: the spans already taken and the deadlines found so far.
+
+    A span read by one rule (a recurring "trước ngày 18 hằng tháng") is not read again by a
+    later one (as an absolute "trước ngày 18 …"): the rules run in the order of ``_RULES``.
+    """
+    sentence: Sentence
+    issued: str | None
+    settings: Settings
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    out: list[Found[Deadline]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @cached_property
+    def year(self) -> int | None:
+        """The issue year: a date without a year takes it."""
+        return year_of(self.issued)
+
+    @cached_property
+    def directive(self) -> bool:
+        """Does the sentence give a task ("Giao …", "có trách nhiệm", "phải")?"""
+        p = _patterns()
+        return bool(p.trigger.search(self.text)) or bool(p.directive.search(self.text))
+
+    def free(self, m: regex.Match) -> bool:
+        return all(m.end() <= x or m.start() >= y for x, y in self.taken)
+
+    def claim(self, m: regex.Match) -> None:
+        self.taken.append((m.start(), m.end()))
+
+    def before(self, m: regex.Match, chars: int) -> str:
+        """The ``chars`` characters before the match."""
+        return self.text[max(0, m.start() - chars):m.start()]
+
+    def not_due(self, m: regex.Match) -> bool:
+        """A validity date, a past event or a cited document's date: "có hiệu lực trước ngày"."""
+        return bool(_patterns().not_due_before.search(
+            self.before(m, self.settings.deadline_not_due_lookback_chars)))
+
+    def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
+        self.out.append(_make(kind, self.sentence, m.start(), m.end(), confidence,
+                              self.settings, **fields))
+
+
+# --- one handler per kind of deadline; each reads one match of its pattern -----------------
+
+def _recurring_monthly(r: _Reading, m: regex.Match) -> None:
+    """'trước ngày 18 hằng tháng' → recurring ``monthly:18``."""
+    n = int(m.group("n"))
+    if 1 <= n <= 31:
+        r.add("recurring", m, Confidence.CUED, recurrence=f"monthly:{n}")
+        r.claim(m)
+
+
+def _recurring_quarterly(r: _Reading, m: regex.Match) -> None:
+    """'trước ngày 18 của tháng cuối quý (sau)' → ``quarterly:[next_]last_month:18``."""
+    which = "last_month" if m.group("which").lower() == "cuối" else "first_month"
+    which = f"next_{which}" if m.group("next") else which
+    r.add("recurring", m, Confidence.CUED, recurrence=f"quarterly:{which}:{int(m.group('n'))}")
+    r.claim(m)
+
+
+def _recurring_daily(r: _Reading, m: regex.Match) -> None:
+    """'trước 15 giờ 00 hằng ngày' → ``daily:15:00``."""
+    t = _time(m)
+    if t:
+        r.add("recurring", m, Confidence.CUED, recurrence=f"daily:{t}", time=t)
+        r.claim(m)
+
+
+def _recurring_weekly(r: _Reading, m: regex.Match) -> None:
+    """'trước 16 giờ thứ Sáu hằng tuần' → ``weekly:fri`` (reading the weekday is one step)."""
+    day = date_vocabulary().weekday(m.group("wd"))
+    r.add("recurring", m, Confidence.CUED_LOOSELY, recurrence=f"weekly:{day.code}", time=_time(m))
+    r.claim(m)
+
+
+def _range_deadline(r: _Reading, m: regex.Match) -> None:
+    """'từ ngày 29/3/2024 đến ngày 05/4/2024' in a directive: due on its end.
+
+    Only in a clause that gives a task; elsewhere it is a reporting period. Claimed even
+    when it is no deadline, so its end is not read again as an absolute date.
+    """
+    if not r.free(m):
+        return
+    end = date_hit(m)
+    if end is None:
+        return
+    start = range_start(m)
+    r.claim(m)
+    due = end.iso(r.year)
+    if not due or start is None or not r.directive:
+        return
+    start_date = start.iso(end.year or r.year)  # "từ 29/3 đến 05/4/2024": the end's year
+    if start_date and start_date > due:
+        return  # end before start: a slip the validator reports, not a deadline
+    if iso_before(due, r.issued) or _patterns().past_cased.search(r.text[:m.start()]):
+        return
+    r.add("range", m, Confidence.INFERRED, due_date=due, start_date=start_date)
+
+
+def _repeats_yearly(r: _Reading, m: regex.Match) -> bool:
+    """Does a year-less 'trước ngày 18 tháng 12' repeat every year ('số liệu năm …',
+    '… hằng năm', or beside another recurring rule of the sentence)?"""
     p = _patterns()
-    year = year_of(issued)
-    taken: list[tuple[int, int]] = []
-    out: list[Found[Deadline]] = []
+    return bool(p.yearly_before.search(r.before(m, r.settings.deadline_yearly_lookback_chars))
+                or p.yearly_after.match(r.text[m.end():])
+                or any(d.value.kind == "recurring" for d in r.out))
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
 
-    def claim(a: int, b: int) -> None:
-        taken.append((a, b))
+def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
+    """'chậm nhất ngày 25/3/2024', 'trước 17 giờ 00 ngày 26/10/2024' → a due date (and time)."""
+    if not r.free(m):
+        return
+    hit = date_hit(m)
+    if hit is None:
+        return
+    r.claim(m)
+    if r.not_due(m) or _past_clause(r.text, m.start()):
+        return
+    if hit.year is None and _repeats_yearly(r, m):
+        r.add("recurring", m, Confidence.CUED_LOOSELY,
+              recurrence=f"yearly:{hit.month:02d}-{hit.day:02d}")
+        return
+    due = hit.iso(r.year)
+    if due is None or iso_before(due, r.issued):
+        return
+    weak = m.group("cue").lower() in _patterns().weak_due_cues
+    r.add("absolute", m, Confidence.WEAK if weak else Confidence.CUED, due_date=due, time=_time(m))
 
-    # recurring rules first: their dates have no year and must not be read as absolute
-    for m in p.monthly.finditer(s):
-        n = int(m.group("n"))
-        if 1 <= n <= 31:
-            out.append(_make("recurring", sentence, m.start(), m.end(), 0.9, recurrence=f"monthly:{n}"))
-            claim(m.start(), m.end())
-    for m in p.quarterly.finditer(s):
-        which = "last_month" if m.group("which").lower() == "cuối" else "first_month"
-        which = f"next_{which}" if m.group("next") else which
-        out.append(_make("recurring", sentence, m.start(), m.end(), 0.9,
-                         recurrence=f"quarterly:{which}:{int(m.group('n'))}"))
-        claim(m.start(), m.end())
-    for m in p.daily.finditer(s):
-        t = _time(m)
-        if t:
-            out.append(_make("recurring", sentence, m.start(), m.end(), 0.9,
-                             recurrence=f"daily:{t}", time=t))
-            claim(m.start(), m.end())
-    for m in p.weekly.finditer(s):
-        out.append(_make("recurring", sentence, m.start(), m.end(), 0.85,
-                         recurrence=f"weekly:{_WEEKDAYS[m.group('wd').lower()]}", time=_time(m)))
-        claim(m.start(), m.end())
 
-    # a range is a deadline only in a clause that gives a task, not a reporting period
-    directive = bool(p.trigger.search(s)) or bool(regex.search(
-        r"(?<![\p{L}])(?:chủ trì|có trách nhiệm|phải|đề nghị|yêu cầu|giao|bố trí|"
-        r"hoàn thành)(?![\p{L}])", s, regex.I))
-
-    for m in p.range.finditer(s):
-        if not free(m.start(), m.end()):
-            continue
-        end = date_hit(m)
-        if end is None:
-            continue
-        start = range_start(m)
-        claim(m.start(), m.end())
-        due = end.iso(year)
-        if not due or start is None or not directive:
-            continue
-        start_date = start.iso(end.year or year)  # "từ 29/3 đến 05/4/2024": the end's year
-        if start_date and start_date > due:
-            continue  # end before start: a slip the validator reports, not a deadline
-        if iso_before(due, issued) or regex.search(r"(?<![\p{L}])đã(?![\p{L}])", s[:m.start()]):
-            continue
-        out.append(_make("range", sentence, m.start(), m.end(), 0.8, due_date=due,
-                         start_date=start_date))
-
-    for m in p.absolute.finditer(s):
-        if not free(m.start(), m.end()):
-            continue
-        hit = date_hit(m)
-        if hit is None:
-            continue
-        claim(m.start(), m.end())
-        if p.not_due_before.search(s[max(0, m.start() - 40):m.start()]) or _past_clause(s, m.start()):
-            continue
-        yearly_after = regex.match(r"\s*,?\s*(?:hằng|hàng|mỗi)\s+năm", s[m.end():], regex.I)
-        if hit.year is None and (p.yearly_before.search(s[max(0, m.start() - 30):m.start()])
-                                 or yearly_after or any(d.value.kind == "recurring" for d in out)):
-            out.append(_make("recurring", sentence, m.start(), m.end(), 0.85,
-                             recurrence=f"yearly:{hit.month:02d}-{hit.day:02d}"))
-            continue
-        due = hit.iso(year)
-        if due is None or iso_before(due, issued):
-            continue
-        cue = m.group("cue").lower()
-        confidence = 0.7 if cue in ("trước", "đến hết", "thời hạn") else 0.9
-        out.append(_make("absolute", sentence, m.start(), m.end(), confidence,
-                         due_date=due, time=_time(m)))
-
-    periods = list(p.period.finditer(s))
-    for m in p.weak_period.finditer(s):
-        if not m.group("yy") and p.completion.search(s[max(0, m.start() - 100):m.start()]):
+def _period_matches(r: _Reading) -> list[regex.Match]:
+    """'hoàn thành trong Quý II/2024', and a plain 'trong tháng 6' after a completion verb."""
+    p = _patterns()
+    periods = list(p.period.finditer(r.text))
+    lookback = r.settings.deadline_completion_lookback_chars
+    for m in p.weak_period.finditer(r.text):
+        if not m.group("yy") and p.completion.search(r.before(m, lookback)):
             periods.append(m)
-    for m in sorted(periods, key=lambda x: x.start()):
-        if not free(m.start(), m.end()):
-            continue
-        found = _period(m, year)
-        claim(m.start(), m.end())
-        if found is None:
-            continue
-        period, due = found
-        if iso_before(due, issued) or p.not_due_before.search(s[max(0, m.start() - 40):m.start()]):
-            continue
-        out.append(_make("period", sentence, m.start(), m.end(), 0.6, due_date=due, period=period))
-
-    for m in p.relative.finditer(s):
-        if not free(m.start(), m.end()):
-            continue
-        n = vn_number(m.group("n"))
-        if n is None:
-            continue
-        unit = {"ngày làm việc": "wd", "ngày": "d", "tuần": "w", "tháng": "m"}[m.group("unit").lower()]
-        anchor = m.group("anchor")
-        if not anchor and not m.group(0).lower().startswith(("trong", "chậm nhất")):
-            if unit != "wd":
-                continue  # "sau 3 ngày" alone is too vague; "sau 10 ngày làm việc" is a rule
-        claim(m.start(), m.end())
-        out.append(_make("relative", sentence, m.start(), m.end(), 0.7, offset=f"{n}{unit}",
-                         anchor=anchor.strip(" ,") if anchor else None))
-    return sorted(out, key=lambda f: f.start)
+    return sorted(periods, key=lambda x: x.start())
 
 
-def extract_deadlines(text: str, issued_date: str | None) -> list[Found[Deadline]]:
+def _period_deadline(r: _Reading, m: regex.Match) -> None:
+    """'hoàn thành trong Quý II/2024' → period ``2024-Q2``, due at its last month."""
+    if not r.free(m):
+        return
+    found = _period(m, r.year)
+    r.claim(m)
+    if found is None:
+        return
+    period, due = found
+    if iso_before(due, r.issued) or r.not_due(m):
+        return
+    # the period's last month stands for the due date: a guess
+    r.add("period", m, Confidence.GUESSED, due_date=due, period=period)
+
+
+def _relative_matches(r: _Reading) -> Iterable[regex.Match]:
+    return _relative_pattern(r.settings.deadline_anchor_max_chars).finditer(r.text)
+
+
+def _relative_deadline(r: _Reading, m: regex.Match) -> None:
+    """'trong vòng 07 ngày kể từ …' → offset ``7d``; 'sau 10 ngày làm việc' → ``10wd``."""
+    if not r.free(m):
+        return
+    n = vn_number(m.group("n"))
+    if n is None:
+        return
+    p = _patterns()
+    unit = p.relative_units[_words(m.group("unit"))]
+    anchor = m.group("anchor")
+    if not anchor and _words(m.group("cue")) in p.relative_vague_cues and unit != "wd":
+        return  # "sau 3 ngày" alone is too vague; "sau 10 ngày làm việc" is a rule
+    r.claim(m)
+    r.add("relative", m, Confidence.WEAK, offset=f"{n}{unit}",
+          anchor=anchor.strip(" ,") if anchor else None)
+
+
+def _finditer(name: str) -> Callable[[_Reading], Iterable[regex.Match]]:
+    """The matches of ``_patterns().<name>`` in the sentence."""
+    return lambda r: getattr(_patterns(), name).finditer(r.text)
+
+
+#: (matches, handler), read in this order. Recurring rules first: their dates have no year
+#: and must not be read as absolute; a range before the absolute dates inside it; periods
+#: and relative offsets last, in what no earlier rule took.
+_RULES: tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
+                    Callable[[_Reading, regex.Match], None]], ...] = (
+    (_finditer("monthly"), _recurring_monthly),
+    (_finditer("quarterly"), _recurring_quarterly),
+    (_finditer("daily"), _recurring_daily),
+    (_finditer("weekly"), _recurring_weekly),
+    (_finditer("range"), _range_deadline),
+    (_finditer("absolute"), _absolute_deadline),
+    (_period_matches, _period_deadline),
+    (_relative_matches, _relative_deadline),
+)
+
+
+def _sentence_deadlines(sentence: Sentence, issued: str | None,
+                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
+    reading = _Reading(sentence, issued, settings)
+    for matches, handle in _RULES:
+        for m in matches(reading):
+            handle(reading, m)
+    return sorted(reading.out, key=lambda f: f.start)
+
+
+def extract_deadlines(text: str, issued_date: str | None,
+                      settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
     out: list[Found[Deadline]] = []
-    for sentence in sentences(text):
-        if len(sentence.text) < 8:
+    for sentence in sentences(text, settings):
+        if len(sentence.text) < settings.deadline_min_sentence_chars:
             continue
-        out.extend(_sentence_deadlines(sentence, issued_date))
+        out.extend(_sentence_deadlines(sentence, issued_date, settings))
     return out
 
 
@@ -429,8 +563,11 @@ _UNIT_COLUMN = regex.compile(r"(?:tên\s+)?(?:đơn vị|cơ quan)(?:,\s*(?:đơ
 _TASK_COLUMN = regex.compile(r"nội dung|nhiệm vụ|công việc|tên (?:nhiệm vụ|sản phẩm)", regex.I)
 
 
-def table_deadlines(tables: list[Found[Table]], issued_date: str | None) -> list[Found[Deadline]]:
+def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
+                    settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Deadlines in task tables: the due-date column, with the 'Cơ quan chủ trì' column."""
+    p = _patterns()
+    lex = load_lexicon("deadline_cues")
     out: list[Found[Deadline]] = []
     for found in tables:
         table = found.value
@@ -451,13 +588,16 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None) -> list
             action = str(row.get(task_col) or "").strip() or None if task_col else None
             text = " | ".join(str(row.get(c) or "") for c in cols)
             # the cell is a date, a period or a clause with a cue: read it as a clause
-            clause = cell if regex.match(r"(?i)(?:trước|chậm nhất|hạn|trong|từ)", cell) \
-                else f"trước {cell}" if DAY_MONTH_DATE_RE.search(cell) else f"hoàn thành trong {cell}"
+            clause = cell if p.table_clause.match(cell) \
+                else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
+                else f"{lex['table_period_cue']} {cell}"
             sentence = Sentence(clause, found.start, None)
-            for d in _sentence_deadlines(sentence, issued_date):
+            for d in _sentence_deadlines(sentence, issued_date, settings):
                 agency = resolve_agency(assignee) if assignee else None
                 value = d.value.model_copy(update={
                     "assignee": assignee, "agency_id": agency.id if agency else None,
-                    "action": _clean_action(action), "text": regex.sub(r"\s+", " ", text)[:1000]})
-                out.append(Found(value, found.start, found.end, min(d.confidence, 0.8)))
+                    "action": _clean_action(action, settings),
+                    "text": regex.sub(r"\s+", " ", text)[:settings.deadline_max_row_text_chars]})
+                # a cell says less than a sentence: no more than what a secondary place gives
+                out.append(Found(value, found.start, found.end, min(d.confidence, Confidence.INFERRED)))
     return out

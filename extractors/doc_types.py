@@ -44,5 +44,13 @@ def title_words() -> list[str]:
     return sorted(_tables()[0], key=len, reverse=True)
 
 
+def title_heads() -> list[str]:
+    """Type names that may open a longer title line (``LUẬT ĐẤT ĐAI``), longest first:
+    the types marked ``heads_title`` in the lexicon."""
+    heads = {tone_key(title) for entry in load_lexicon("doc_types").values()
+             if entry.get("heads_title") for title in entry["titles"]}
+    return sorted(heads, key=len, reverse=True)
+
+
 def citation_words() -> list[str]:
     return sorted(_tables()[2], key=len, reverse=True)

@@ -8,20 +8,30 @@ công văn the ``V/v …`` line; urgency and secrecy stamps anywhere near it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
 from extractors.dates import LONG_DATE, date_from_match, parse_vn_date
-from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_words
+from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_heads, title_words
 from extractors.lines import Line, ascii_key, is_separator, is_upper_line, split_lines
-from extractors.names import expand_abbreviations, sentence_case_name
+from extractors.names import (ABBREVIATIONS, ADMIN_UNITS, WHOLE_NAMES, expand_abbreviations,
+                              sentence_case_name)
 from extractors.number_symbol import parse_number_symbol
+from pipeline.lexicon import load_lexicon
+from pipeline.readers.ocr.stamp_marks import mark_codes
+from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from schemas import Issuer, NumberSymbol
 
-HEADER_LINES = 60  # the header never runs past this many lines
-MOTTO = ("CONG HOA XA HOI CHU NGHIA VIET NAM", "DOC LAP - TU DO - HANH PHUC",
-         "DANG CONG SAN VIET NAM")
+_CUES = load_lexicon("cues")
+# the motto is compared on its first letters: OCR garbles the tail of a long line
+_MOTTO_PREFIX = 18
+_MOTTO = tuple(ascii_key(m)[:_MOTTO_PREFIX] for m in _CUES["motto"])
+# the printed recipients' label and the legal bases open the body: the header ends above
+_OPENS_BODY = (_CUES["recipients"][0], *_CUES["legal_basis"])
+_LABEL_MAX_CHARS = 16  # a longer "… số:" is a sentence citing a number, not the number label
+_MARK_MAX_CHARS = 20  # a mark (HỎA TỐC, TUYỆT MẬT) stands on a short line of its own
 # "Số: 12/UBND-VP", "Số 12/UBND-VP", "Luật số: 92/2015/QH13" — but a prefixed "số" without its
 # colon is a citation in the body ("Thông báo số 378/TB-VPCP ngày …"), not this document's number
 _NUMBER_LINE = regex.compile(
@@ -32,20 +42,24 @@ _NUMBER_LINE = regex.compile(
 _SUBJECT_PREFIX = regex.compile(
     r"^[\W_]{0,3}\s*(?:V\s?[/Wl|I]\s?[vw]{1,2}|Vv|Về\s+việc|Về\s+v\p{L}{0,2}(?=\s))\s*[:.]?\s*",
     regex.I)
+
+
+def _alternatives(phrases) -> str:
+    return "|".join(regex.escape(p) for p in phrases)
+
+
+# a body sentence opens: the lexicon's cue words, numbered articles, chapters and items
 _BODY_START = regex.compile(
-    r"^(?:Căn cứ|Kính gửi|Thực hiện|Xét|Theo|Triển khai|Trong|Ngày \d|Sau khi|Để|Nhằm|Qua|"
-    r"Điều \d|Chương [IVX\d]|Phần|I\.|1\.)", regex.I)
+    rf"^(?:{_alternatives((*_OPENS_BODY, *_CUES['sentence_openings']))}"
+    r"|Ngày \d|Điều \d|Chương [IVX\d]|I\.|1\.)", regex.I)
 # The authority line under a decision's title: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "BỘ TRƯỞNG BỘ Y TẾ".
-_AUTHORITY_LINE = regex.compile(
-    r"^(?:CHỦ TỊCH|PHÓ CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|GIÁM ĐỐC|CỤC TRƯỞNG|TỔNG CỤC TRƯỞNG|"
-    r"VỤ TRƯỞNG|CHÁNH|TRƯỞNG BAN|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|ỦY BAN THƯỜNG VỤ|QUỐC HỘI|"
-    r"CHÍNH PHỦ|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|THỐNG ĐỐC|TỔNG KIỂM TOÁN)")
-URGENCY = {"HOA TOC": "hoa_toc", "THUONG KHAN": "thuong_khan", "KHAN": "khan"}
-SECRECY = {"TUYET MAT": "tuyet_mat", "TOI MAT": "toi_mat", "MAT": "mat"}
-# letterhead words that continue a body's name on the next line
-_CONTINUES = regex.compile(
-    r"^(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU|TP\.?)\b")
-_INCOMPLETE_BODY = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "UBND", "HĐND")
+_AUTHORITY_LINE = regex.compile(rf"^(?:{_alternatives(_CUES['authority_lines'])})")
+# letterhead words that continue a body's name on the next line: the administrative units
+_CONTINUES = regex.compile(rf"^(?:{_alternatives(u.upper() for u in ADMIN_UNITS)}|TP\.?)\b")
+# a people's committee or council, written out or abbreviated, waits for its place
+_INCOMPLETE_BODY = (*(n.upper() for n in WHOLE_NAMES),
+                    *(short for short, full in ABBREVIATIONS.items()
+                      if full.lower() in WHOLE_NAMES))
 
 
 @dataclass
@@ -62,14 +76,20 @@ class Header:
 
 def _is_motto(line: str) -> bool:
     key = ascii_key(line).replace("–", "-")
-    return any(key.startswith(m[:18]) for m in MOTTO)
+    return key.startswith(_MOTTO)
+
+
+def is_mark(text: str) -> bool:
+    """The text is an urgency or secrecy mark (``HỎA TỐC``, ``MẬT``) and nothing else."""
+    key = ascii_key(text)
+    return key in mark_codes("urgency") or key in mark_codes("secrecy")
 
 
 def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
     """``Số: 7338/UBND-SNV`` (also ``Luật số:``, ``Số: /BC-UBND``, ``Số: 7338 /UBND-SNV``)."""
     for line in lines:
         m = _NUMBER_LINE.match(line.text)
-        if not m or len(m.group("label")) > 16:
+        if not m or len(m.group("label")) > _LABEL_MAX_CHARS:
             continue
         rest = m.group("rest")
         # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
@@ -119,7 +139,7 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
             if is_separator(line.text):
                 continue
             return None  # the document opens with its number or motto: no letterhead in the text
-        if not is_upper_line(line.text) or ascii_key(line.text) in URGENCY | SECRECY:
+        if not is_upper_line(line.text) or is_mark(line.text):
             if block:
                 break
             continue
@@ -144,7 +164,7 @@ def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
     """A stamp such as ``HỎA TỐC`` or ``MẬT`` on a line of its own."""
     for line in lines:
         text = line.text.strip(" *_.:")
-        if not text or len(text) > 20 or not is_upper_line(text):
+        if not text or len(text) > _MARK_MAX_CHARS or not is_upper_line(text):
             continue
         value = table.get(ascii_key(text))
         if value:
@@ -159,7 +179,7 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int) -> F
         t = line.text
         if (line.blank or _is_motto(t) or _NUMBER_LINE.match(t) or LONG_DATE.search(t)
                 or _BODY_START.match(t) or _AUTHORITY_LINE.match(t) or is_separator(t)
-                or ascii_key(t) in URGENCY | SECRECY):
+                or is_mark(t)):
             break
         if is_upper_line(parts[-1]) != is_upper_line(t) and t[:1].isupper():
             break  # an upper-case subject followed by a sentence: the body has begun
@@ -169,9 +189,9 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int) -> F
     return Found(subject, first_start, end)
 
 
-def subject_and_type(lines: list[Line], number: NumberSymbol | None) -> tuple[Found | None, Found | None]:
+def subject_and_type(lines: list[Line], number: NumberSymbol | None,
+                     settings: Settings = DEFAULT_SETTINGS) -> tuple[Found | None, Found | None]:
     """The type line and the subject under it, or a công văn's ``V/v`` line."""
-    titles = title_words()
     for i, line in enumerate(lines):
         t = line.text.strip(" *")
         vv = _SUBJECT_PREFIX.match(t)
@@ -188,8 +208,8 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None) -> tuple[Fo
         rest = ""
         if doc_type is None:
             # "BỘ LUẬT DÂN SỰ", "LUẬT ĐẤT ĐAI": the type name opens a longer title line
-            for title in ("bộ luật", "luật"):
-                if t.lower().startswith(title + " ") and title in titles:
+            for title in title_heads():
+                if t.lower().startswith(title + " "):
                     doc_type, rest = doc_type_from_title(title), t[len(title) + 1:]
                     break
         if doc_type is None:
@@ -197,7 +217,7 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None) -> tuple[Fo
         found_type = Found(doc_type, line.start, line.end)
         if rest:
             return found_type, Found(rest.strip(), line.start + len(t) - len(rest), line.end)
-        for j in range(i + 1, min(i + 4, len(lines))):
+        for j in range(i + 1, min(i + 1 + settings.subject_lines_after_title, len(lines))):
             nxt = lines[j].text.strip(" *")
             if not nxt:
                 continue
@@ -210,6 +230,17 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None) -> tuple[Fo
     return None, None
 
 
+@cache
+def _catalogue_title() -> regex.Pattern:
+    """``[Dự thảo] <type> [số] <symbol> [ngày dd/mm/yyyy] <subject> [do <issuer> ban hành]``."""
+    words = "|".join(regex.escape(w) for w in title_words())
+    return regex.compile(
+        rf"(?:Dự thảo\s+)?(?P<type>{words})\b\s*(?:số\s*)?(?P<sym>[\d][^\s]*/[^\s]+)?\s*"
+        rf"(?:ngày\s+(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{4}}))?\s*(?P<subject>.+?)"
+        rf"(?:\s+do\s+(?P<issuer>[^,;]+?)\s+ban hành)?\s*$",
+        regex.I)
+
+
 def catalogue_title(lines: list[Line]) -> Header | None:
     """A document known only by its catalogue title (legal portals' pages with no body yet):
 
@@ -218,66 +249,66 @@ def catalogue_title(lines: list[Line]) -> Header | None:
     first = next((ln for ln in lines if not ln.blank), None)
     if first is None:
         return None
-    words = "|".join(regex.escape(w) for w in title_words())
-    m = regex.match(
-        rf"(?:Dự thảo\s+)?(?P<type>{words})\b\s*(?:số\s*)?(?P<sym>[\d][^\s]*/[^\s]+)?\s*"
-        rf"(?:ngày\s+(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{4}}))?\s*(?P<subject>.+?)"
-        rf"(?:\s+do\s+(?P<issuer>[^,;]+?)\s+ban hành)?\s*$",
-        first.text, regex.I)
+    m = _catalogue_title().match(first.text)
     if not m:
         return None
     header = Header()
     start = first.start
     header.doc_type = Found(doc_type_from_title(m.group("type")), start + m.start("type"),
-                            start + m.end("type"), 0.8)
+                            start + m.end("type"), Confidence.INFERRED)
     if m.group("sym"):
         parsed = parse_number_symbol(m.group("sym"))
         if parsed:
-            header.number = Found(parsed, start + m.start("sym"), start + m.end("sym"), 0.8)
+            header.number = Found(parsed, start + m.start("sym"), start + m.end("sym"),
+                                  Confidence.INFERRED)
     if m.group("date"):
         header.issued_date = Found(parse_vn_date(m.group("date")), start + m.start("date"),
-                                   start + m.end("date"), 0.8)
+                                   start + m.end("date"), Confidence.INFERRED)
     subject = _SUBJECT_PREFIX.sub("", m.group("subject")).strip()
-    header.subject = Found(subject, start + m.start("subject"), start + m.end("subject"), 0.8)
+    header.subject = Found(subject, start + m.start("subject"), start + m.end("subject"),
+                           Confidence.INFERRED)
     if m.group("issuer"):
         header.issuer = Found(Issuer(name=sentence_case_name(m.group("issuer"))),
-                              start + m.start("issuer"), start + m.end("issuer"), 0.8)
+                              start + m.start("issuer"), start + m.end("issuer"),
+                              Confidence.INFERRED)
     return header
 
 
-def read_header(text: str) -> Header:
+def read_header(text: str, settings: Settings = DEFAULT_SETTINGS) -> Header:
     """Everything the header states, each value with its span."""
-    lines = split_lines(text)[:HEADER_LINES * 3]
-    head = lines[:_header_end(lines)]
+    lines = split_lines(text)[:settings.header_scan_lines]
+    head = lines[:_header_end(lines, settings.header_lines)]
     header = Header()
     header.number = number_symbol(head)
     header.place, header.issued_date = place_and_date(head)
     header.issuer = issuing_body(head)
     number = header.number.value if header.number else None
-    header.doc_type, header.subject = subject_and_type(head, number)
+    header.doc_type, header.subject = subject_and_type(head, number, settings)
     if header.doc_type is None and number is not None:
         code_type = doc_type_from_code(number.type_code)
         if code_type:
-            header.doc_type = Found(code_type, header.number.start, header.number.end, 0.8)
+            # the symbol's type code (QĐ in 15/QĐ-UBND) stands in for a missing type line
+            header.doc_type = Found(code_type, header.number.start, header.number.end,
+                                    Confidence.INFERRED)
     if header.number is None and header.issued_date is None and header.doc_type is None:
         header = catalogue_title(head) or header
-    header.urgency = marks(lines[:HEADER_LINES * 2], URGENCY)
-    header.confidentiality = marks(lines[:HEADER_LINES * 2], SECRECY)
+    header.urgency = marks(lines[:settings.mark_scan_lines], mark_codes("urgency"))
+    header.confidentiality = marks(lines[:settings.mark_scan_lines], mark_codes("secrecy"))
     if header.place and header.place.value:
         header.place = Found(expand_abbreviations(header.place.value), header.place.start,
                              header.place.end)
     return header
 
 
-def _header_end(lines: list[Line]) -> int:
+def _header_end(lines: list[Line], max_lines: int) -> int:
     """Index of the first line of the body (``Căn cứ``, ``Kính gửi``, a long sentence…)."""
     seen = 0
     for i, line in enumerate(lines):
         if line.blank:
             continue
         seen += 1
-        if seen > HEADER_LINES:
+        if seen > max_lines:
             return i
-        if line.text.startswith(("Kính gửi", "Căn cứ")):
+        if line.text.startswith(_OPENS_BODY):
             return i
     return len(lines)

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import regex
 
-from extractors.header import SECRECY, URGENCY
-from extractors.lines import Line, ascii_key, is_upper_line, split_lines
+from extractors.header import is_mark
+from extractors.lines import Line, is_upper_line, split_lines
+from pipeline.lexicon import load_lexicon
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.spans import Found
 
-_TO_LABEL = regex.compile(r"^(?:Kính\s*gửi|Kinh\s*gui)\s*[:;.]?\s*", regex.I)
+
+def _label(spellings: list[str]) -> regex.Pattern:
+    """A label at the start of a line, any of its spellings, words glued or spaced."""
+    words = "|".join(r"\s*".join(regex.escape(w) for w in s.split()) for s in spellings)
+    return regex.compile(rf"^(?:{words})\s*[:;.]?\s*", regex.I)
+
+
+_TO_LABEL = _label(load_lexicon("cues")["recipients"])
 _CABLE_LABEL = regex.compile(r"\bđiện\s*:\s*$", regex.I)
-_CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
+# "Nơi nhận" and OCR's "Noi nhan", "Nơinhận", "Nơ nhận": the distribution list's label
+# (the signer's block is looked for next to it too)
+CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
+_SUB_LABEL_MAX_CHARS = 40  # a line ending in ":" this short labels a part of the list
 _BULLET = regex.compile(r"^[-–—+•*·]\s*")
 _STORE = regex.compile(r"^Lưu\s*[:.]", regex.I)
 _GLUED_FOOTNOTE = regex.compile(r"(?<=\p{Ll})\d{1,2}$")
@@ -55,13 +67,13 @@ def _entry(text: str, lines: list[Line], i: int) -> tuple[Line, int]:
 
 
 def _is_stamp(text: str) -> bool:
-    return ascii_key(text.strip(" *_.:")) in URGENCY | SECRECY
+    return is_mark(text.strip(" *_.:"))
 
 
-def recipient_list(text: str) -> list[Found[str]]:
+def recipient_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]]:
     """Recipients named after ``Kính gửi:`` (or a công điện's ``… điện:``)."""
     lines = split_lines(text)
-    for i, line in enumerate(lines[:200]):
+    for i, line in enumerate(lines[:settings.recipients_label_lines]):
         m = _TO_LABEL.match(line.text)
         cable = not m and _CABLE_LABEL.search(line.text) and is_upper_line(line.text.split(" điện")[0])
         if not m and not cable:
@@ -72,13 +84,13 @@ def recipient_list(text: str) -> list[Found[str]]:
             if not _BULLET.match(inline.strip()):
                 return items
             # "Kính gửi: - Sở A;" followed by more bullets
-            return items + _bullet_items(text, lines, i + 1)
-        return _bullet_items(text, lines, i + 1)
+            return items + _bullet_items(text, lines, i + 1, settings=settings)
+        return _bullet_items(text, lines, i + 1, settings=settings)
     return []
 
 
-def _bullet_items(text: str, lines: list[Line], i: int, *,
-                  until_store: bool = False) -> list[Found[str]]:
+def _bullet_items(text: str, lines: list[Line], i: int, *, until_store: bool = False,
+                  settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]]:
     found: list[Found[str]] = []
     started = False
     while i < len(lines):
@@ -100,7 +112,7 @@ def _bullet_items(text: str, lines: list[Line], i: int, *,
             found.extend(_items(line, t, 0))
             break
         if not started:
-            if t.endswith(":") and len(t) < 40:  # a sub-label such as "Gửi bản điện tử:"
+            if t.endswith(":") and len(t) < _SUB_LABEL_MAX_CHARS:  # "Gửi bản điện tử:"
                 i += 1
                 continue
             # a single recipient on the line after the label
@@ -108,7 +120,8 @@ def _bullet_items(text: str, lines: list[Line], i: int, *,
             found.extend(_items(entry, entry.text, 0))
             break
         # an item without its bullet: short, mixed case, ending the way items end
-        if (until_store and not is_upper_line(t) and len(t) < 120 and t.endswith((";", "."))
+        if (until_store and not is_upper_line(t) and len(t) < settings.cc_item_max_chars
+                and t.endswith((";", "."))
                 and not t.startswith("(")):
             found.extend(_items(line, t, 0))
             i += 1
@@ -117,14 +130,14 @@ def _bullet_items(text: str, lines: list[Line], i: int, *,
     return found
 
 
-def cc_list(text: str) -> list[Found[str]]:
+def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]]:
     """Items of the ``Nơi nhận`` list, ``Lưu: …`` included."""
     lines = split_lines(text)
     for i, line in enumerate(lines):
-        m = _CC_LABEL.match(line.text)
+        m = CC_LABEL.match(line.text)
         if not m:
             continue
         inline = line.text[m.end():].strip()
         first = _items(line, line.text[m.end():], m.end()) if inline else []
-        return first + _bullet_items(text, lines, i + 1, until_store=True)
+        return first + _bullet_items(text, lines, i + 1, until_store=True, settings=settings)
     return []

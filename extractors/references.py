@@ -7,11 +7,14 @@ number; the document's own number is never one of them.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 from extractors.dates import LONG_DATE, NUMERIC_DATE, date_from_match
 from extractors.doc_types import citation_words, doc_type_from_citation, doc_type_from_code
 from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
+from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from schemas import Reference
 
@@ -26,18 +29,25 @@ _ISSUER_AFTER = regex.compile(
     r"xin|chỉ đạo|yêu cầu|đồng ý|cho phép|trình|đăng ký|có|là|được|bổ sung|thông báo)\b"
     r"|[,;:.()\n“”\"]|$)",
     regex.I)
-_MAX_GAP = 40  # characters allowed between the type word and the symbol ("số", "liên tịch", …)
+_DOC_NUMBER_LINE = regex.compile(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", regex.I)
+_NUMBER_LABEL_CHARS = 25  # a symbol this close after "Số:" is the number of the line
+_DATE_CITES_BEFORE = 30  # a symbol this close before a date owns that date
+_CLAUSE_END = regex.compile(r"[.;\n]")
+_SPACES = regex.compile(r"\s+")
 
 
-def _cite_pattern() -> regex.Pattern:
+@cache
+def _cite_pattern(max_gap: int) -> regex.Pattern:
+    """A citation word ("Công văn") ending the text before a symbol, ``max_gap`` characters
+    ("số", "liên tịch", …) at most between them."""
     words = "|".join(regex.escape(w) for w in citation_words())
-    return regex.compile(rf"(?<!\p{{L}})(?P<word>{words})(?!\p{{L}})(?P<gap>[^.;\n]{{0,{_MAX_GAP}}}?)$",
+    return regex.compile(rf"(?<!\p{{L}})(?P<word>{words})(?!\p{{L}})(?P<gap>[^.;\n]{{0,{max_gap}}}?)$",
                          regex.I)
 
 
-def _date_near(text: str, end: int) -> tuple[str | None, int]:
+def _date_near(text: str, end: int, settings: Settings) -> tuple[str | None, int]:
     """A date right after the symbol; returns (ISO date, end offset)."""
-    m = _DATE_AFTER.match(text, end, min(len(text), end + 60))
+    m = _DATE_AFTER.match(text, end, min(len(text), end + settings.reference_date_chars))
     if m:
         value = date_from_match(m)
         if value:
@@ -45,26 +55,27 @@ def _date_near(text: str, end: int) -> tuple[str | None, int]:
     return None, end
 
 
-def _date_before(text: str, type_start: int) -> str | None:
+def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
     """``Ngày 19/01/2024, UBND tỉnh ban hành Công văn số …``: a date earlier in the same clause."""
-    window_start = max(0, type_start - 80)
+    window_start = max(0, type_start - settings.reference_date_before_chars)
     window = text[window_start:type_start]
-    clause = regex.split(r"[.;\n]", window)[-1]
+    clause = _CLAUSE_END.split(window)[-1]
     offset = type_start - len(clause)
     best = None
     for pattern in (LONG_DATE, NUMERIC_DATE):
         for m in pattern.finditer(text, offset, type_start):
             # a date that follows another citation's number is that citation's date
-            if SYMBOL_IN_TEXT.search(text, max(offset, m.start() - 30), type_start):
+            if SYMBOL_IN_TEXT.search(text, max(offset, m.start() - _DATE_CITES_BEFORE), type_start):
                 continue
             best = date_from_match(m) or best
     return best
 
 
-def find_references(text: str, own_number: str | None = None) -> list[Found[Reference]]:
+def find_references(text: str, own_number: str | None = None,
+                    settings: Settings = DEFAULT_SETTINGS) -> list[Found[Reference]]:
     """Every cited document, one per number, in order of first mention."""
     own = clean_symbol(own_number).upper() if own_number else None
-    cite = _cite_pattern()
+    cite = _cite_pattern(settings.reference_type_gap)
     by_number: dict[str, Found[Reference]] = {}
     order: list[str] = []
     for m in SYMBOL_IN_TEXT.finditer(text):
@@ -75,25 +86,28 @@ def find_references(text: str, own_number: str | None = None) -> list[Found[Refe
         if own and symbol.upper() == own:
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if regex.match(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", text[line_start:m.start()], regex.I) \
-                and m.start() - line_start < 25:
+        if _DOC_NUMBER_LINE.match(text[line_start:m.start()]) \
+                and m.start() - line_start < _NUMBER_LABEL_CHARS:
             continue  # the number line of this document (or of an appendix)
-        before = text[max(line_start, m.start() - 120):m.start()]
+        before = text[max(line_start, m.start() - settings.reference_lookbehind_chars):m.start()]
         word = cite.search(before)
         type_start = m.start() - len(before) + word.start() if word else m.start()
         doc_type = (doc_type_from_citation(word.group("word")) if word else None) \
             or doc_type_from_code(parsed.type_code)
-        date, end = _date_near(text, m.end())
+        date, end = _date_near(text, m.end(), settings)
         if date is None and word:
-            date = _date_before(text, type_start)
-        issuer_match = _ISSUER_AFTER.match(text, end, min(len(text), end + 120))
+            date = _date_before(text, type_start, settings)
+        issuer_match = _ISSUER_AFTER.match(
+            text, end, min(len(text), end + settings.reference_issuer_chars))
         issuer = issuer_match.group("issuer").strip() if issuer_match else None
         raw_end = issuer_match.end("issuer") if issuer_match else end
-        raw = regex.sub(r"\s+", " ", text[type_start:raw_end]).strip(" ,;")
+        raw = _SPACES.sub(" ", text[type_start:raw_end]).strip(" ,;")
         ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
         key = symbol.upper()
         if key not in by_number:
-            by_number[key] = Found(ref, type_start, raw_end, 0.9 if word else 0.7)
+            # behind its type word ("Công văn số …") a citation is cued; a bare symbol is weak
+            by_number[key] = Found(ref, type_start, raw_end,
+                                   Confidence.CUED if word else Confidence.WEAK)
             order.append(key)
             continue
         known = by_number[key].value

@@ -21,7 +21,7 @@ import regex
 from extractors.dates import parse_filled_in_date
 from pipeline.readers.ocr.stamp_marks import (ARRIVAL_MARK, SLOT_LABELS, folded_upper,
                                               is_arrival_stamp, urgency_from_stamp)
-from pipeline.settings import DEFAULT_SETTINGS, Settings
+from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.document import Document
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.scan import OcrWord, span_confidence
@@ -104,7 +104,8 @@ def parse_arrival(text: str, words: list[OcrWord] | None = None, *,
             review.append(f"arrival.{name}")
             continue
         arrival[name] = value
-        confidences[f"arrival.{name}"] = 1.0 if conf is None else round(conf, 3)
+        # without the words (a text layer) the slot was read, not guessed at
+        confidences[f"arrival.{name}"] = Confidence.READ if conf is None else round(conf, 3)
     return Stamp(arrival=arrival, confidences=confidences, needs_review=review)
 
 
@@ -236,5 +237,5 @@ def stamp_fields(doc: Document, issued_date: str | None,
             if value is not None:
                 provenance[f"arrival.{name}"] = Provenance(
                     page=page, start=s, end=e,
-                    confidence=stamps.confidences.get(f"arrival.{name}", 1.0))
+                    confidence=stamps.confidences.get(f"arrival.{name}", Confidence.READ))
     return StampFields(stamps.urgency, arrival, provenance, warnings)

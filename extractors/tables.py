@@ -26,12 +26,15 @@ from dataclasses import dataclass, field
 import regex
 
 from extractors.agencies import resolve_agency
+from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from pipeline.text.document import Document, RawTable
 from pipeline.text.keys import tone_key
 from schemas import Table
 
 NUMERIC_SUFFIX = "::num"
+# a line whose letters are mostly capitals is a caption or a section title, not prose
+_CAPTION_UPPER_SHARE = 0.6
 
 _APPENDIX = regex.compile(r"^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu|BIỂU|Biểu|Mẫu|MẪU)(?:\s+(?:số\s+)?"
                           r"[\dIVXLC]+[a-z]?\b|\s*$)")
@@ -223,7 +226,7 @@ class _Gap:
 def _is_caption(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
-    return bool(letters) and upper / len(letters) > 0.6
+    return bool(letters) and upper / len(letters) > _CAPTION_UPPER_SHARE
 
 
 def clean_reference(text: str) -> str:
@@ -383,7 +386,8 @@ def _is_column_numbers(cells: list[str | None]) -> bool:
         _COLUMN_NUMBER.match(t) for t in texts)
 
 
-def pieces_to_table(group: list[Piece]) -> tuple[Table, int, int]:
+def pieces_to_table(group: list[Piece],
+                    settings: Settings = DEFAULT_SETTINGS) -> tuple[Table, int, int]:
     """One logical table from consecutive pieces: header, sections, continuation rows."""
     header = next((p.header for p in group if p.header), None)
     width = max(len(r) for p in group for r in (p.header or []) + p.rows)
@@ -422,7 +426,7 @@ def pieces_to_table(group: list[Piece]) -> tuple[Table, int, int]:
             rows.append(texts)
             sections.append(section)
 
-    numeric = _numeric_columns(columns, rows, stt)
+    numeric = _numeric_columns(columns, rows, stt, settings.table_numeric_share)
     out_rows: list[dict[str, object]] = []
     for texts, sec in zip(rows, sections):
         row: dict[str, object] = dict(zip(columns, texts))
@@ -442,23 +446,31 @@ def pieces_to_table(group: list[Piece]) -> tuple[Table, int, int]:
     return table, first.start, last.end
 
 
-def _numeric_columns(columns: list[str], rows: list[list[str]], stt: int | None) -> list[int]:
+def _numeric_columns(columns: list[str], rows: list[list[str]], stt: int | None,
+                     share: float) -> list[int]:
+    """Columns (the STT aside) where at least ``share`` of the filled cells are numbers."""
     out = []
     for i in range(len(columns)):
         if i == stt:
             continue
         cells = [r[i] for r in rows if r[i]]
-        if cells and sum(parse_vn_number(c) is not None for c in cells) >= 0.8 * len(cells):
+        if cells and sum(parse_vn_number(c) is not None for c in cells) >= share * len(cells):
             out.append(i)
     return out
 
 
-def extract_tables(doc: Document) -> list[Found[Table]]:
+def extract_tables(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> list[Found[Table]]:
     """Every logical table of a document, in reading order."""
     found: list[Found[Table]] = []
     for pieces in (text_to_pieces(doc), raw_tables_to_pieces(doc)):
         for group in _group_pieces(pieces):
-            table, start, end = pieces_to_table(group)
+            table, start, end = pieces_to_table(group, settings)
             if table.rows:
-                found.append(Found(table, start, end, 0.9 if table.columns else 0.6))
+                found.append(Found(table, start, end, _table_confidence(table)))
     return found
+
+
+def _table_confidence(table: Table) -> float:
+    # rows under named columns are read from the table's structure as cued by its header;
+    # without column names what each cell means is a guess
+    return Confidence.CUED if table.columns else Confidence.GUESSED

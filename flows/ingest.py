@@ -5,6 +5,13 @@
     version) → load each batch as it completes (one transaction) → quarantine failed files →
     export Parquet + records.jsonl → summary artifact.
 
+The pipeline version (``pipeline.extract.version``) is the package version plus a digest of
+every source that decides a record, so changed extraction code re-extracts stored documents
+and misses the cache; a change to loading, reports or this flow does not.
+
+``ingest`` only sequences the steps below (start_run → plan_batches → extract_and_load →
+export_dataset → publish_summary); each step is a plain function.
+
 Run it with ``dispatches run INBOX --out DIR`` (Prefect's ephemeral local API: no server to
 start) or ``run_ingest(...)`` from Python. The inbox is read only; the one change made to it is
 moving a failed file into the quarantine folder, which ``quarantine=False`` turns off.
@@ -13,7 +20,9 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -27,8 +36,8 @@ from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
 )
 from pipeline.extract import failed_record
-from pipeline.load import open_store
 from pipeline.extract.version import PIPELINE_VERSION
+from pipeline.load import open_store
 from schemas import Record
 
 DEFAULT_BATCH_SIZE = 50
@@ -78,6 +87,114 @@ def task_runner_for(runner: str = "threads", dask_address: str | None = None,
     raise ValueError(f"unknown runner {runner!r}: use threads or dask")
 
 
+@dataclass
+class IngestRun:
+    """What the steps of one ingest run share: where it reads and writes, and its counts."""
+
+    inbox: str
+    out_dir: Path
+    quarantine_dir: Path
+    quarantine: bool
+    run_id: str
+    summary: RunSummary
+    logger: Any
+    started: float = field(default_factory=time.perf_counter)
+
+
+def start_run(inbox: str, out: str, db: str | None, quarantine: bool,
+              quarantine_dir: str | None) -> IngestRun:
+    """Step 1: the output folder, the run id, the target and an empty summary."""
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    qdir = Path(quarantine_dir) if quarantine_dir else out_dir / "quarantine"
+    run_id = str(flow_run.id or f"local-{int(time.time())}")
+    summary = RunSummary(run_id=run_id, inbox=inbox, target=dataset_target(out_dir, db),
+                         pipeline_version=PIPELINE_VERSION)
+    return IngestRun(inbox, out_dir, qdir, quarantine, run_id, summary, get_run_logger())
+
+
+def plan_batches(run: IngestRun, store, batch_size: int) -> list[list[FileRef]]:
+    """Step 2: hash the inbox, skip what the dataset holds at this version, batch the rest."""
+    files = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
+    stored = store.stored_documents()
+    pending = [f for f in files if needs_extraction(f, stored)]
+    run.summary.files_seen, run.summary.skipped = len(files), len(files) - len(pending)
+    batches = batches_of(pending, batch_size)
+    run.logger.info("%d files, %d already loaded, %d to extract in %d batches",
+                    len(files), run.summary.skipped, len(pending), len(batches))
+    return batches
+
+
+def submit_batches(batches: list[list[FileRef]], refresh_cache: bool,
+                   file_timeout: float | None) -> dict:
+    """Step 3: one extraction task per batch; future → its batch."""
+    extract = extract_batch.with_options(refresh_cache=refresh_cache)
+    return {extract.submit(batch, file_timeout): batch for batch in batches}
+
+
+def batch_result(future, batch: list[FileRef], logger) -> BatchResult:
+    """The records of a finished batch; a batch whose retries ran out fails file by file."""
+    try:
+        return future.result()
+    except Exception as exc:  # retries exhausted: the batch's files fail, the run goes on
+        logger.error("extraction batch failed: %s", exc)
+        return BatchResult([failed_record(Path(f.path), f"{f.path}: {exc}") for f in batch])
+
+
+def count_batch(summary: RunSummary, records: list[Record], result: BatchResult) -> list[Record]:
+    """Add a loaded batch's outcomes to the summary; returns its failed records."""
+    failed = [r for r in records if r.status == "failed"]
+    summary.ok += sum(r.status == "ok" for r in records)
+    summary.partial += sum(r.status == "partial" for r in records)
+    summary.failed += len(failed)
+    summary.timed_out += len(result.timed_out)
+    summary.failures += [(r.source.path, r.error or "failed") for r in failed]
+    return failed
+
+
+def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult) -> list[Record]:
+    """Step 4, per batch as it completes: load it (one transaction), count it, then move its
+    failed files to quarantine; returns the batch's records."""
+    records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
+    run.summary.extracted += len(records)  # counted even if the load fails
+    run.summary.loaded += load_batch(store, records, run.run_id)
+    failed = count_batch(run.summary, records, result)
+    if failed:
+        moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
+                                    run.run_id)
+        run.summary.quarantined += sum(q.moved_to is not None for q in moved)
+    return records
+
+
+def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
+                     file_timeout: float | None, show_progress: bool) -> None:
+    """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
+    futures = submit_batches(batches, refresh_cache, file_timeout)
+    progress = ProgressLine(sum(len(b) for b in batches), enabled=show_progress)
+    for future in as_completed(list(futures)):
+        records = store_batch(run, store, futures[future],
+                              batch_result(future, futures[future], run.logger))
+        progress.advance(len(records), sum(r.status == "failed" for r in records))
+    progress.close()
+
+
+def export_dataset(run: IngestRun, store) -> None:
+    """Step 5 (after the run is marked completed): Parquet, records.jsonl, overdue deadlines."""
+    store.export_parquet(run.out_dir)
+    store.export_records(run.out_dir / "records.jsonl")
+    run.summary.overdue = [tuple(str(v) if v is not None else None for v in row)
+                           for row in store.overdue_deadlines()]
+    run.summary.overdue_total = store.overdue_count()
+    run.summary.dataset_rows = store.count_rows()
+
+
+def publish_summary(run: IngestRun) -> None:
+    """Step 6: the summary as a Prefect artifact and a log line."""
+    create_markdown_artifact(key="ingest-summary", markdown=run.summary.to_markdown(),
+                             description=f"dispatches ingest of {run.inbox}")
+    run.logger.info("run %s: %s", run.run_id, run.summary.counts)
+
+
 @flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2),
       validate_parameters=True)
 def ingest(inbox: str, out: str = "out", db: str | None = None,
@@ -89,74 +206,26 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
     quarantine: move failed files to ``quarantine_dir`` (default ``OUT/quarantine``); when
     off, the inbox is left untouched and only the ``.error.json`` reports are written there.
     """
-    logger = get_run_logger()
-    started = time.perf_counter()
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    qdir = Path(quarantine_dir) if quarantine_dir else out_dir / "quarantine"
-    run_id = str(flow_run.id or f"local-{int(time.time())}")
-    target = dataset_target(out_dir, db)
-    summary = RunSummary(run_id=run_id, inbox=inbox, target=target,
-                         pipeline_version=PIPELINE_VERSION)
-
-    store = open_store(target)
+    run = start_run(inbox, out, db, quarantine, quarantine_dir)
+    store = open_store(run.summary.target)
     finished = False
     try:
         store.ensure_schema()
-        store.start_run(run_id, inbox, PIPELINE_VERSION)
-        files = discover_inbox(inbox, [str(qdir), str(out_dir)])
-        stored = store.stored_documents()
-        pending = [f for f in files if needs_extraction(f, stored)]
-        summary.files_seen, summary.skipped = len(files), len(files) - len(pending)
-        batches = batches_of(pending, batch_size)
-        logger.info("%d files, %d already loaded, %d to extract in %d batches",
-                    len(files), summary.skipped, len(pending), len(batches))
-
-        extract = extract_batch.with_options(refresh_cache=refresh_cache)
-        futures = {extract.submit(batch, file_timeout): batch for batch in batches}
-        progress = ProgressLine(len(pending), enabled=show_progress)
-        for future in as_completed(list(futures)):
-            batch = futures[future]
-            try:
-                result: BatchResult = future.result()
-            except Exception as exc:  # retries exhausted: the batch's files fail, the run goes on
-                logger.error("extraction batch failed: %s", exc)
-                result = BatchResult([failed_record(Path(f.path), f"{f.path}: {exc}")
-                                      for f in batch])
-            records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
-            summary.extracted += len(records)
-            summary.loaded += load_batch(store, records, run_id)
-            failed = [r for r in records if r.status == "failed"]
-            summary.ok += sum(r.status == "ok" for r in records)
-            summary.partial += sum(r.status == "partial" for r in records)
-            summary.failed += len(failed)
-            summary.timed_out += len(result.timed_out)
-            summary.failures += [(r.source.path, r.error or "failed") for r in failed]
-            if failed:
-                moved = quarantine_failures(failed, inbox, str(qdir), quarantine, run_id)
-                summary.quarantined += sum(q.moved_to is not None for q in moved)
-            progress.advance(len(records), len(failed))
-        progress.close()
-
-        summary.seconds = time.perf_counter() - started
-        store.finish_run(run_id, "completed", summary.counts)
+        store.start_run(run.run_id, inbox, PIPELINE_VERSION)
+        batches = plan_batches(run, store, batch_size)
+        extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
+        run.summary.seconds = time.perf_counter() - run.started
+        store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True
-        store.export_parquet(out_dir)
-        store.export_records(out_dir / "records.jsonl")
-        summary.overdue = [tuple(str(v) if v is not None else None for v in row)
-                           for row in store.overdue_deadlines()]
-        summary.overdue_total = store.overdue_count()
-        summary.dataset_rows = store.count_rows()
+        export_dataset(run, store)
     finally:
         try:
             if not finished:
-                store.finish_run(run_id, "failed", summary.counts)
+                store.finish_run(run.run_id, "failed", run.summary.counts)
         finally:
             store.close()
-    create_markdown_artifact(key="ingest-summary", markdown=summary.to_markdown(),
-                             description=f"dispatches ingest of {inbox}")
-    logger.info("run %s: %s", run_id, summary.counts)
-    return summary
+    publish_summary(run)
+    return run.summary
 
 
 def run_ingest(inbox: str | Path, out: str | Path = "out", *, db: str | None = None,

@@ -19,17 +19,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Old and new tone placement both occur in real documents ("hoà" / "hòa").
-_TONE = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
+from pipeline.extract.paths import get_dotted
+from pipeline.text.keys import tone_key
 
 SCALAR_FIELDS = (
     "doc_type", "number.raw", "number.number", "number.type_code", "number.issuer_code",
@@ -42,10 +38,7 @@ def norm_text(value: Any) -> str | None:
     """Compare-form of a text: NFC, lower case, one space, dashes and tone placement unified."""
     if value is None:
         return None
-    s = unicodedata.normalize("NFC", str(value)).lower()
-    s = s.replace("**", "").replace("\u00a0", " ")
-    for old, new in _TONE.items():
-        s = s.replace(old, new)
+    s = tone_key(str(value).replace("**", "").replace("\u00a0", " "))
     s = re.sub(r"\s*[-\u2013\u2014]\s*", "-", s)
     s = re.sub(r"\s+", " ", s).strip()
     s = re.sub(r"^[-+•*]\s*", "", s)
@@ -59,15 +52,6 @@ def norm_number(value: Any) -> str | None:
         return None
     s = re.sub(r"\s+", "", unicodedata.normalize("NFC", str(value))).upper()
     return s or None
-
-
-def get_path(record: Mapping[str, Any] | None, dotted: str) -> Any:
-    cur: Any = record
-    for part in dotted.split("."):
-        if not isinstance(cur, Mapping):
-            return None
-        cur = cur.get(part)
-    return cur
 
 
 @dataclass(frozen=True)
@@ -196,89 +180,137 @@ def _row_text(row: Any) -> str:
     return norm_text(" | ".join("" if c is None else str(c) for c in cells)) or ""
 
 
-def score_document(gold: Mapping[str, Any], record: Mapping[str, Any]) -> Iterator[Check]:
-    """Every check of one record against its gold file."""
-    name = gold["file"]
+def _score_scalars(name: str, gold: Mapping[str, Any], record: Mapping[str, Any]) -> Iterator[Check]:
+    """One check per scalar field the gold names (``signer.title`` only if gold has it)."""
     for fld in SCALAR_FIELDS:
         head, _, leaf = fld.partition(".")
         if head not in gold or (leaf and leaf not in (gold[head] or {})):
             continue
-        yield _scalar_check(name, fld, get_path(gold, fld), get_path(record, fld))
+        yield _scalar_check(name, fld, get_dotted(gold, fld), get_dotted(record, fld))
 
-    if "issuer_contains" in gold:
-        want = norm_text(gold["issuer_contains"]) or ""
-        got = norm_text(" ".join(str(get_path(record, k) or "")
-                                 for k in ("issuer.name", "issuer.parent"))) or ""
-        ok = want in got
-        yield Check(name, "issuer.contains", 1.0 if ok else 0.0, int(ok),
-                    int(not ok and bool(got)), int(not ok), f"want {want!r} in {got!r}")
 
+def _score_issuer_contains(name: str, gold: Mapping[str, Any],
+                           record: Mapping[str, Any]) -> Iterator[Check]:
+    """``issuer_contains``: the words must occur in the issuer's name or its parent."""
+    if "issuer_contains" not in gold:
+        return
+    want = norm_text(gold["issuer_contains"]) or ""
+    got = norm_text(" ".join(str(get_dotted(record, k) or "")
+                             for k in ("issuer.name", "issuer.parent"))) or ""
+    ok = want in got
+    yield Check(name, "issuer.contains", 1.0 if ok else 0.0, int(ok),
+                int(not ok and bool(got)), int(not ok), f"want {want!r} in {got!r}")
+
+
+def _score_addressees(name: str, gold: Mapping[str, Any],
+                      record: Mapping[str, Any]) -> Iterator[Check]:
+    """``recipients`` and ``cc``: set F1 of the normalised entries."""
     for fld in ("recipients", "cc"):
         if fld in gold:
             want = {norm_text(x) for x in gold[fld]} - {None}
             got = {norm_text(x) for x in (record.get(fld) or [])} - {None}
             yield _set_check(name, fld, want, got)
 
-    if "references" in gold:
-        ignore = {norm_number(x) for x in gold.get("references_ignore", [])}
-        want_refs = {norm_number(r["number"]): r.get("date") for r in gold["references"]}
-        got_refs: dict[str, Any] = {}
-        for r in record.get("references") or []:
-            n = norm_number(r.get("number"))
-            if n and n not in ignore:
-                got_refs.setdefault(n, r.get("date"))
-        yield _set_check(name, "references", set(want_refs), set(got_refs))
-        dated = [n for n, d in want_refs.items() if d and n in got_refs]
-        if dated:
-            wrong = [(n, want_refs[n], got_refs[n]) for n in dated
-                     if str(got_refs[n] or "")[:10] != want_refs[n]]
-            right = len(dated) - len(wrong)
-            yield Check(name, "references.date", right / len(dated), right, len(wrong),
-                        len(wrong), f"wrong {wrong}")
 
-    if "deadlines" in gold:
-        spec = gold["deadlines"]
-        found = record.get("deadlines") or []
-        optional = set(spec.get("optional_due_dates", []))
-        got_dates = {str(d.get("due_date"))[:10] for d in found if d.get("due_date")} - optional
-        yield _set_check(name, "deadlines.due_dates", set(spec.get("due_dates", [])), got_dates)
-        for phrase in spec.get("recurring_text", []):
-            hit = any(d.get("kind") == "recurring"
-                      and norm_text(phrase) in (norm_text(d.get("text")) or "") for d in found)
-            yield _hit(name, "deadlines.recurring", hit, phrase)
-        for item in spec.get("assignees", []):
-            due, who = item["due_date"], norm_text(item["assignee_contains"]) or ""
-            hit = any(str(d.get("due_date"))[:10] == due
-                      and who in (norm_text(d.get("assignee")) or "") for d in found)
-            yield _hit(name, "deadlines.assignee", hit, f"{due} {who}")
+def _found_references(record: Mapping[str, Any], ignore: set) -> dict[str, Any]:
+    """Normalised number → date of the record's references (first date wins)."""
+    found: dict[str, Any] = {}
+    for r in record.get("references") or []:
+        n = norm_number(r.get("number"))
+        if n and n not in ignore:
+            found.setdefault(n, r.get("date"))
+    return found
 
+
+def _score_references(name: str, gold: Mapping[str, Any],
+                      record: Mapping[str, Any]) -> Iterator[Check]:
+    """Set F1 of the cited numbers, then the dates of those the gold dates and we found."""
+    if "references" not in gold:
+        return
+    ignore = {norm_number(x) for x in gold.get("references_ignore", [])}
+    want_refs = {norm_number(r["number"]): r.get("date") for r in gold["references"]}
+    got_refs = _found_references(record, ignore)
+    yield _set_check(name, "references", set(want_refs), set(got_refs))
+    dated = [n for n, d in want_refs.items() if d and n in got_refs]
+    if dated:
+        wrong = [(n, want_refs[n], got_refs[n]) for n in dated
+                 if str(got_refs[n] or "")[:10] != want_refs[n]]
+        right = len(dated) - len(wrong)
+        yield Check(name, "references.date", right / len(dated), right, len(wrong),
+                    len(wrong), f"wrong {wrong}")
+
+
+def _score_deadlines(name: str, gold: Mapping[str, Any],
+                     record: Mapping[str, Any]) -> Iterator[Check]:
+    """Due dates (set F1), recurring phrases and assignees (one hit check each)."""
+    if "deadlines" not in gold:
+        return
+    spec = gold["deadlines"]
+    found = record.get("deadlines") or []
+    optional = set(spec.get("optional_due_dates", []))
+    got_dates = {str(d.get("due_date"))[:10] for d in found if d.get("due_date")} - optional
+    yield _set_check(name, "deadlines.due_dates", set(spec.get("due_dates", [])), got_dates)
+    for phrase in spec.get("recurring_text", []):
+        hit = any(d.get("kind") == "recurring"
+                  and norm_text(phrase) in (norm_text(d.get("text")) or "") for d in found)
+        yield _hit(name, "deadlines.recurring", hit, phrase)
+    for item in spec.get("assignees", []):
+        due, who = item["due_date"], norm_text(item["assignee_contains"]) or ""
+        hit = any(str(d.get("due_date"))[:10] == due
+                  and who in (norm_text(d.get("assignee")) or "") for d in found)
+        yield _hit(name, "deadlines.assignee", hit, f"{due} {who}")
+
+
+def _tables_matching(spec: Mapping[str, Any], tables: list) -> list:
+    """The record's tables a gold table spec means: by title words or by column names."""
+    if "title_contains" in spec:
+        key = norm_text(spec["title_contains"]) or ""
+        return [t for t in tables if key in (norm_text(t.get("title")) or "")]
+    cols = [norm_text(c) for c in spec["columns_include"]]
+    return [t for t in tables
+            if all(any(c == norm_text(x) for x in (t.get("columns") or [])) for c in cols)]
+
+
+def _score_table(name: str, spec: Mapping[str, Any], tables: list) -> Iterator[Check]:
+    """One gold table: its row count, the rows it must contain, cells free of markup."""
+    chosen = _tables_matching(spec, tables)
+    rows = [_row_text(r) for t in chosen for r in (t.get("rows") or [])]
+    label = spec.get("title_contains") or spec["columns_include"][0]
+    want, got = spec["rows"], len(rows)
+    yield Check(name, "tables.rows", max(0.0, 1 - abs(got - want) / want), min(got, want),
+                max(0, got - want), max(0, want - got), f"{label}: want {want} rows got {got}")
+    for check in spec.get("check_rows", []):
+        parts = [norm_text(p) or "" for p in check]
+        hit = any(all(p in r for p in parts) for r in rows)
+        yield _hit(name, "tables.cells", hit, f"{label}: {check}")
+    if spec.get("no_markup"):
+        clean = bool(rows) and all("<" not in r for r in rows)
+        yield Check(name, "tables.clean", 1.0 if clean else 0.0, int(clean),
+                    int(not clean and bool(rows)), int(not rows), f"{label}: markup left in cells")
+
+
+def _score_tables(name: str, gold: Mapping[str, Any], record: Mapping[str, Any]) -> Iterator[Check]:
     for spec in gold.get("tables", []):
-        tables = record.get("tables") or []
-        if "title_contains" in spec:
-            key = norm_text(spec["title_contains"]) or ""
-            chosen = [t for t in tables if key in (norm_text(t.get("title")) or "")]
-        else:
-            cols = [norm_text(c) for c in spec["columns_include"]]
-            chosen = [t for t in tables
-                      if all(any(c == norm_text(x) for x in (t.get("columns") or [])) for c in cols)]
-        rows = [_row_text(r) for t in chosen for r in (t.get("rows") or [])]
-        label = spec.get("title_contains") or spec["columns_include"][0]
-        want, got = spec["rows"], len(rows)
-        yield Check(name, "tables.rows", max(0.0, 1 - abs(got - want) / want), min(got, want),
-                    max(0, got - want), max(0, want - got), f"{label}: want {want} rows got {got}")
-        for check in spec.get("check_rows", []):
-            parts = [norm_text(p) or "" for p in check]
-            hit = any(all(p in r for p in parts) for r in rows)
-            yield _hit(name, "tables.cells", hit, f"{label}: {check}")
-        if spec.get("no_markup"):
-            clean = bool(rows) and all("<" not in r for r in rows)
-            yield Check(name, "tables.clean", 1.0 if clean else 0.0, int(clean),
-                        int(not clean and bool(rows)), int(not rows), f"{label}: markup left in cells")
+        yield from _score_table(name, spec, record.get("tables") or [])
+
+
+# the steps of ``score_document``, in the order their checks are reported
+Step = Callable[[str, Mapping[str, Any], Mapping[str, Any]], Iterator[Check]]
+DOCUMENT_STEPS: tuple[Step, ...] = (
+    _score_scalars, _score_issuer_contains, _score_addressees, _score_references,
+    _score_deadlines, _score_tables,
+)
+
+
+def score_document(gold: Mapping[str, Any], record: Mapping[str, Any]) -> Iterator[Check]:
+    """Every check of one record against its gold file."""
+    for step in DOCUMENT_STEPS:
+        yield from step(gold["file"], gold, record)
 
 
 def evaluate(golds: Iterable[Mapping[str, Any]], records: Iterable[Mapping[str, Any]]) -> EvalReport:
     """Score records (matched to gold by the base name of ``source.path``)."""
-    by_name = {Path(get_path(r, "source.path") or "").name: r for r in records}
+    by_name = {Path(get_dotted(r, "source.path") or "").name: r for r in records}
     report = EvalReport()
 
     def add(check: Check) -> None:

@@ -60,6 +60,65 @@ class Settings:
     #: the arrival stamp's slots sit on at most this many lines after "ĐẾN"
     stamp_window_lines: int = 4
 
+    # --- deadlines and dates (extractors.deadlines, extractors.dates) ---
+    #: characters before a due cue searched for a word that makes the date no due date
+    #: ("có hiệu lực trước ngày …", "được ban hành trước ngày …")
+    deadline_not_due_lookback_chars: int = 40
+    #: characters before "trước ngày D tháng M" searched for a yearly cue ("số liệu năm")
+    deadline_yearly_lookback_chars: int = 30
+    #: characters before a plain "trong <period>" searched for a completion verb
+    #: ("hoàn thành", "đưa vào sử dụng"): without one the period is no deadline
+    deadline_completion_lookback_chars: int = 100
+    #: at most this many characters of a relative deadline's anchor ("kể từ ngày nhận …")
+    deadline_anchor_max_chars: int = 160
+    #: a prose sentence shorter than this holds no deadline (a heading number, "Ghi chú:")
+    deadline_min_sentence_chars: int = 8
+    #: a heading line at least this long is prose, not a heading naming the assignee
+    deadline_max_heading_chars: int = 120
+    #: a subject longer than this is a clause, not the name of a body
+    deadline_max_assignee_chars: int = 200
+    #: a deadline's action is cut to this many characters
+    deadline_max_action_chars: int = 300
+    #: a table deadline's text (its row, cells joined) is cut to this many characters
+    deadline_max_row_text_chars: int = 1000
+    #: a hand-filled stamp date ("06/10/25"): at most this many non-digits between parts
+    filled_in_date_max_gap: int = 4
+    #: a hand-filled stamp date's year may be this many years off the issue year
+    filled_in_year_tolerance: int = 1
+
+    # --- header, parties, signer, references, tables (extractors) ---
+    #: non-blank lines the header may run to before the body is taken to begin
+    header_lines: int = 60
+    #: lines of the text read at all for the header (blank lines included)
+    header_scan_lines: int = 180
+    #: lines searched for an urgency or secrecy mark (HỎA TỐC, MẬT) printed near the header
+    mark_scan_lines: int = 120
+    #: lines after a type line (QUYẾT ĐỊNH) looked at for the subject under it
+    subject_lines_after_title: int = 3
+    #: lines searched for the "Kính gửi" label: past them it is a quotation, not the label
+    recipients_label_lines: int = 200
+    #: a "Nơi nhận" item printed without its bullet is shorter than this many characters
+    cc_item_max_chars: int = 120
+    #: lines after the signer's position searched for the name (signature, seal, notes between)
+    signer_name_lines: int = 8
+    #: lines a signer's position block spans at most (KT. / CHỦ TỊCH / PHÓ CHỦ TỊCH)
+    signer_block_lines: int = 6
+    #: characters between "Nơi nhận" and the nearest signer block beyond which the list
+    #: belongs to an annexed template, and the first block found is the signer
+    signer_cc_distance: int = 3000
+    #: characters before a cited symbol searched for the type word ("Công văn số …")
+    reference_lookbehind_chars: int = 120
+    #: characters allowed between that type word and the symbol ("số", "liên tịch", …)
+    reference_type_gap: int = 40
+    #: characters after a cited symbol searched for its date ("ngày 31/5/2024")
+    reference_date_chars: int = 60
+    #: characters before the type word searched for a date stated first ("Ngày 19/01/2024, …")
+    reference_date_before_chars: int = 80
+    #: characters after the symbol or date searched for the issuer ("của UBND tỉnh")
+    reference_issuer_chars: int = 120
+    #: share of a column's filled cells that must be numbers for the column to get "::num"
+    table_numeric_share: float = 0.8
+
     def override(self, **changes) -> Settings:
         """A copy with ``changes``; an unknown name is an error, not a silent no-op."""
         known = {f.name for f in fields(self)}

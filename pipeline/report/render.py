@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.extract import load_document
+from pipeline.extract.paths import get_dotted
 from pipeline.report.deadline_chart import deadline_chart_svg, open_deadlines
 from pipeline.report.highlight import render_highlighted
 from pipeline.text.errors import DispatchError
@@ -217,16 +218,9 @@ def _page(title: str, body: str, script: str = "") -> str:
             + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
 
 
-def _get(record: Mapping[str, Any], dotted: str) -> Any:
-    cur: Any = record
-    for part in dotted.split("."):
-        cur = cur.get(part) if isinstance(cur, Mapping) else None
-    return cur
-
-
 def document_page(record: Mapping[str, Any], text: DocumentText) -> str:
-    name = Path(str(_get(record, "source.path") or "?")).name
-    number = _get(record, "number.raw") or "—"
+    name = Path(str(get_dotted(record, "source.path") or "?")).name
+    number = get_dotted(record, "number.raw") or "—"
     status = str(record.get("status") or "")
     parts = [f'<p><a href="../index.html">← all documents</a></p>',
              f"<h1>{escape(name)}</h1>",
@@ -255,11 +249,11 @@ def _options(values: list[str]) -> str:
 def index_page(records: list[Mapping[str, Any]], chart_svg: str, title: str) -> str:
     rows = []
     for rec in records:
-        src = Path(str(_get(rec, "source.path") or "?")).name
-        issuer = _get(rec, "issuer.name") or ""
-        cells = [src, rec.get("doc_type") or "", _get(rec, "number.raw") or "",
+        src = Path(str(get_dotted(rec, "source.path") or "?")).name
+        issuer = get_dotted(rec, "issuer.name") or ""
+        cells = [src, rec.get("doc_type") or "", get_dotted(rec, "number.raw") or "",
                  rec.get("issued_date") or "", issuer, rec.get("status") or ""]
-        ocr = "yes" if _get(rec, "source.ocr") else "no"
+        ocr = "yes" if get_dotted(rec, "source.ocr") else "no"
         n_warn = len(rec.get("warnings") or []) + (1 if rec.get("error") else 0)
         search = " ".join(str(c) for c in cells + [rec.get("subject") or ""]).lower()
         link = f'<a href="docs/{escape(page_name(rec))}">{escape(src)}</a>'

@@ -20,23 +20,22 @@ import datetime as dt
 
 import regex
 
-from extractors.dates import DAY_MONTH_DATE, date_hit, find_date_ranges, year_of
+from extractors.dates import DAY_MONTH_DATE, date_hit, date_vocabulary, find_date_ranges, year_of
 from extractors.tables import NUMERIC_SUFFIX
 from pipeline.text.document import Document
 from pipeline.text.keys import tone_key
 from schemas import Record, RecordWarning
 
-_WEEKDAY_NAMES = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1,
-                  "4": 2, "5": 3, "6": 4, "7": 5, "chủ nhật": 6}
+# weekday names and labels: extractors.dates.date_vocabulary (dates_vocabulary.yaml);
 # "lần thứ 4", "hạng thứ 2" are ordinals, not weekdays
-_WEEKDAY = (r"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|vị trí)\s)thứ\s+"
-            r"(?P<wday>hai|ba|tư|năm|sáu|bảy|[2-7])(?![\p{L}\d])|(?P<sun>chủ\s+nhật))")
+_WEEKDAY = (rf"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|vị trí)\s)thứ\s+"
+            rf"(?P<wday>{date_vocabulary().after_thu_pattern})(?![\p{{L}}\d])"
+            rf"|(?P<sun>{date_vocabulary().names_pattern}))")
 _WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DAY_MONTH_DATE}", regex.I)
 _DATE_THEN_WEEKDAY = regex.compile(rf"{DAY_MONTH_DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
 _NORMATIVE_WITH_DATE = regex.compile(
     rf"(?<![\d/])(?P<num>\d{{1,5}}/(?P<ny>(?:19|20)\d{{2}})/[\p{{Lu}}Đ][\p{{L}}Đ\d\-]*)"
     rf"\s*,?\s*(?:ban hành\s+|được ban hành\s+)?{DAY_MONTH_DATE}", regex.I)
-_WEEKDAY_LABEL = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
 def _date_of(m: regex.Match, default_year: int | None) -> dt.date | None:
@@ -81,23 +80,31 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
 def weekday_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     out = []
     year = year_of(record.issued_date)
+    days = date_vocabulary().weekdays
     for pattern in (_WEEKDAY_THEN_DATE, _DATE_THEN_WEEKDAY):
         for m in pattern.finditer(doc.text):
             date = _date_of(m, year)
             if date is None:
                 continue
-            said = 6 if m.group("sun") else _WEEKDAY_NAMES[m.group("wday").lower()]
-            if date.weekday() != said:
+            said = date_vocabulary().weekday(m.group("sun") or m.group("wday"))
+            if date.weekday() != said.index:
                 out.append(RecordWarning(
                     code="weekday_mismatch", page=doc.page_of(m.start()),
                     message=f"'{m.group(0)}': {date.isoformat()} is a "
-                            f"{_WEEKDAY_LABEL[date.weekday()]}, not a {_WEEKDAY_LABEL[said]}"))
+                            f"{days[date.weekday()].label}, not a {said.label}"))
     return out
 
 
 def _is_percent_column(name: str) -> bool:
     key = tone_key(name)
     return "%" in key or "tỷ lệ" in key or "tỉ lệ" in key
+
+
+# a percentage column printed with one decimal is off by up to 0.5 from part/whole × 100
+PERCENT_TOLERANCE = 0.6
+# two columns are (part, whole) of a percentage when most rows, and at least three, say so
+MIN_PAIRED_ROWS = 3
+PAIRED_SHARE = 0.8
 
 
 def _part_whole_pairs(numeric: list[str], pct: str, rows: list[dict]) -> list[tuple[str, str]]:
@@ -115,8 +122,8 @@ def _part_whole_pairs(numeric: list[str], pct: str, rows: list[dict]) -> list[tu
                         or p > 100:  # rows already wrong are no evidence for the pairing
                     continue
                 total += 1
-                fits += abs(a / b * 100 - p) <= 0.6
-            if total >= 3 and fits >= 0.8 * total:
+                fits += abs(a / b * 100 - p) <= PERCENT_TOLERANCE
+            if total >= MIN_PAIRED_ROWS and fits >= PAIRED_SHARE * total:
                 pairs.append((part, whole))
     return pairs
 

@@ -86,11 +86,3 @@ def test_out_file_and_console_script(tmp_path):
     [record] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert record["doc_type"] == "cong_van"
 
-
-def test_every_command_has_help(capsys):
-    from pipeline.cli import build_parser
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    for name, command in sub.choices.items():
-        assert command.description or command.format_help(), name
-        assert "--help" in command.format_help()

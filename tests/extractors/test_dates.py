@@ -140,3 +140,25 @@ def test_year_of():
 def test_a_range_whose_start_does_not_exist_is_no_range():
     from extractors.dates import find_date_ranges
     assert find_date_ranges("từ ngày 29/2 đến ngày 01/3/2023") == []
+
+
+def test_filled_in_date_settings():
+    from pipeline.settings import Settings
+    assert parse_filled_in_date("06 -/- 10 -/- 25", 2025) is None  # five characters between
+    assert parse_filled_in_date("06 -/- 10 -/- 25", 2025, Settings(filled_in_date_max_gap=5)) == "2025-10-06"
+    assert parse_filled_in_date("06/10/2021", 2025, Settings(filled_in_year_tolerance=4)) == "2021-10-06"
+
+
+@pytest.mark.parametrize("word, index, code", [
+    ("Hai", 0, "mon"), ("2", 0, "mon"), ("tư", 2, "wed"), ("Bảy", 5, "sat"),
+    ("Chủ  nhật", 6, "sun"), ("CHỦ NHẬT", 6, "sun"),
+])
+def test_date_vocabulary_weekdays(word, index, code):
+    from extractors.dates import date_vocabulary
+    day = date_vocabulary().weekday(word)
+    assert (day.index, day.code) == (index, code)
+
+
+def test_date_vocabulary_has_no_unknown_weekday():
+    from extractors.dates import date_vocabulary
+    assert date_vocabulary().weekday("tám") is None

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from extractors.deadlines import extract_deadlines, vn_number
+from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
 
@@ -154,3 +155,44 @@ def test_a_plain_unit_column_names_the_assignee_of_a_task_table():
                          "Thời hạn hoàn thành": "31/5/2024"}])
     [found] = table_deadlines([Found(table, 0, 10)], "2024-03-20")
     assert (found.value.due_date, found.value.assignee) == ("2024-05-31", "Sở Tư pháp")
+
+
+@pytest.mark.parametrize("text, confidence", [
+    ("Báo cáo trước ngày 20 hằng tháng.", Confidence.CUED),                # recurring
+    ("Báo cáo trước thứ Sáu hằng tuần.", Confidence.CUED_LOOSELY),          # a weekday
+    ("Các sở gửi kế hoạch trước ngày 20 tháng 10 hằng năm.", Confidence.CUED_LOOSELY),
+    ("3. Giao Văn phòng UBND tỉnh bố trí lịch họp từ ngày 29/3/2024 đến ngày 05/4/2024.",
+     Confidence.INFERRED),                                                  # a range's end
+    ("Các đơn vị gửi báo cáo chậm nhất ngày 05/4/2024.", Confidence.CUED),
+    ("Các đơn vị gửi báo cáo trước ngày 05/4/2024.", Confidence.WEAK),      # a weak cue
+    ("Sở Y tế hoàn thành trong Quý II.", Confidence.GUESSED),               # a period's end
+    ("Sở Tài chính thẩm định trong vòng 07 ngày kể từ ngày nhận đủ hồ sơ.", Confidence.WEAK),
+])
+def test_confidence_of_each_kind(text, confidence):
+    [found] = extract_deadlines(normalize_text(text).text, "2024-03-25")
+    assert found.confidence == confidence
+
+
+def test_settings_are_threaded_to_the_rules():
+    text = "Quy định có hiệu lực trước ngày 30/6/2024."
+    assert extract_deadlines(text, "2024-03-25") == []
+    blind = Settings(deadline_not_due_lookback_chars=0)
+    [found] = extract_deadlines(text, "2024-03-25", blind)
+    assert found.value.due_date == "2024-06-30"
+    text = "Sở Tài chính thẩm định trong vòng 07 ngày kể từ ngày nhận đủ hồ sơ của tổ chức."
+    [short] = extract_deadlines(text, "2024-03-25", Settings(deadline_anchor_max_chars=10))
+    assert short.value.anchor == "kể từ ngày nhận"
+    [cut] = extract_deadlines("Giao Sở Nội vụ tổng hợp báo cáo chậm nhất ngày 28/3/2024.", "2024-03-25",
+                              Settings(deadline_max_action_chars=8))
+    assert cut.value.action == "tổng hợp"
+
+
+def test_a_table_cell_is_no_surer_than_a_secondary_place():
+    from extractors.deadlines import table_deadlines
+    from pipeline.text.spans import Found
+    from schemas import Table
+
+    table = Table(columns=["Nhiệm vụ", "Thời hạn hoàn thành"],
+                  rows=[{"Nhiệm vụ": "Số hóa", "Thời hạn hoàn thành": "Chậm nhất ngày 31/5/2024"}])
+    [found] = table_deadlines([Found(table, 0, 10)], "2024-03-20")
+    assert found.confidence == Confidence.INFERRED  # CUED in prose

@@ -1,7 +1,8 @@
 """Header fields, one table per variant of the letterhead and title block."""
 import pytest
 
-from extractors.header import read_header
+from extractors.header import is_mark, read_header
+from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
 CONG_VAN = """ỦY BAN NHÂN DÂN
@@ -174,3 +175,21 @@ def test_a_citation_in_the_body_is_not_the_documents_number():
     h = header_of("VĂN PHÒNG CHÍNH PHỦ\n\nHà Nội, ngày 05 tháng 10 năm 2025\n\nTHÔNG BÁO\n\n"
                   "Kết luận của Phó Thủ tướng\n\nThông báo số 378/TB-VPCP ngày 21 tháng 7 năm 2025.")
     assert h.number is None
+
+
+def test_marks_come_from_the_lexicon_in_any_spelling():
+    assert is_mark("TỐI MẬT") and is_mark("HOA TOC") and is_mark("Thượng khẩn")
+    assert not is_mark("KHẨN TRƯƠNG")
+
+
+def test_marks_are_looked_for_within_the_settings_window():
+    text = normalize_text("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n\nHỎA TỐC\n\nSố: 12/UBND-KT\n").text
+    assert read_header(text).urgency.value == "hoa_toc"
+    assert read_header(text, Settings(mark_scan_lines=3)).urgency is None
+
+
+def test_a_type_read_from_the_symbol_is_inferred():
+    text = normalize_text("Số: 15/QĐ-UBND\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n").text
+    header = read_header(text)
+    assert header.doc_type.value == "quyet_dinh"
+    assert header.doc_type.confidence == Confidence.INFERRED

@@ -1,6 +1,7 @@
 import pytest
 
 from extractors.parties import cc_list, recipient_list
+from pipeline.settings import Settings
 from pipeline.text.normalize import normalize_text
 
 
@@ -53,3 +54,13 @@ def test_a_footnote_mark_glued_to_an_item_is_dropped():
     text = "Kính gửi:\n- Ủy ban nhân dân các tỉnh khu vực Bắc Bộ1;\n- Công an tỉnh (PC06).\n"
     assert values(recipient_list(normalize_text(text).text)) == [
         "Ủy ban nhân dân các tỉnh khu vực Bắc Bộ", "Công an tỉnh (PC06)"]
+
+
+def test_the_recipients_label_is_looked_for_within_the_settings_window():
+    text = normalize_text("Về việc họp.\n\nKính gửi: Sở Nội vụ.\n").text
+    assert [f.value for f in recipient_list(text)] == ["Sở Nội vụ"]
+    assert recipient_list(text, Settings(recipients_label_lines=1)) == []
+
+
+def test_a_typed_label_without_diacritics_counts():
+    assert [f.value for f in recipient_list(normalize_text("Kinh gui: Sở Y tế.\n").text)] == ["Sở Y tế"]

@@ -1,6 +1,7 @@
 import pytest
 
 from extractors.references import find_references
+from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
 
@@ -54,3 +55,17 @@ def test_a_date_that_belongs_to_another_citation_is_not_borrowed():
             "61/2018/NĐ-CP của Chính phủ")
     assert refs(text) == [("107/2021/NĐ-CP", "2021-12-06", "nghi_dinh"),
                           ("61/2018/NĐ-CP", None, "nghi_dinh")]
+
+
+def test_a_citation_behind_its_type_word_is_cued_a_bare_symbol_weak():
+    text = normalize_text("Thực hiện Công văn số 7338/UBND-SNV. Theo 15/QĐ-UBND, các sở báo cáo.").text
+    cued, bare = find_references(text)
+    assert cued.confidence == Confidence.CUED
+    assert bare.confidence == Confidence.WEAK
+
+
+def test_the_type_word_is_looked_for_within_the_settings_gap():
+    text = normalize_text("Thực hiện Công văn (đã gửi các đơn vị) số 7338/UBND-SNV.").text
+    assert find_references(text)[0].value.doc_type == "cong_van"
+    [ref] = find_references(text, settings=Settings(reference_type_gap=5))
+    assert ref.confidence == Confidence.WEAK

@@ -1,6 +1,7 @@
 import pytest
 
 from extractors.signer import signer_block
+from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
 CC = "Nơi nhận:\n- Như trên;\n- Lưu: VT, SNV.\n\n"
@@ -42,3 +43,18 @@ def test_name_alone_after_the_distribution_list():
 def test_authority_line_of_a_decision_is_no_signer():
     text = "QUYẾT ĐỊNH\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật Tổ chức chính quyền địa phương;"
     assert signer_block(normalize_text(text).text) is None
+
+
+def test_confidence_follows_the_shape_of_the_name():
+    title_case = signer_block(normalize_text(CC + "CHỦ TỊCH\nNguyễn Văn Thọ").text)
+    capitals = signer_block(normalize_text(CC + "CHỦ TỊCH\nNGUYỄN VĂN THỌ").text)
+    assert title_case.confidence == Confidence.STRUCTURED
+    assert capitals.confidence == Confidence.WEAK
+
+
+def test_the_name_is_looked_for_within_the_settings_window():
+    text = normalize_text(CC + "CHỦ TỊCH\n(Đã ký)\n(Đã ký)\n(Đã ký)\nNguyễn Văn Thọ").text
+    assert signer_block(text).value.title == "Chủ tịch"
+    # out of reach of the position: only the name standing after the list is left
+    guessed = signer_block(text, Settings(signer_name_lines=2))
+    assert guessed.value.title is None and guessed.confidence == Confidence.GUESSED

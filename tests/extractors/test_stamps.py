@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from extractors.stamps import is_arrival_stamp, parse_arrival, read_stamps, urgency_from_stamp
+from pipeline.readers.ocr.stamp_marks import mark_words
+from pipeline.settings import Confidence
 from pipeline.readers.ocr.words import join_lines
 from pipeline.text.scan import OcrWord
 
@@ -63,3 +65,13 @@ def test_not_an_arrival_stamp():
     assert not is_arrival_stamp("Kính gửi: Sở Nội vụ")
     assert not is_arrival_stamp("các đơn vị đến ngày 15 tháng 10")  # no slot label after ĐẾN
     assert read_stamps("HỎA TỐC").arrival is None
+
+
+def test_urgency_words_come_from_the_lexicon_longest_first():
+    # THƯỢNG KHẨN must be tried before the KHẨN inside it
+    assert [code for _, code in mark_words("urgency")] == ["thuong_khan", "hoa_toc", "khan"]
+    assert dict(mark_words("secrecy"))["TOI MAT"] == "toi_mat"
+
+
+def test_a_lone_khan_stamp_is_inferred():
+    assert urgency_from_stamp("KHẨN").confidence == Confidence.INFERRED

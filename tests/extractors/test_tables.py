@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from extractors.tables import extract_tables, parse_vn_number, split_list_items
+from pipeline.settings import Confidence, Settings
 from pipeline.text.document import RawDocument, RawPage, RawTable
 from pipeline.text.normalize import normalize_document
 
@@ -246,3 +247,15 @@ def test_docx_file_with_merged_section_row(tmp_path):
         ("Sở Nội vụ", "I. CÁC CƠ QUAN HÀNH CHÍNH THUỘC UBND TỈNH"),
         ("Sở Y tế", "I. CÁC CƠ QUAN HÀNH CHÍNH THUỘC UBND TỈNH")]
     assert t.title.startswith("Phụ lục 02")
+
+
+def test_a_column_is_numeric_from_the_settings_share():
+    text = ("Đơn vị\tGhi chú\n"
+            "UBND phường 1\t12\n"
+            "UBND phường 2\t30\n"
+            "UBND phường 3\tchưa báo cáo\n\nHết.")
+    [found] = extract_tables(doc_of(text))
+    assert found.value.numeric_columns == []  # 2 of 3 numbers: under the default share
+    assert found.confidence == Confidence.CUED
+    [lenient] = extract_tables(doc_of(text), Settings(table_numeric_share=0.6))
+    assert lenient.value.numeric_columns == ["Ghi chú"]

@@ -139,6 +139,32 @@ def test_a_new_pipeline_version_reextracts_only_what_changed(flow_env, tmp_path)
         assert store.query("SELECT DISTINCT pipeline_version FROM documents") == [(PIPELINE_VERSION,)]
 
 
+
+def test_new_code_reextracts_stored_documents_past_the_cache(flow_env, tmp_path, monkeypatch):
+    """Another PIPELINE_VERSION (what any change to a record source gives) extracts every
+    stored document again, for real: neither the dataset nor Prefect's cache answers."""
+    import flows.ingest as ingest_module
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    marker = uuid.uuid4().hex  # bytes no earlier run has seen
+    inbox.mkdir()
+    for i in range(3):
+        (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
+    calls = []
+    real = tasks.extract_file
+    monkeypatch.setattr(tasks, "extract_file", lambda p, d=None: calls.append(p) or real(p, d))
+
+    run_ingest(inbox, out, batch_size=3)
+    again = run_ingest(inbox, out, batch_size=3)
+    assert len(calls) == 3 and (again.extracted, again.skipped) == (0, 3)
+
+    changed = PIPELINE_VERSION.split("+")[0] + "+000000000000"
+    monkeypatch.setattr(ingest_module, "PIPELINE_VERSION", changed)
+    monkeypatch.setattr(tasks, "PIPELINE_VERSION", changed)
+    summary = run_ingest(inbox, out, batch_size=3)
+    assert (summary.extracted, summary.skipped, summary.loaded) == (3, 0, 3)
+    assert len(calls) == 6
+
 def test_extractions_are_cached_by_content_hash(flow_env, tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     marker = uuid.uuid4().hex  # bytes no earlier run has seen

@@ -67,6 +67,13 @@ def test_weekday(text, expected):
     assert codes(text) == expected
 
 
+def test_weekday_message_names_both_days():
+    [w] = warnings_for("Cuộc họp vào ngày 30/3/2024 (Chủ nhật).")
+    assert w.message.endswith("'ngày 30/3/2024 (Chủ nhật)': 2024-03-30 is a Thứ Bảy, not a Chủ nhật")
+    [w] = warnings_for("Cuộc họp vào thứ 2, ngày 26/3/2024 tại UBND tỉnh.")
+    assert w.message.endswith("2024-03-26 is a Thứ Ba, not a Thứ Hai")
+
+
 TSV = ("Đơn vị\tSố hồ sơ đã giải quyết (1)\tSố hồ sơ đã số hóa (2)\tTỷ lệ (%) (3)\n"
        "UBND phường 1\t638\t630\t98.7\n"
        "UBND phường 2\t244\t217\t88.9\n"

@@ -7,15 +7,37 @@ functions of the stamp's text.
 """
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 from rapidfuzz import fuzz
 
+from pipeline.lexicon import load_lexicon
+from pipeline.settings import Confidence
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.spans import Found
 
-URGENCY_WORDS = (("THUONG KHAN", "thuong_khan"), ("HOA TOC", "hoa_toc"), ("KHAN", "khan"))
 # the urgency words may be read with these confusions (Ỏ→Ó/O, Ố→Ô/0, Ẩ→A/Â)
 _FUZZY_CUTOFF = 80
+
+
+@cache
+def mark_words(kind: str) -> tuple[tuple[str, str], ...]:
+    """``(("THUONG KHAN", "thuong_khan"), …)``: the ``kind`` marks of ``lexicon/marks.yaml``
+    ("urgency" or "secrecy"), folded to capitals without diacritics, longest first.
+
+    The one reading of that lexicon: the header's marks and the stamp pass both use it.
+    Longest first so that ``THƯỢNG KHẨN`` is tried before the ``KHẨN`` inside it.
+    """
+    entries = load_lexicon("marks")[kind]
+    words = [(fold_diacritics(e["words"]).upper(), e["code"]) for e in entries]
+    return tuple(sorted(words, key=lambda wc: len(wc[0]), reverse=True))
+
+
+@cache
+def mark_codes(kind: str) -> dict[str, str]:
+    """``{"HOA TOC": "hoa_toc", …}``: a mark's folded words → its code, for exact lookup."""
+    return dict(mark_words(kind))
 
 
 def folded_upper(text: str) -> str:
@@ -36,17 +58,29 @@ def urgency_from_stamp(text: str) -> Found[str] | None:
         letters = " ".join(letters.split())
         if not letters:
             continue
-        for words, code in URGENCY_WORDS:
-            if code == "khan":
-                # a lone KHẨN stamp: the line is that word and little else
-                if regex.fullmatch(r"\W*KHAN\W*", line.strip()) or \
-                        regex.fullmatch(r"(?:\S{0,2} )?KHAN(?: \S{0,2})?", letters):
-                    return Found(code, m.start(), m.end(), 0.8)
+        for words, code in mark_words("urgency"):
+            if " " not in words:
+                # a one-word mark (KHẨN) is an ordinary word too: only a line of its own counts
+                if _lone_word(words).fullmatch(line.strip()) or \
+                        _lone_word_in_letters(words).fullmatch(letters):
+                    return Found(code, m.start(), m.end(), Confidence.INFERRED)
                 continue
             score = _window_score(words, letters)
             if score >= _FUZZY_CUTOFF and len(letters) <= 4 * len(words):
                 return Found(code, m.start(), m.end(), round(score / 100, 2))
     return None
+
+
+@cache
+def _lone_word(word: str) -> regex.Pattern:
+    """The word alone on a line, with stray punctuation around it."""
+    return regex.compile(rf"\W*{regex.escape(word)}\W*")
+
+
+@cache
+def _lone_word_in_letters(word: str) -> regex.Pattern:
+    """The word among a line's letters, with at most a two-letter smudge either side."""
+    return regex.compile(rf"(?:\S{{0,2}} )?{regex.escape(word)}(?: \S{{0,2}})?")
 
 
 def _window_score(words: str, letters: str) -> float:
