@@ -97,7 +97,11 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
         text, own_number=number.raw if number else None, settings=settings))
     agency = resolve_agency(issuer.name) if issuer and issuer.name else None
     if agency:
-        issuer = issuer.model_copy(update={"agency_id": agency.id})
+        # a letterhead in capitals cannot tell a proper noun ("CHÍNH PHỦ") from a common
+        # word: the gazetteer's spelling can, when the names differ in case alone
+        name = agency.canonical if agency.canonical.casefold() == issuer.name.casefold() \
+            else issuer.name
+        issuer = issuer.model_copy(update={"agency_id": agency.id, "name": name})
     tables = extract_tables(doc, settings)
     table_values = keep_all("tables", tables)
     deadlines = keep_all("deadlines", extract_deadlines(text, issued, settings=settings)

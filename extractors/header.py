@@ -189,6 +189,9 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int) -> F
     return Found(subject, first_start, end)
 
 
+_CABLE_LEAD_IN = regex.compile(r"[\W_]{0,3}\s*V[ềỀeE]\s+(?=\p{L})", regex.I)
+
+
 def subject_and_type(lines: list[Line], number: NumberSymbol | None,
                      settings: Settings = DEFAULT_SETTINGS) -> tuple[Found | None, Found | None]:
     """The type line and the subject under it, or a công văn's ``V/v`` line."""
@@ -224,6 +227,9 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None,
             if _BODY_START.match(nxt) or _AUTHORITY_LINE.match(nxt) or _is_motto(nxt):
                 break
             pm = _SUBJECT_PREFIX.match(nxt)
+            if pm is None and doc_type == "cong_dien":
+                # a công điện's trích yếu opens with "Về": the lead-in, not the subject
+                pm = _CABLE_LEAD_IN.match(nxt)
             offset = pm.end() if pm else 0
             return found_type, _subject_block(lines, j, nxt[offset:], lines[j].start + offset)
         return found_type, None

@@ -4,6 +4,13 @@
 ``Đặng Minh Thông``. Marks: TM. (on behalf of a collective body), KT. (signing for
 the head), TL. (by order), TUQ. (by authorisation), Q. (acting). The name may come
 after blank lines, bold markup or a stray footnote mark such as ``(2)``.
+
+On a scan the seal and the signature leave debris: short lines of symbols or a few letters
+("¬", "ae.", "^") between the block's lines, and stray marks at a line's ends
+(": PHÓ CHỦ NHIÊM s."); both are passed over. In a two-column layout the block stands
+before the ``Nơi nhận`` list and the name (sometimes the position too) after it. When the
+position line under ``KT. <HEAD>`` is lost under the seal, the signer is the head's deputy
+(``Phó <head>``, ``Thứ trưởng`` for a minister), given at a lower confidence.
 """
 from __future__ import annotations
 
@@ -49,8 +56,22 @@ _BETWEEN = regex.compile(
     r"\[daky\]|\.+|_+|\*+)$", regex.I)
 _NAME = regex.compile(r"^(?:\p{Lu}[\p{Ll}\p{M}]*\.?)(?:\s+\p{Lu}[\p{Ll}\p{M}]*){1,5}$")
 _UPPER_NAME = regex.compile(r"^\p{Lu}+(?:\s+\p{Lu}+){1,4}$")
-_STORE_LINE = regex.compile(r"^[-–+•]?\s*Lưu\s*[:.]")  # "- Lưu: VT, …" closes the list
+_STORE_LINE = regex.compile(r"^[-–+•~]?\s*Lưu\s*[:.;]", regex.I)  # "- Lưu: VT, …" closes the list
 _POSITION_MAX_CHARS = 70  # a longer upper-case line is a title or a heading, not a position
+# "Nơi nhận" as OCR reads it on a scan: debris before it, its first letter misread ("Wơi nhận:")
+_CC_LOOSE = regex.compile(r"^[\W_]*\p{L}?[ơo]i\s*nh[ậâa]n\s*[:;.]", regex.I)
+_BULLET = regex.compile(r"^[-–—+•~]")
+_LETTER = regex.compile(r"\p{L}")
+# debris at a line's ends: non-letters before it, short tokens not in capitals after it
+_LEAD_DEBRIS = regex.compile(r"^[^\p{L}(]+")
+_TRAIL_TOKEN = regex.compile(r"^(?:\S*\p{Ll}\S*|[^\p{L}]+)$")  # "s.", "r=", "‡o"
+_TRAIL_TOKEN_MAX_CHARS = 3
+# a position line read whole: words of capitals ("GD&ĐT", "(PHỤ TRÁCH)", "Y TẾ"), no digit,
+# no symbol inside a word, no lone consonant ("P LỘ 7 THỦ TƯỚNG" is a line the seal broke)
+_CLEAN_WORD = regex.compile(r"^\(?(?P<w>\p{Lu}+(?:[&/\-]\p{Lu}+)*|&|-)\)?[,.:;]?$")
+_VOWELS = frozenset("AEIOUY")
+_DEPUTY_PREFIX = _LEXICON["deputy_prefix"]
+_DEPUTY_TITLES = {ascii_key(e["head"]): e["deputy"] for e in _LEXICON["deputy_titles"]}
 
 
 @dataclass
@@ -62,8 +83,14 @@ class _Candidate:
 
 
 def position_case(text: str) -> str:
-    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``, ``CHÁNH VĂN PHÒNG`` → ``Chánh Văn phòng``."""
-    words = regex.sub(r"\s+", " ", text.strip(" *.:")).lower().split(" ")
+    """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``, ``CHÁNH VĂN PHÒNG`` → ``Chánh Văn phòng``;
+    each of a list of positions alike: ``BỘ TRƯỞNG, CHỦ NHIỆM`` → ``Bộ trưởng, Chủ nhiệm``."""
+    parts = regex.sub(r"\s+", " ", text.strip(" *.:")).split(",")
+    return ", ".join(_one_position_case(p) for p in parts if p.strip())
+
+
+def _one_position_case(text: str) -> str:
+    words = text.strip().lower().split(" ")
     out = []
     for i, w in enumerate(words):
         if i == 0 or (i == 1 and words[0] in {"phó", "chánh", "quyền"}) or w in {"quốc", "chính"}:
@@ -73,43 +100,168 @@ def position_case(text: str) -> str:
     return " ".join(out)
 
 
+def _cleaned(text: str) -> tuple[str, bool]:
+    """A line without markup and without the debris at its ends; whether debris was cut."""
+    t = text.strip(" *_")
+    lead = _LEAD_DEBRIS.match(t)
+    marred = bool(lead)
+    if lead:
+        t = t[lead.end():]
+    tokens = t.split()
+    while (len(tokens) > 1 and len(tokens[-1]) <= _TRAIL_TOKEN_MAX_CHARS
+           and _TRAIL_TOKEN.match(tokens[-1])):
+        tokens.pop()
+        marred = True
+    return (" ".join(tokens) if marred else t), marred
+
+
+def _is_junk(text: str, settings: Settings) -> bool:
+    """Debris of a seal or a signature: a short line of symbols or a few letters."""
+    t = text.strip()
+    return bool(t) and len(_LETTER.findall(t)) <= settings.signer_junk_letters
+
+
 def _is_position(text: str) -> bool:
-    t = text.strip(" *")
+    t, _ = _cleaned(text)
     return (len(t) <= _POSITION_MAX_CHARS and is_upper_line(t)
             and bool(_MARK.match(t) or _POSITION_WORDS.search(ascii_key(t))))
 
 
-def _name_after(lines: list[Line], i: int, window: int) -> tuple[Line, float] | None:
-    """The name within ``window`` lines from ``i``, with how sure its shape makes it."""
-    for line in lines[i:i + window]:
-        t = line.text.strip(" *_")
-        if not t or _BETWEEN.match(t):
-            continue
-        t = _NAME_PREFIX.sub("", t)
-        if _NAME.match(t):
-            return line, Confidence.STRUCTURED  # "Đặng Minh Thông": a name's shape
-        key = ascii_key(t)
-        if _UPPER_NAME.match(t) and not _POSITION_WORDS.search(key) and not _BODY_WORDS.search(key):
-            return line, Confidence.WEAK  # in capitals: a name, or a line of the seal
-        return None
+def _read_whole(text: str) -> bool:
+    """A position line without a digit, a lone letter or a symbol inside a word."""
+    for word in text.split():
+        m = _CLEAN_WORD.match(word)
+        if not m or (len(m["w"]) == 1 and fold_diacritics(m["w"]).upper() not in _VOWELS
+                     and m["w"] not in "&-"):
+            return False
+    return True
+
+
+def _is_cc(text: str) -> bool:
+    return bool(CC_LABEL.match(text) or _CC_LOOSE.match(text))
+
+
+def _next_significant(lines: list[Line], k: int, settings: Settings) -> int | None:
+    """The first line from ``k`` that is neither blank nor debris."""
+    while k < len(lines):
+        if not lines[k].blank and not _is_junk(lines[k].text, settings):
+            return k
+        k += 1
     return None
 
 
-def _parse_block(block: list[Line]) -> Signer:
-    authority = on_behalf_of = title = None
-    for line in block:
-        t = line.text.strip(" *")
+def _prev_significant(lines: list[Line], k: int, settings: Settings) -> int | None:
+    """The last line before ``k`` that is neither blank nor debris."""
+    k -= 1
+    while k >= 0:
+        if not lines[k].blank and not _is_junk(lines[k].text, settings):
+            return k
+        k -= 1
+    return None
+
+
+def _name_of(line: Line) -> tuple[str, float] | None:
+    """The name a line holds, with how sure its shape makes it."""
+    t = _NAME_PREFIX.sub("", line.text.strip(" *_"))
+    if _NAME.match(t):
+        return t, Confidence.STRUCTURED  # "Đặng Minh Thông": a name's shape
+    key = ascii_key(t)
+    if _UPPER_NAME.match(t) and not _POSITION_WORDS.search(key) and not _BODY_WORDS.search(key):
+        return t, Confidence.WEAK  # in capitals: a name, or a line of the seal
+    return None
+
+
+def _name_after(lines: list[Line], i: int, window: int,
+                settings: Settings) -> tuple[Line, float] | None:
+    """The name within ``window`` lines from ``i``, with how sure its shape makes it."""
+    for line in lines[i:i + window]:
+        t = line.text.strip(" *_")
+        if not t or _BETWEEN.match(t) or _is_junk(t, settings):
+            continue
+        named = _name_of(line)
+        return (line, named[1]) if named else None
+    return None
+
+
+def _name_in_list(lines: list[Line], cc: int, end: int,
+                  settings: Settings) -> Line | None:
+    """A name printed among the lines of the distribution list (the signer's column run
+    into it): a line of its own, not an item ("- …") nor the rest of an unfinished one."""
+    for k in range(cc + 1, end):
+        line = lines[k]
+        if line.blank or _BULLET.match(line.text) or _is_junk(line.text, settings):
+            continue
+        prev = _prev_significant(lines, k, settings)
+        if prev is None or not (prev == cc or lines[prev].text.rstrip().endswith((";", ".", ":"))):
+            continue
+        if _NAME.match(_NAME_PREFIX.sub("", line.text.strip(" *_"))):
+            return line
+    return None
+
+
+def _deputy(head: str) -> str:
+    """The title of a head's deputy: the last of a list of heads ("BỘ TRƯỞNG, CHỦ NHIỆM")."""
+    last = head.split(",")[-1].strip()
+    return _DEPUTY_TITLES.get(ascii_key(last), f"{_DEPUTY_PREFIX} {last}")
+
+
+def _parse_block(block: list[Line], torn: int | None = None) -> tuple[Signer, float]:
+    """The signer a block's lines state, and how sure the title is. Lines from ``torn`` on
+    were read apart from the block's first lines (after the distribution list), as OCR
+    tears a two-column layout: their tone marks are no surer than a line under the seal."""
+    authority = on_behalf_of = title = head = None
+    contradicted = False
+    confidence = Confidence.STRUCTURED
+    for n, line in enumerate(block):
+        t, marred = _cleaned(line.text)
+        marred = marred or (torn is not None and n >= torn)
         m = _MARK.match(t)
         if m:
             authority = m.group("mark")
-            on_behalf_of = position_case(m.group("rest"))
+            head = m.group("rest")
+            on_behalf_of = position_case(head)
             if authority == "Q":
-                title, on_behalf_of = position_case(m.group("rest")), None
+                title, on_behalf_of = position_case(head), None
+        elif not _read_whole(t):
+            title = None  # "P LỘ 7 THỦ TƯỚNG": a line the seal broke tells no title
+        elif marred and authority == "KT" and head and _read_whole(head):
+            # read under the seal: its letters are sure, its tone marks are not
+            deputies = [_deputy(part) for part in head.split(",")]
+            same = [d for d in deputies if ascii_key(d) == ascii_key(t)]
+            title = position_case(same[0]) if same else None
+            contradicted = contradicted or not same  # legible, yet not the deputy: left empty
         else:
             title = position_case(t)
-    if authority == "TM" and title is None:
-        title = on_behalf_of
-    return Signer(authority=authority, on_behalf_of=on_behalf_of, title=title)
+    if authority == "KT" and title is None and not contradicted and head and _read_whole(head):
+        title = position_case(_deputy(head))  # the position line lost: the head's deputy
+        confidence = Confidence.INFERRED
+    return Signer(authority=authority, on_behalf_of=on_behalf_of, title=title), confidence
+
+
+def _end_of_list(lines: list[Line], cc: int) -> int | None:
+    """Index of the ``Lưu: …`` line that closes the distribution list labelled at ``cc``."""
+    for k in range(cc + 1, len(lines)):
+        if _STORE_LINE.match(lines[k].text):
+            return k
+        if k > cc + 1 and _is_cc(lines[k].text):
+            return None
+    return None
+
+
+def _position_lines(lines: list[Line], i: int, settings: Settings) -> list[int]:
+    """Indexes of the position lines from ``i`` on, debris and blank lines passed over."""
+    block: list[int] = []
+    j = i
+    while j < len(lines) and j - i < settings.signer_block_lines:
+        line = lines[j]
+        if line.blank or _is_junk(line.text, settings):
+            j += 1
+        elif _is_position(line.text):
+            block.append(j)
+            j += 1
+        else:
+            break
+    return block
 
 
 def _candidates(lines: list[Line], settings: Settings) -> list[_Candidate]:
@@ -119,39 +271,58 @@ def _candidates(lines: list[Line], settings: Settings) -> list[_Candidate]:
         if not _is_position(lines[i].text):
             i += 1
             continue
-        block = [lines[i]]
-        j = i + 1
-        while (j < len(lines) and (lines[j].blank or _is_position(lines[j].text))
-               and j - i < settings.signer_block_lines):
-            if not lines[j].blank:
-                block.append(lines[j])
-            j += 1
-        # the block ends at the last position line; blank lines after it belong to the signature
-        j = lines.index(block[-1]) + 1
-        named = _name_after(lines, j, settings.signer_name_lines)
+        block = _position_lines(lines, i, settings)
+        after = block[-1] + 1
+        nxt = _next_significant(lines, after, settings)
+        list_end = _end_of_list(lines, nxt) if nxt is not None and _is_cc(lines[nxt].text) else None
+        two_columns = list_end is not None
+        torn = None
+        if two_columns:
+            # two columns: the block before "Nơi nhận", its rest and the name after the list
+            torn = len(block)
+            block += _position_lines(lines, list_end + 1, settings)
+            after = max(block[-1], list_end) + 1
+        signer, confidence = _parse_block([lines[k] for k in block], torn)
+        named = _name_after(lines, after, settings.signer_name_lines, settings)
+        if named is None and two_columns:
+            in_list = _name_in_list(lines, nxt, list_end, settings)
+            named = (in_list, Confidence.WEAK) if in_list else None
         if named:
-            signer = _parse_block(block)
-            name_line, confidence = named
+            name_line, name_confidence = named
             name = _NAME_PREFIX.sub("", name_line.text.strip(" *_"))
             if name.isupper():
                 name = " ".join(w[:1] + w[1:].lower() for w in name.split())
             signer.name = name
-            found.append(_Candidate(signer, block[0].start, name_line.end, confidence))
-            i = lines.index(name_line) + 1
-        else:
-            i = j
+            if two_columns:
+                name_confidence = min(name_confidence, Confidence.INFERRED)
+            found.append(_Candidate(signer, lines[block[0]].start,
+                                    max(name_line.end, lines[block[-1]].end),
+                                    min(confidence, name_confidence)))
+            i = max(lines.index(name_line), block[-1]) + 1
+            continue
+        if signer.authority and (two_columns or _after_list(lines, block[0], settings)):
+            # the name lost under the seal: a marked block at the list is still the signer's
+            found.append(_Candidate(signer, lines[block[0]].start, lines[block[-1]].end,
+                                    confidence))
+        i = block[-1] + 1
     return found
 
 
+def _after_list(lines: list[Line], k: int, settings: Settings) -> bool:
+    prev = _prev_significant(lines, k, settings)
+    return prev is not None and bool(_STORE_LINE.match(lines[prev].text))
+
+
 def _name_only(lines: list[Line], after: int, settings: Settings) -> _Candidate | None:
-    """A name standing alone after the distribution list (the position was lost)."""
-    for k, line in enumerate(lines):
-        if line.start < after or line.blank:
+    """A name standing alone after the distribution list (the position was lost), within
+    the reach of a signature block: not a name in an annex further on."""
+    reach = settings.signer_block_lines + settings.signer_name_lines
+    for line in lines[after:after + reach]:
+        if line.blank or _is_junk(line.text, settings):
             continue
-        named = _name_after(lines, k, settings.signer_name_lines)
-        if named and named[0] is line:
-            name = _NAME_PREFIX.sub("", line.text.strip(" *_"))
-            return _Candidate(Signer(name=name), line.start, line.end, Confidence.GUESSED)
+        named = _name_of(line)
+        if named:
+            return _Candidate(Signer(name=named[0]), line.start, line.end, Confidence.GUESSED)
     return None
 
 
@@ -159,25 +330,18 @@ def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS) -> Found[Sign
     """The signer of the document: the block next to ``Nơi nhận``, else the first one found."""
     lines = split_lines(text)
     candidates = _candidates(lines, settings)
-    cc_at = next((ln.start for ln in lines if CC_LABEL.match(ln.text)), None)
+    cc = next((k for k, ln in enumerate(lines) if _is_cc(ln.text)), None)
     chosen: _Candidate | None = None
-    if candidates and cc_at is not None:
+    if candidates and cc is not None:
+        cc_at = lines[cc].start
         chosen = min(candidates, key=lambda c: abs(c.start - cc_at))
         if abs(chosen.start - cc_at) > settings.signer_cc_distance:
             chosen = candidates[0]  # the list belongs to an annexed template, not to the signer
     elif candidates:
         chosen = candidates[0]
-    if chosen is None and cc_at is not None:
-        cc_end = _end_of_list(lines, cc_at)
-        chosen = _name_only(lines, cc_end, settings)
+    if chosen is None and cc is not None:
+        end = _end_of_list(lines, cc)
+        chosen = _name_only(lines, (end if end is not None else cc) + 1, settings)
     if chosen is None:
         return None
     return Found(chosen.signer, chosen.start, chosen.end, chosen.confidence)
-
-
-def _end_of_list(lines: list[Line], cc_at: int) -> int:
-    """Offset just after the ``Lưu: …`` line that closes the distribution list."""
-    for line in lines:
-        if line.start > cc_at and _STORE_LINE.match(line.text):
-            return line.end
-    return cc_at

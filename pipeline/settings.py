@@ -106,6 +106,9 @@ class Settings:
     #: characters between "Nơi nhận" and the nearest signer block beyond which the list
     #: belongs to an annexed template, and the first block found is the signer
     signer_cc_distance: int = 3000
+    #: a line in the signature block with at most this many letters is debris of the seal or
+    #: the signature on a scan ("¬", "ae.", "^"), not a line of the block
+    signer_junk_letters: int = 3
     #: characters before a cited symbol searched for the type word ("Công văn số …")
     reference_lookbehind_chars: int = 120
     #: characters allowed between that type word and the symbol ("số", "liên tịch", …)
@@ -118,6 +121,37 @@ class Settings:
     reference_issuer_chars: int = 120
     #: share of a column's filled cells that must be numbers for the column to get "::num"
     table_numeric_share: float = 0.8
+
+    # --- plausibility (pipeline.validate.plausibility) ---
+    #: an issue date read on a scan more than this many days before the portal's signing
+    #: time is a misread year or day ("năm 2023" on a 2025 document): left out and flagged
+    max_days_before_signing: int = 90
+    #: a subject read on a scan is registered only when every word's OCR confidence reaches
+    #: this (measured on the labelled portal scans: bench/bench_real_scans.py)
+    min_subject_word_confidence: float = 0.85
+    #: a syllable of a subject read on a scan must occur at least this often in the syllable
+    #: model's corpus (pipeline/lexicon/syllables.tsv.gz), else the subject goes to a person
+    min_syllable_count: int = 2
+
+    # --- OCR language model (pipeline.readers.ocr.language) ---
+    #: an OCR'd syllable that forms no known bigram with its neighbours is given another
+    #: tone-mark variant (same letters) only when that variant's bigram count with the
+    #: neighbours reaches this (a syllable without neighbours on its line is never touched)
+    ocr_lm_min_bigram: int = 5
+    #: ... and is at least this many times that of the runner-up (the syllable as read
+    #: included): the evidence must be strong and unambiguous
+    ocr_lm_min_ratio: float = 5.0
+    #: ... and forms with a neighbour a bigram this strong: its count over the smaller of
+    #: the two syllables' counts (compounds like "ổn định", "tư vấn" are near 1; "đổi hộ"
+    #: for "đổi họ", a chance neighbour, is far below). Measured by
+    #: bench/bench_ocr_language.py: 0.6 keeps false repairs on clean text at ~0.4 per
+    #: 10,000 syllables (0.2: 3.1, 0.4: 0.8) while most real misreads are still repaired
+    ocr_lm_min_association: float = 0.6
+    #: a suspect neighbour seen fewer times than this in the model's corpus (an OCR-made
+    #: syllable like "quôc") may stand as any of its variants when its neighbour is scored,
+    #: so two misread syllables in a row ("quôc tê") are repaired together; a common one
+    #: stands as read ("sơ thẩm những" never becomes "sơ tham nhũng")
+    ocr_lm_rare_count: int = 10
 
     def override(self, **changes) -> Settings:
         """A copy with ``changes``; an unknown name is an error, not a silent no-op."""

@@ -9,8 +9,8 @@ from pipeline.text.document import RawDocument, RawPage
 from pipeline.text.normalize import normalize_document
 from pipeline.text.scan import OcrWord, ScanFacts, align_words
 
-LETTER = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-          "TỈNH HÒA BÌNH Độc lập - Tự do - Hạnh phúc\n"
+LETTER = ("ỦY BAN NHÂN DÂN\nTỈNH HÒA BÌNH\n"  # the two letterhead columns, as OCR lays them out
+          "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
           "Số: 196/UBND-VP Hòa Bình, ngày 08 tháng 10 năm 2025\n"
           "V/v chủ động ứng phó mưa lũ\n"
           "Kính gửi: Sở Nội vụ tỉnh Hòa Bình.\n"

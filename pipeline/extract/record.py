@@ -11,12 +11,15 @@ from pathlib import Path
 
 from extractors.assemble import extract_fields
 from pipeline.extract.version import PIPELINE_VERSION
+from pipeline.lexicon.syllables import syllable_model
 from pipeline.readers import read_document
+from pipeline.readers.ocr.language import repair_ocr_document
 from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document
 from pipeline.text.errors import DispatchError
 from pipeline.text.normalize import normalize_document
 from pipeline.validate.checks import validate_record
+from pipeline.validate.plausibility import plausibility_review
 from pipeline.validate.review import review_extraction
 from schemas import Record, Source
 
@@ -33,12 +36,16 @@ def load_document(path: Path, data: bytes | None = None) -> Document:
         except OSError as exc:
             raise DispatchError(path, f"cannot read file: {exc.strerror or exc}") from exc
     raw = read_document(path, data)
-    return normalize_document(raw, sha256=sha256_bytes(data))
+    doc = normalize_document(raw, sha256=sha256_bytes(data))
+    if doc.ocr_pages:  # tone-mark misreads of OCR'd pages; the source map keeps what OCR read
+        doc = repair_ocr_document(doc, syllable_model())
+    return doc
 
 
 def record_from_document(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Record:
     """Run every extractor over a normalised document, review OCR'd fields, check the record."""
     extraction = review_extraction(doc, extract_fields(doc, settings), settings)
+    extraction = plausibility_review(doc, extraction, settings)
     source = Source(
         path=doc.path, format=doc.format, pages=doc.pages, ocr=doc.ocr, encoding=doc.encoding,
         ocr_confidence={str(p): round(c, 3) for p, c in doc.ocr_pages.items() if c is not None}

@@ -193,3 +193,19 @@ def test_a_type_read_from_the_symbol_is_inferred():
     header = read_header(text)
     assert header.doc_type.value == "quyet_dinh"
     assert header.doc_type.confidence == Confidence.INFERRED
+
+
+CABLE = ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 188/CĐ-TTg\nHà Nội, ngày 06 tháng 10 năm 2025\n"
+         "{title}\n{subject}\nTHỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh")
+
+
+@pytest.mark.parametrize("title, subject, expected", [
+    ("CÔNG ĐIỆN", "Về chủ động ứng phó nguy cơ mưa lũ", "chủ động ứng phó nguy cơ mưa lũ"),
+    ("CÔNG ĐIỆN", "VỀ XỬ LÝ VỤ VIỆC HÀNG GIẢ", "XỬ LÝ VỤ VIỆC HÀNG GIẢ"),
+    ("CÔNG ĐIỆN", "Về việc chủ động ứng phó bão", "chủ động ứng phó bão"),
+    ("CÔNG ĐIỆN", "Vệ sinh môi trường sau lũ", "Vệ sinh môi trường sau lũ"),  # no lead-in
+    # only a công điện's "Về" is a lead-in: a decision "Về …" keeps it as printed
+    ("QUYẾT ĐỊNH", "Về chủ động ứng phó nguy cơ mưa lũ", "Về chủ động ứng phó nguy cơ mưa lũ"),
+])
+def test_a_cable_subject_loses_its_lead_in(title, subject, expected):
+    assert read_header(CABLE.format(title=title, subject=subject)).subject.value == expected

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.signer import signer_block
+from extractors.signer import position_case, signer_block
 from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
@@ -58,3 +58,93 @@ def test_the_name_is_looked_for_within_the_settings_window():
     # out of reach of the position: only the name standing after the list is left
     guessed = signer_block(text, Settings(signer_name_lines=2))
     assert guessed.value.title is None and guessed.confidence == Confidence.GUESSED
+
+
+# --- the block as OCR reads it off a scan ---------------------------------------------------
+# Generated blocks (no copy of a real scan): debris of the seal and the signature between the
+# lines and at their ends, position lines lost, two-column layouts torn apart.
+
+LIST = "Nơi nhận:\n- Như trên;\n- VPCP: BTCN, các PCN;\n- Lưu: VT, TH.\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # rule 1 — stacked marks: the innermost (KT.) governs; on_behalf_of is the head signed for
+    (CC + "TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\n\nLê Văn An",
+     ("Lê Văn An", "Phó Thủ tướng", "KT", "Thủ tướng")),
+    (CC + "TM. ỦY BAN NHÂN DÂN\n^\nKT. CHỦ TỊCH\n¬\nPHÓ CHỦ TỊCH\n.\nTrần Thị Bình",
+     ("Trần Thị Bình", "Phó Chủ tịch", "KT", "Chủ tịch")),
+    (CC + "TM. HỘI ĐỒNG NHÂN DÂN\nTL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nĐỗ Văn Cường",
+     ("Đỗ Văn Cường", "Chánh Văn phòng", "TL", "Chủ tịch")),
+    # rule 2 — debris lines between the block's lines and before the name are passed over
+    (CC + "KT. CHỦ TỊCH\n¬\nPHÓ CHỦ TỊCH\n`\nae.\n\n^\nNguyễn Văn Dũng",
+     ("Nguyễn Văn Dũng", "Phó Chủ tịch", "KT", "Chủ tịch")),
+    (CC + "KT. GIÁM ĐỐC\n|\nPHÓ GIÁM ĐỐC\nx6\nÄ)\nPhan Thị Em",
+     ("Phan Thị Em", "Phó Giám đốc", "KT", "Giám đốc")),
+    # … and debris at a line's ends; under the seal a line's tone marks are taken from the head
+    (CC + "KT. GIÁM ĐỐC r=\n: PHÓ GIAM ĐÔC s.\nỶ cớ\n\nVõ Văn Giang",
+     ("Võ Văn Giang", "Phó Giám đốc", "KT", "Giám đốc")),
+    # a marred line legible yet not the head's deputy: no title rather than a guess
+    (CC + "KT. GIÁM ĐỐC\n: TRƯỞNG PHÒNG s.\nVõ Văn Giang",
+     ("Võ Văn Giang", None, "KT", "Giám đốc")),
+    # rule 3 — the position line lost under the seal: KT.'s head's deputy
+    (CC + "KT. BỘ TRƯỞNG, CHỦ NHIỆM\n`\nae.\n\nLý Văn Hải",
+     ("Lý Văn Hải", "Phó Chủ nhiệm", "KT", "Bộ trưởng, Chủ nhiệm")),
+    (CC + "KT. BỘ TRƯỞNG\n^\n\nLý Văn Hải", ("Lý Văn Hải", "Thứ trưởng", "KT", "Bộ trưởng")),
+    (CC + "TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nP LỘ 7 THỦ TƯỚNG\n⁄\nLý Văn Hải",
+     ("Lý Văn Hải", "Phó Thủ tướng", "KT", "Thủ tướng")),
+    # … never for a mark that names no head signed for by a deputy
+    (CC + "TL. BỘ TRƯỞNG\n¬\nLý Văn Hải", ("Lý Văn Hải", None, "TL", "Bộ trưởng")),
+    (CC + "TUQ. CHỦ TỊCH\n.\nLý Văn Hải", ("Lý Văn Hải", None, "TUQ", "Chủ tịch")),
+    (CC + "TM. ỦY BAN NHÂN DÂN\n^\nLý Văn Hải", ("Lý Văn Hải", None, "TM", "Ủy ban nhân dân")),
+    # rule 4 — two columns: the block before the list, the name after it
+    ("KT. THỦ TƯỚNG\n¬\nPHÓ THỦ TƯỚNG\n" + LIST + "\n›\n¬.Ò\nLê Minh Khôi",
+     ("Lê Minh Khôi", "Phó Thủ tướng", "KT", "Thủ tướng")),
+    # … the position's line after the list too (its tone marks taken from the head)
+    ("KT. THỦ TƯỚNG\n\n" + LIST + "\nPHO THỦ TƯỚNG\n\nLê Minh Khôi",
+     ("Lê Minh Khôi", "Phó Thủ tướng", "KT", "Thủ tướng")),
+    # … the name run into the list, on a line of its own after a finished item
+    ("THỦ TƯỚNG\nNơi nhận:\n- Như trên;\n- VPCP: BTCN, các PCN;\nPhạm Văn Lâm\n- Lưu: VT.\n`",
+     ("Phạm Văn Lâm", "Thủ tướng", None, None)),
+    # … a name inside an item is no signer's: the name was lost, the block stays
+    ("KT. BỘ TRƯỞNG, CHỦ NHIỆM\nNơi nhận:\n- Như trên;\n- VPCP: BTCN, PCN Hoàng Thị Mai,\n"
+     "Trợ lý TTg;\n- Lưu: VT.\n\n-.",
+     (None, "Phó Chủ nhiệm", "KT", "Bộ trưởng, Chủ nhiệm")),
+    ("KT. BỘ TRƯỞNG, CHỦ NHIỆM\nNơi nhận:\n- Như trên;\n- VPCP: BTCN, PCN\nHoàng Thị Mai\n"
+     "- Lưu: VT.\n",
+     (None, "Phó Chủ nhiệm", "KT", "Bộ trưởng, Chủ nhiệm")),
+    # a marked block right after the list whose name was lost, an annex after it
+    (LIST + "\nTM. CHÍNH PHỦ\nKT. THỦ TƯỚNG r=\n\nPhụ lục\nDANH SÁCH CÁC DỰ ÁN",
+     (None, "Phó Thủ tướng", "KT", "Thủ tướng")),
+    # "Nơi nhận" misread with debris before it
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n_ Wơi nhận:\n- Như trên;\n- Lưu: VT.\n\nLê Văn Nam",
+     ("Lê Văn Nam", "Phó Chủ tịch", "KT", "Chủ tịch")),
+])
+def test_signer_block_on_a_scan(text, expected):
+    s = signer_block(normalize_text(text).text).value
+    assert (s.name, s.title, s.authority, s.on_behalf_of) == expected
+
+
+@pytest.mark.parametrize("text, confidence", [
+    (CC + "KT. CHỦ TỊCH\n¬\nPHÓ CHỦ TỊCH\n`\nNguyễn Văn Dũng", Confidence.STRUCTURED),
+    (CC + "KT. CHỦ TỊCH\n¬\n`\nNguyễn Văn Dũng", Confidence.INFERRED),  # title inferred
+    (LIST + "\nKT. THỦ TƯỚNG\n^\n\nPhụ lục", Confidence.INFERRED),
+    ("THỦ TƯỚNG\nNơi nhận:\n- Như trên;\nPhạm Văn Lâm\n- Lưu: VT.", Confidence.WEAK),
+])
+def test_confidence_of_a_block_read_off_a_scan(text, confidence):
+    assert signer_block(normalize_text(text).text).confidence == confidence
+
+
+@pytest.mark.parametrize("text", [
+    # a position in capitals before the list, no mark, no name anywhere: nothing to register
+    "THỦ TƯỚNG\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n-.",
+    # a name in an annex far past the list is no signer's
+    CC + "Phụ lục\n" + "".join(f"Dòng {k} của bảng\n" for k in range(20)) + "Hồ Chí Minh",
+    # a marked block away from the list with no name is a template's, not the signer's
+    "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nĐiều 1. Quy định chung.\n" + CC,
+])
+def test_no_signer_read_off_a_scan(text):
+    assert signer_block(normalize_text(text).text) is None
+
+
+def test_position_case_cases_each_head_of_a_list():
+    assert position_case("BỘ TRƯỞNG, CHỦ NHIỆM") == "Bộ trưởng, Chủ nhiệm"

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import get_args
 
 import pytest
+import regex
 
 from extractors.agencies import agency_key
 from extractors.lines import ascii_key
@@ -38,7 +39,7 @@ def _is_str_list(value) -> bool:
 
 def test_every_lexicon_has_a_schema_test():
     # a new lexicon needs its entry checks below, not only the generic ones
-    assert set(LEXICONS) == {"agencies", "cues", "doc_types", "marks", "signer"}
+    assert set(LEXICONS) == {"agencies", "cues", "doc_types", "marks", "names", "signer"}
 
 
 @pytest.mark.parametrize("name", LEXICONS)
@@ -155,10 +156,14 @@ SIGNER_LISTS = ("position_words", "body_words", "military_ranks", "degrees", "si
 
 def test_signer_lexicon_has_its_keys():
     data = load_lexicon("signer")
-    assert set(data) == {"authority", *SIGNER_LISTS}
+    assert set(data) == {"authority", "deputy_prefix", "deputy_titles", *SIGNER_LISTS}
     for entry in data["authority"]:
         assert set(entry) == {"code", "meaning"}, entry
         assert isinstance(entry["code"], str) and isinstance(entry["meaning"], str), entry
+    assert isinstance(data["deputy_prefix"], str) and data["deputy_prefix"].isupper()
+    for entry in data["deputy_titles"]:
+        assert set(entry) == {"head", "deputy"}, entry
+        assert all(isinstance(v, str) and v.isupper() for v in entry.values()), entry
     for name in SIGNER_LISTS:
         assert _is_str_list(data[name]), name
 
@@ -207,6 +212,18 @@ def test_motto_lines_stay_apart_on_their_compared_prefix():
     # the header compares a motto line on its first 18 letters (OCR garbles the tail)
     prefixes = [ascii_key(m)[:18] for m in load_lexicon("cues")["motto"]]
     assert not _duplicates(prefixes)
+
+
+# --- names.yaml -----------------------------------------------------------------------
+
+def test_surnames_are_single_capitalised_syllables_listed_once():
+    names = load_lexicon("names")
+    surnames = names["surnames"]
+    assert _duplicates(surnames) == []
+    assert all(regex.fullmatch(r"\p{Lu}\p{Ll}*", s) for s in surnames), surnames
+    # the most common family names are there (they are half the population)
+    assert {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Đỗ", "Võ", "Vũ"} <= set(surnames)
+    assert names["syllables"] == {"min": 2, "max": 4}
 
 
 def test_a_key_written_twice_is_refused(tmp_path, monkeypatch):
