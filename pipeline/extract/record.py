@@ -21,6 +21,7 @@ from pipeline.text.normalize import normalize_document
 from pipeline.validate.checks import validate_record
 from pipeline.validate.plausibility import plausibility_review
 from pipeline.validate.review import review_extraction
+from pipeline.validate.typed_copies import typed_copy_review
 from schemas import Record, Source
 
 
@@ -46,6 +47,7 @@ def record_from_document(doc: Document, settings: Settings = DEFAULT_SETTINGS) -
     """Run every extractor over a normalised document, review OCR'd fields, check the record."""
     extraction = review_extraction(doc, extract_fields(doc, settings), settings)
     extraction = plausibility_review(doc, extraction, settings)
+    extraction = typed_copy_review(doc, extraction, settings)
     source = Source(
         path=doc.path, format=doc.format, pages=doc.pages, ocr=doc.ocr, encoding=doc.encoding,
         ocr_confidence={str(p): round(c, 3) for p, c in doc.ocr_pages.items() if c is not None}
