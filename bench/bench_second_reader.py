@@ -404,6 +404,7 @@ def main(argv=None) -> int:
                 continue
             located[kind] += 1
             texts = {"tesseract": " ".join(ln["text"] for ln in found[kind])}
+            how_of: dict[str, str] = {}
             times[("tesseract", kind)] += [tess_line_ms] * len(found[kind])
             for r in readers:
                 parts = []
@@ -421,20 +422,27 @@ def main(argv=None) -> int:
                     texts[f"combo:{n}"], how = texts["tesseract"], "keep"
                 else:
                     texts[f"combo:{n}"], how = combine(kind, texts["tesseract"], texts[n])
+                how_of[f"combo:{n}"] = how
                 how_counts[n][f"{kind}:{how}"] = how_counts[n].get(f"{kind}:{how}", 0) + 1
                 extra = 0.0 if kind == "subject" else times[(n, kind)][-1]
                 times[(f"combo:{n}", kind)] += [tess_line_ms + extra] * len(found[kind])
             for name, text in texts.items():
                 ref = refs[kind]
                 got = strip_lead_in(text, ref) if kind == "subject" else canon_line(text)
+                flagged = name.startswith("combo:") and kind != "subject" and \
+                    how_of[name] == "disagree"
                 if kind == "number":
-                    field = parse_number(text) == exp["number"]["raw"]
+                    value = parse_number(text)
+                    field = value == exp["number"]["raw"]
                 elif kind == "date":
                     p = parse_date(text)
-                    field = bool(p) and p[0] == exp["issued_date"]
+                    value = p[0] if p else None
+                    field = value == exp["issued_date"]
                 else:
-                    field = got == ref
-                rows[(name, kind)].append((got == ref, field, Levenshtein.normalized_distance(got, ref)))
+                    value, field = None, got == ref
+                wrong = value is not None and not field and not flagged
+                rows[(name, kind)].append((got == ref, field, Levenshtein.normalized_distance(got, ref),
+                                           wrong, flagged and not field, flagged and field))
                 if args.lines:
                     mark = "=" if got == ref else "≠"
                     print(f"{pdf.name:22} {kind:8} {name:16} {mark} {got}")
@@ -446,16 +454,21 @@ def main(argv=None) -> int:
     n_pages = len(pdfs)
     print(f"\nSecond line reader vs Tesseract 'vie' — page 1 of {n_pages} real scans, {DPI} dpi")
     print("located (of %d): " % n_pages + ", ".join(f"{k} {v}" for k, v in located.items()))
-    print(f"{'reader':18} {'line':8} {'n':>3} {'exact':>6} {'field':>6} {'CER':>7} {'ms/line':>8}")
+    print(f"{'reader':18} {'line':8} {'n':>3} {'exact':>6} {'field':>6} {'wrong':>6} {'flag':>5} "
+          f"{'CER':>7} {'ms/line':>8}")
     for name in names:
         for kind in LINE_TYPES:
             r = rows[(name, kind)]
             if not r:
                 continue
             ex, fi = sum(x[0] for x in r), sum(x[1] for x in r)
+            wr, fl = sum(x[3] for x in r), sum(x[4] for x in r)
+            fi -= sum(x[5] for x in r)  # a flagged value is not counted right
             cer = sum(x[2] for x in r) / len(r)
             ms = statistics.mean(times[(name, kind)]) if times[(name, kind)] else float("nan")
-            print(f"{name:18} {kind:8} {len(r):3d} {ex:6d} {fi:6d} {cer:7.3f} {ms:8.0f}")
+            dash = kind == "subject"
+            print(f"{name:18} {kind:8} {len(r):3d} {ex:6d} {fi:6d} {'-' if dash else wr:>6} "
+                  f"{'-' if dash else fl + sum(x[5] for x in r):>5} {cer:7.3f} {ms:8.0f}")
     print("\nms/line: tesseract = page pass / lines on the page (amortised); tess-psm7 and the "
           "second readers = reading the one line crop; combo = both (number/date lines).")
     tp = statistics.mean(page_ms)
@@ -466,7 +479,10 @@ def main(argv=None) -> int:
               f"({100 * statistics.mean(extra_ms[n]) / tp:.1f}% of the page pass)")
         print(f"  combo decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(how_counts[n].items())))
     print("exact: line text equals the label's line; field: parsed number/date equals the label "
-          "(subject: same as exact); CER: mean normalised Levenshtein distance.")
+          "(subject: same as exact); wrong: a number/date parsed from the line that differs from "
+          "the label and is not flagged; flag: combo lines where both readers parse but disagree "
+          "(a pipeline would leave the field for review; not counted in field or wrong); "
+          "CER: mean normalised Levenshtein distance.")
     return 0
 
 

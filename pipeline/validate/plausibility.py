@@ -39,6 +39,7 @@ from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.scan import effective_confidence
+from pipeline.validate.review import partial_from_date_line
 from schemas import RecordWarning
 
 # what may stand before "ngày" on a place-date line: the place and a comma, nothing else —
@@ -222,6 +223,10 @@ def check_issued_date(doc: Document, x: Extraction,
         return x, []
     warning = _warning("issued_date", prov.page, f"issue date {issued} {problem}")
     provenance = {k: v for k, v in x.provenance.items() if k != "issued_date"}
+    partial = partial_from_date_line(doc, settings)  # what the date line itself still tells
+    if partial is not None and _signing_problem(partial[0], signed_at, settings) is None:
+        return replace(x, issued_date=partial[0],
+                       provenance={**provenance, "issued_date": partial[1]}), [warning]
     return replace(x, issued_date=None, provenance=provenance), [warning]
 
 

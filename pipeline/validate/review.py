@@ -99,6 +99,13 @@ def review_fields(doc: Document, fields: dict[str, Any],
                 continue
             scaled = round(max(0.0, min(1.0, prov.confidence * conf)), 3)
             provenance[name] = prov.model_copy(update={"confidence": scaled})
+            if name == "issued_date" and conf < settings.min_handwritten_confidence:
+                partial = partial_issue_date(doc, fields, prov, settings)
+                if partial is not None:
+                    fields[name] = partial
+                    warnings.append(partial_date_warning(doc, fields, prov,
+                                                         f"OCR confidence {conf:.2f}"))
+                    continue
             if name in HANDWRITTEN_FIELDS and conf < settings.min_handwritten_confidence:
                 hs, he = handwritten_span(doc, name, prov.start, prov.end)
                 words = _digit_words(doc.span_words(hs, he))
@@ -117,9 +124,86 @@ def review_fields(doc: Document, fields: dict[str, Any],
                 _drop(fields, provenance, name)
         _compact_lists(fields, provenance)
         flagged = {w.field for w in warnings}
+        if fields.get("issued_date") is None and "issued_date" not in flagged:
+            found = partial_from_date_line(doc, settings)
+            if found is not None:
+                fields["issued_date"], provenance["issued_date"] = found
+                warnings.append(partial_date_warning(doc, fields, found[1],
+                                                     "the line did not parse"))
+                flagged.add("issued_date")
         warnings.extend(w for w in unparsed_header_lines(doc, fields, settings) if w.field not in flagged)
     warnings.extend(signing_time_check(doc, fields))
     return warnings
+
+
+def _words_confidence(doc: Document, start: int, end: int) -> float | None:
+    words = _digit_words(doc.span_words(start, end))
+    return min((effective_confidence(w) for w in words), default=None)
+
+
+def partial_issue_date(doc: Document, fields: dict[str, Any], prov: Provenance,
+                       settings: Settings) -> str | None:
+    """What can be kept of an issue date whose day is unreadable: ``YYYY-MM`` when the month
+    was read with confidence, ``YYYY`` when only the printed year was, else ``None``."""
+    issued = fields.get("issued_date") or ""
+    text = doc.text[prov.start:prov.end]
+    year = regex.search(r"năm\s*\S+|\d{4}\s*$", text, regex.I)
+    month = regex.search(r"tháng\s*\S+", text, regex.I)
+    if not year or len(issued) < 4:
+        return None
+    year_conf = _words_confidence(doc, prov.start + year.start(), prov.start + year.end())
+    if year_conf is None or year_conf < settings.min_handwritten_confidence:
+        return None
+    if month and len(issued) >= 7:
+        month_conf = _words_confidence(doc, prov.start + month.start(), prov.start + month.end())
+        if month_conf is not None and month_conf >= settings.min_handwritten_confidence:
+            return issued[:7]
+    return issued[:4]
+
+
+# what a date line that did not parse still tells: "ngày 0ó tháng 10 năm 2025"
+_MONTH_YEAR = regex.compile(r"thang\W*(?P<m>\d{1,2})?\S*\W*nam\W*(?P<y>(?:19|20)\d{2})", regex.I)
+
+
+def partial_from_date_line(doc: Document, settings: Settings) -> tuple[str, Provenance] | None:
+    """``(YYYY-MM or YYYY, provenance)`` from page 1's date line that gave no date: the
+    printed year (and month) when read with confidence; ``None`` otherwise."""
+    if 1 not in doc.ocr_pages:
+        return None
+    head = doc.text[:min(len(doc.text), settings.header_chars)]
+    folded = fold_diacritics(head)
+    line = _DATE_LINE.search(folded)
+    if line is None:
+        return None
+    m = _MONTH_YEAR.search(folded, line.start(), line.end())
+    if m is None:
+        return None
+    year_conf = _words_confidence(doc, m.start("y"), m.end("y"))
+    if year_conf is None or year_conf < settings.min_handwritten_confidence:
+        return None
+    value, conf = m["y"], year_conf
+    if m["m"] and 1 <= int(m["m"]) <= 12:
+        month_conf = _words_confidence(doc, m.start("m"), m.end("m"))
+        if month_conf is not None and month_conf >= settings.min_handwritten_confidence:
+            value, conf = f"{m['y']}-{int(m['m']):02d}", min(conf, month_conf)
+    return value, Provenance(page=1, start=line.start(), end=line.end(), confidence=round(conf, 3))
+
+
+def partial_date_warning(doc: Document, fields: dict[str, Any], prov: Provenance,
+                         detail: str) -> RecordWarning:
+    """A partial issue date, with the bounds the scan gives (signing time, arrival stamp)."""
+    bounds = []
+    if doc.e_signature and doc.e_signature.signed_at:
+        bounds.append(doc.e_signature.signed_at[:10])
+    arrival = fields.get("arrival")
+    if arrival is not None and arrival.date:
+        bounds.append(arrival.date)
+    bound = f"; it is on or before {min(bounds)}" if bounds else ""
+    return RecordWarning(
+        code="needs_review", field="issued_date", page=prov.page,
+        message=f"issue date kept as {fields['issued_date']}: the day is handwritten or unclear "
+                f"(read {doc.text[prov.start:prov.end]!r}, {detail}){bound}; "
+                "complete it from the scan")
 
 
 def _drop(fields: dict[str, Any], provenance: dict[str, Provenance], name: str) -> None:

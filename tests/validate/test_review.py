@@ -75,8 +75,19 @@ def test_handwritten_day_is_flagged():
     doc = _doc(day="0", day_conf=0.31)
     fields = reviewed(doc)
     warnings = fields.warnings
-    assert fields.issued_date is None
+    assert fields.issued_date == "2025-10"  # the day is no day: what the line still tells
     assert [w.field for w in warnings if w.code == "needs_review"] == ["issued_date"]
+    assert "did not parse" in warnings[0].message
+
+
+def test_an_unreadable_day_keeps_month_and_year_with_their_bounds():
+    doc = _doc(day="08", day_conf=0.31,
+               e_signature=ESignature(signed_at="2025-10-09T16:20:48+07:00"))
+    fields = reviewed(doc)
+    assert fields.issued_date == "2025-10"  # the printed month and year, read with confidence
+    warning = next(w for w in fields.warnings if w.field == "issued_date")
+    assert warning.code == "needs_review" and "on or before 2025-10-09" in warning.message
+    assert "08" in warning.message  # what was read, for the reviewer
 
 
 def test_text_pages_are_untouched():
