@@ -73,6 +73,10 @@ class DuckDBStore(DatasetStore):
             raise
         else:
             self.con.commit()
+            # fold the WAL into the file at once: a run killed later leaves nothing committed
+            # to replay (DuckDB 1.5 has aborted the process on the first commit after
+            # replaying index changes of a killed writer)
+            self.con.execute("CHECKPOINT")
         finally:
             self._depth = 0
 
