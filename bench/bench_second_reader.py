@@ -325,7 +325,6 @@ def combine(kind: str, tess: str, second: str) -> tuple[str, str]:
         if t and s:
             return tess, "agree" if t[0] == s[0] else "disagree"
         if s and not t:
-            y, m, d = s[0].split("-")
             m_ = s[1]
             digits = f"ngày {m_.group(1)} tháng {m_.group(2)} năm {m_.group(3)}"
             mt = re.search(r"ng\S{0,3}\s", canon_line(tess), re.IGNORECASE)
@@ -477,7 +476,7 @@ def main(argv=None) -> int:
         print(f"{n}: {statistics.mean(chunk_ms[n]):.0f} ms/chunk, {statistics.mean(sum((times[(n, k)] for k in LINE_TYPES), [])):.0f} ms/line; "
               f"extra per page for the located lines {statistics.mean(extra_ms[n]):.0f} ms "
               f"({100 * statistics.mean(extra_ms[n]) / tp:.1f}% of the page pass)")
-        print(f"  combo decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(how_counts[n].items())))
+        print("  combo decisions: " + ", ".join(f"{k} {v}" for k, v in sorted(how_counts[n].items())))
     print("exact: line text equals the label's line; field: parsed number/date equals the label "
           "(subject: same as exact); wrong: a number/date parsed from the line that differs from "
           "the label and is not flagged; flag: combo lines where both readers parse but disagree "

@@ -153,6 +153,11 @@ class Settings:
     #: stands as read ("sơ thẩm những" never becomes "sơ tham nhũng")
     ocr_lm_rare_count: int = 10
 
+    # --- second OCR reader (pipeline.readers.ocr.second_reader) ---
+    #: page 1's number line and place-date line are read again by asterocr (when it is
+    #: installed) and combined with Tesseract's reading (bench/bench_second_reader.py)
+    second_reader: bool = True
+
     def override(self, **changes) -> Settings:
         """A copy with ``changes``; an unknown name is an error, not a silent no-op."""
         known = {f.name for f in fields(self)}

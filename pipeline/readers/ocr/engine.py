@@ -22,6 +22,7 @@ from pipeline.readers.layout import Word, lines_to_segments, segments_to_text
 from pipeline.readers.ocr.repair import repair_ocr_text
 from pipeline.readers.ocr.page import PageFacts, page_facts, prepare_page
 from pipeline.readers.ocr.words import words_from_data
+from pipeline.settings import DEFAULT_SETTINGS
 
 OCR_LANG = "vie"
 OCR_DPI = 300
@@ -87,7 +88,10 @@ def ocr_image(image, lang: str = OCR_LANG, *, page: int | None = None,
     facts = None
     if page is not None:
         facts = page_facts(original, image, data, words, text, page, lang=lang,
-                           read_stamps=page == 1)
+                           read_stamps=page == 1,
+                           read_again=page == 1 and DEFAULT_SETTINGS.second_reader)
+        if facts.text is not None:
+            text = facts.text
     return OcrPage(text, confidence, facts)
 
 

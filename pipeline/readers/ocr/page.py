@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pipeline.readers.ocr.furniture import furniture_spans
 from pipeline.readers.ocr.handwriting import reread_digits
 from pipeline.readers.ocr.ink import without_red
+from pipeline.readers.ocr.second_reader import line_reader, second_read
 from pipeline.readers.ocr.stamps import read_stamps_on_page
 from pipeline.text.scan import OcrWord, ScanFacts, StampReading, align_words
 
@@ -27,6 +28,8 @@ class PageFacts:
     words: list[OcrWord] = field(default_factory=list)
     furniture: list[tuple[int, int]] = field(default_factory=list)
     stamps: list[StampReading] = field(default_factory=list)
+    # the page text when the second reader replaced a line of it (None: unchanged)
+    text: str | None = None
 
 
 def blank_boxes(image, boxes: list[tuple[float, float, float, float]], scale: float = 1.0):
@@ -52,19 +55,27 @@ def prepare_page(image, overlay_boxes: list[tuple[float, float, float, float]] |
 
 
 def page_facts(original, body_image, data: dict, words: list[OcrWord], text: str, page: int, *,
-               lang: str = "vie", read_stamps: bool = True, reread: bool = True) -> PageFacts:
+               lang: str = "vie", read_stamps: bool = True, reread: bool = True,
+               read_again: bool = False) -> PageFacts:
     """Words, furniture and stamps of one OCR'd page.
 
     ``original`` is the page as scanned (colour kept, for the red stamp layer),
     ``body_image`` what the body pass read, ``data`` its ``image_to_data`` result,
     ``words`` the words in it (``words_from_data``) and ``text`` the page text made from them.
+    ``read_again``: the number and date lines are read again by the second reader
+    (``pipeline.readers.ocr.second_reader``); a line it replaced changes the page text,
+    returned in ``PageFacts.text``.
     """
     words = align_words(text, words)
     if reread:
         words = reread_digits(body_image, words)
+    new_text = None
+    if read_again:
+        new_text, words = second_read(body_image, words, text, line_reader())
+        new_text = None if new_text == text else new_text
     furniture = furniture_spans(words, body_image.height)
     stamps = read_stamps_on_page(original, data, page, lang=lang) if read_stamps else []
-    return PageFacts(words, furniture, stamps)
+    return PageFacts(words, furniture, stamps, new_text)
 
 
 def scan_facts(facts: dict[int, PageFacts]) -> ScanFacts:
