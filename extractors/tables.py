@@ -21,14 +21,14 @@ a twin key ``"<column>::num"`` with the typed value (listed in ``Table.numeric_c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
 from extractors.agencies import resolve_agency
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
-from pipeline.text.document import Document, RawTable
+from pipeline.text.document import Document
 from pipeline.text.keys import tone_key
 from schemas import Table
 

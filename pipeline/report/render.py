@@ -222,7 +222,7 @@ def document_page(record: Mapping[str, Any], text: DocumentText) -> str:
     name = Path(str(get_dotted(record, "source.path") or "?")).name
     number = get_dotted(record, "number.raw") or "—"
     status = str(record.get("status") or "")
-    parts = [f'<p><a href="../index.html">← all documents</a></p>',
+    parts = ['<p><a href="../index.html">← all documents</a></p>',
              f"<h1>{escape(name)}</h1>",
              f'<p>{escape(str(record.get("doc_type") or "?"))} · <b>{escape(str(number))}</b> · '
              f'{escape(str(record.get("issued_date") or "?"))} · '

@@ -1,7 +1,6 @@
 """The review site of a run: index with every document, one page per document."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
