@@ -141,6 +141,13 @@ def _words_confidence(doc: Document, start: int, end: int) -> float | None:
     return min((effective_confidence(w) for w in words), default=None)
 
 
+def _confident(doc: Document, start: int, end: int, settings: Settings) -> float | None:
+    """The digit words' OCR confidence over a span when it reaches the handwriting
+    threshold, else ``None``."""
+    conf = _words_confidence(doc, start, end)
+    return conf if conf is not None and conf >= settings.min_handwritten_confidence else None
+
+
 def partial_issue_date(doc: Document, fields: dict[str, Any], prov: Provenance,
                        settings: Settings) -> str | None:
     """What can be kept of an issue date whose day is unreadable: ``YYYY-MM`` when the month
@@ -149,15 +156,12 @@ def partial_issue_date(doc: Document, fields: dict[str, Any], prov: Provenance,
     text = doc.text[prov.start:prov.end]
     year = regex.search(r"năm\s*\S+|\d{4}\s*$", text, regex.I)
     month = regex.search(r"tháng\s*\S+", text, regex.I)
-    if not year or len(issued) < 4:
+    if not year or len(issued) < 4 or \
+            _confident(doc, prov.start + year.start(), prov.start + year.end(), settings) is None:
         return None
-    year_conf = _words_confidence(doc, prov.start + year.start(), prov.start + year.end())
-    if year_conf is None or year_conf < settings.min_handwritten_confidence:
-        return None
-    if month and len(issued) >= 7:
-        month_conf = _words_confidence(doc, prov.start + month.start(), prov.start + month.end())
-        if month_conf is not None and month_conf >= settings.min_handwritten_confidence:
-            return issued[:7]
+    if month and len(issued) >= 7 and \
+            _confident(doc, prov.start + month.start(), prov.start + month.end(), settings):
+        return issued[:7]
     return issued[:4]
 
 
@@ -178,14 +182,14 @@ def partial_from_date_line(doc: Document, settings: Settings) -> tuple[str, Prov
     m = _MONTH_YEAR.search(folded, line.start(), line.end())
     if m is None:
         return None
-    year_conf = _words_confidence(doc, m.start("y"), m.end("y"))
-    if year_conf is None or year_conf < settings.min_handwritten_confidence:
+    year_conf = _confident(doc, m.start("y"), m.end("y"), settings)
+    if year_conf is None:
         return None
     value, conf = m["y"], year_conf
-    if m["m"] and 1 <= int(m["m"]) <= 12:
-        month_conf = _words_confidence(doc, m.start("m"), m.end("m"))
-        if month_conf is not None and month_conf >= settings.min_handwritten_confidence:
-            value, conf = f"{m['y']}-{int(m['m']):02d}", min(conf, month_conf)
+    month_conf = _confident(doc, m.start("m"), m.end("m"), settings) \
+        if m["m"] and 1 <= int(m["m"]) <= 12 else None
+    if month_conf is not None:
+        value, conf = f"{m['y']}-{int(m['m']):02d}", min(conf, month_conf)
     return value, Provenance(page=1, start=line.start(), end=line.end(), confidence=round(conf, 3))
 
 
