@@ -8,12 +8,14 @@ Usage: .venv/bin/python bench/bench_second_reader.py [SCANS_DIR] [--readers aste
 
 SCANS_DIR defaults to ``../shared/real-scans`` beside the checkout. The benchmark exits 0
 with a skip message when that folder is absent or when none of the second readers is
-installed. They are NOT project dependencies; install one by hand to run this:
-``.venv/bin/pip install asterocr`` (ONNX, weights in ``asterocr/assets/asternet.onnx``) or
-``.venv/bin/pip install trueocr`` (ONNX, weights in ``trueocr/models/``). Both are loaded
-from their bundled files only: asterocr is given the explicit path of its bundled model
-(its loader would otherwise fall back to a Hugging Face download), and nothing here
-touches the network.
+installed. asterocr is a project dependency (the pipeline reads page 1's number and date
+lines with it); trueocr is not: ``.venv/bin/pip install trueocr`` (ONNX, weights in
+``trueocr/models/``) to compare it too. Both are loaded from their bundled files only:
+asterocr as the pipeline loads it (``second_reader.line_reader``: the explicit path of its
+bundled model, telemetry off; its loader would otherwise fall back to a Hugging Face
+download), and nothing here touches the network. Line splitting, crops, parsing and the
+combination rule are the pipeline's own (``pipeline/readers/ocr/second_reader.py``), so the
+figures are those of the code that ships.
 
 Method, per scan, page 1 only:
 1. render with pypdfium2 at 300 dpi, run ``image_to_data(lang="vie", --psm 3)``, group the
@@ -32,8 +34,8 @@ Method, per scan, page 1 only:
 4. ``combo:<reader>``: Tesseract, except on a number/date line whose Tesseract text does
    not parse as a number/date while the second reader's does: then the second reader's
    number, or its day/month/year digits set into Tesseract's place text. Where both parse
-   and differ, Tesseract is kept (and the line counted as a disagreement, which a pipeline
-   would flag). The subject has no syntax to check, so ``combo`` keeps Tesseract's subject.
+   and differ, Tesseract is kept (and the line counted as a disagreement, which the
+   pipeline flags). The subject has no syntax to check, so ``combo`` keeps Tesseract's subject.
 
 Scores per reader x line type: ``exact`` (line text equals the expected line after NFC,
 whitespace collapsing and, on number/date lines, no spaces around "/" or before ",:"),
@@ -53,57 +55,36 @@ import argparse
 import hashlib
 import importlib.util
 import json
-import math
-import re
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pipeline.readers.ocr.second_reader import (  # noqa: E402
+    canon_line, decide, line_chunks, line_reader, line_segments, nfc, parse_date, parse_number,
+    padded, read_line, replacement_line)
+from pipeline.readers.ocr.words import words_from_data  # noqa: E402
+
 DEFAULT_SCANS = REPO.parent / "shared" / "real-scans"
 EXPECTED = REPO / "bench" / "real_scans_expected.json"
 CACHE = REPO / "bench" / ".cache" / "second_reader"
 SECOND_READERS = ("asterocr", "trueocr")
-MAX_ASPECT = 24  # chunk width <= MAX_ASPECT x line height
 DPI = 300
 LINE_TYPES = ("number", "date", "subject")
 
 
 # ---------------------------------------------------------------- text helpers
-def nfc(s: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s or "")).strip()
+# parsing, line finding, crops and the combination rule are the pipeline's own
+# (pipeline/readers/ocr/second_reader.py): the bench measures the code that ships
 
 
-def canon_line(s: str) -> str:
-    """Number/date lines: spacing around '/' and before ',:' is not reading."""
-    s = nfc(s)
-    s = re.sub(r"\s*/\s*", "/", s)
-    s = re.sub(r"\s+([,:])", r"\1", s)
-    return s
-
-
-NUM_RE = re.compile(r"(\d{1,5}(?:/\d{4})?/[A-ZĐ]{1,6}(?:-[A-ZĐ][A-Za-zĐđ]{0,5})+)")
-DATE_RE = re.compile(
-    r"ng[aàáảãạ][yỳýỷỹỵ]\s*(\d{1,2})\s*th[aàáảãạ]ng\s*(\d{1,2})\s*n[aăâ][mn]\s*(\d{4})",
-    re.IGNORECASE)
-
-
-def parse_number(text: str) -> str | None:
-    m = NUM_RE.search(canon_line(text))
-    return m.group(1) if m else None
-
-
-def parse_date(text: str) -> tuple[str, re.Match] | None:
-    t = canon_line(text)
-    m = DATE_RE.search(t)
-    if not m:
-        return None
-    d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1 <= d <= 31 and 1 <= mo <= 12 and 1990 <= y <= 2100):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}", m
+def date_iso(text: str) -> str | None:
+    """``YYYY-MM-DD`` of a ``ngày … tháng … năm …`` line, or ``None``."""
+    parsed = parse_date(text)
+    return f"{parsed[2]:04d}-{parsed[1]:02d}-{parsed[0]:02d}" if parsed else None
 
 
 def date_line(place: str, iso: str) -> str:
@@ -166,32 +147,15 @@ def tesseract_page(pdf_path: Path, img, use_cache: bool) -> tuple[dict, float, b
 
 
 def page_lines(data: dict) -> list[dict]:
-    """Tesseract lines, split at column gaps. Each: words [(text, x0, y0, x1, y1)], box, text."""
-    groups: dict[tuple, list] = {}
-    for i, w in enumerate(data["text"]):
-        if not str(w).strip():
-            continue
-        k = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        x0, y0 = data["left"][i], data["top"][i]
-        groups.setdefault(k, []).append((str(w), x0, y0, x0 + data["width"][i], y0 + data["height"][i]))
-    lines = []
-    for ws in groups.values():
-        ws.sort(key=lambda w: w[1])
-        h = statistics.median(w[4] - w[2] for w in ws)
-        seg = [ws[0]]
-        for w in ws[1:]:
-            if w[1] - seg[-1][3] > 1.5 * h:
-                lines.append(seg)
-                seg = [w]
-            else:
-                seg.append(w)
-        lines.append(seg)
+    """Tesseract lines split at column gaps, as the pipeline splits them. Each: words
+    (``OcrWord``), box, text."""
+    words = words_from_data(data)
     out = []
-    for seg in lines:
-        box = (min(w[1] for w in seg), min(w[2] for w in seg),
-               max(w[3] for w in seg), max(w[4] for w in seg))
-        out.append({"words": seg, "box": box, "text": nfc(" ".join(w[0] for w in seg))})
-    out.sort(key=lambda ln: (ln["box"][1], ln["box"][0]))
+    for seg in line_segments(words):
+        ws = [words[i] for i in seg]
+        box = (min(w.left for w in ws), min(w.top for w in ws),
+               max(w.right for w in ws), max(w.bottom for w in ws))
+        out.append({"words": ws, "box": box, "text": nfc(" ".join(w.text for w in ws))})
     return out
 
 
@@ -229,40 +193,6 @@ def locate(lines: list[dict], exp: dict, page_h: int) -> dict[str, list[dict]]:
     return found
 
 
-# ---------------------------------------------------------------- crops
-def padded(box, img_size, pad_x=0.25, pad_y=0.15):
-    x0, y0, x1, y1 = box
-    h = y1 - y0
-    W, H = img_size
-    return (max(0, int(x0 - pad_x * h)), max(0, int(y0 - pad_y * h)),
-            min(W, int(x1 + pad_x * h)), min(H, int(y1 + pad_y * h)))
-
-
-def chunks(line: dict) -> list[tuple]:
-    """Word-aligned boxes no wider than MAX_ASPECT x the (padded) line height."""
-    x0, y0, x1, y1 = line["box"]
-    h = (y1 - y0) * 1.3
-    limit = MAX_ASPECT * h - 0.5 * h  # room for the side padding
-    out, cur = [], []
-    for w in line["words"]:
-        if cur and w[3] - cur[0][1] > limit:
-            out.append(cur)
-            cur = []
-        cur.append(w)
-    if cur:
-        out.append(cur)
-    boxes = []
-    for c in out:
-        cx0, cx1 = c[0][1], c[-1][3]
-        if cx1 - cx0 > limit:  # one over-long "word": cut it blindly
-            n = math.ceil((cx1 - cx0) / limit)
-            step = (cx1 - cx0) / n
-            boxes += [(int(cx0 + i * step), y0, int(cx0 + (i + 1) * step), y1) for i in range(n)]
-        else:
-            boxes.append((cx0, y0, cx1, y1))
-    return boxes
-
-
 # ---------------------------------------------------------------- readers
 class TessLine:
     name = "tess-psm7"
@@ -275,20 +205,18 @@ class TessLine:
 
 
 class Aster:
+    """asterocr as the pipeline loads it (bundled model, telemetry off) and reads a line."""
+
     name = "asterocr"
 
     def __init__(self):
-        import asterocr
-        from asterocr import AsterOCR
-
-        model = Path(asterocr.__file__).parent / "assets" / "asternet.onnx"
-        if not model.is_file():
-            raise RuntimeError("asterocr wheel without assets/asternet.onnx (would download: refused)")
-        self.ocr = AsterOCR(model_path=str(model), backend="onnx", device="cpu")
+        self.reader = line_reader()
+        if self.reader is None:
+            raise RuntimeError("asterocr or its bundled assets/asternet.onnx missing "
+                               "(a download is refused)")
 
     def read(self, img, line):
-        parts = [self.ocr.predict(img.crop(padded(b, img.size)).convert("RGB")) for b in chunks(line)]
-        return nfc(" ".join(parts))
+        return read_line(img, line["words"], self.reader)
 
 
 class True_:
@@ -307,33 +235,15 @@ class True_:
         import numpy as np
 
         gray = img.convert("L")
-        crops = [np.asarray(gray.crop(b), dtype=np.uint8) for b in chunks(line)]  # it pads itself
+        crops = [np.asarray(gray.crop(b), dtype=np.uint8)  # it pads itself
+                 for b in line_chunks(line["words"])]
         return nfc(" ".join(p.text for p in self.rec.predict(crops)))
 
 
 def combine(kind: str, tess: str, second: str) -> tuple[str, str]:
-    """(text, how): how in keep / agree / second / disagree."""
-    if kind == "number":
-        t, s = parse_number(tess), parse_number(second)
-        if t and s:
-            return tess, "agree" if t == s else "disagree"
-        if s and not t:
-            return f"Số: {s}", "second"
-        return tess, "keep"
-    if kind == "date":
-        t, s = parse_date(tess), parse_date(second)
-        if t and s:
-            return tess, "agree" if t[0] == s[0] else "disagree"
-        if s and not t:
-            m_ = s[1]
-            digits = f"ngày {m_.group(1)} tháng {m_.group(2)} năm {m_.group(3)}"
-            mt = re.search(r"ng\S{0,3}\s", canon_line(tess), re.IGNORECASE)
-            place = canon_line(tess)[:mt.start()].rstrip(" ,") if mt else ""
-            if place:
-                return f"{place}, {digits}", "second"
-            return second, "second"
-        return tess, "keep"
-    return tess, "keep"
+    """(text, how) by the pipeline's rule; how in keep / agree / second / disagree."""
+    how = decide(kind, tess, second)
+    return (replacement_line(kind, tess, second) if how == "second" else tess), how
 
 
 # ---------------------------------------------------------------- main
@@ -413,7 +323,8 @@ def main(argv=None) -> int:
                     dt = (time.perf_counter() - t0) * 1000
                     times[(r.name, kind)].append(dt)
                     if r.name in chunk_ms:
-                        chunk_ms[r.name] += [dt / len(chunks(ln))] * len(chunks(ln))
+                        n_chunks = len(line_chunks(ln["words"]))
+                        chunk_ms[r.name] += [dt / n_chunks] * n_chunks
                         page_extra[r.name] += dt
                 texts[r.name] = nfc(" ".join(parts))
             for n in seconds:
@@ -434,8 +345,7 @@ def main(argv=None) -> int:
                     value = parse_number(text)
                     field = value == exp["number"]["raw"]
                 elif kind == "date":
-                    p = parse_date(text)
-                    value = p[0] if p else None
+                    value = date_iso(text)
                     field = value == exp["issued_date"]
                 else:
                     value, field = None, got == ref

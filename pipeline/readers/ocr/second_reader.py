@@ -153,7 +153,7 @@ class Line:
         return [words[i] for i in self.indexes]
 
 
-def _segments(words: list[OcrWord]) -> list[list[int]]:
+def line_segments(words: list[OcrWord]) -> list[list[int]]:
     """Tesseract's lines split at column gaps ("Số: …" and "Hà Nội, ngày …" of one row)."""
     lines: dict[tuple, list[int]] = {}
     for i, w in enumerate(words):
@@ -176,7 +176,7 @@ def _segments(words: list[OcrWord]) -> list[list[int]]:
 def find_lines(words: list[OcrWord], page_height: int) -> list[Line]:
     """The number line and the place-date line among page 1's words (top half only)."""
     found: dict[str, Line] = {}
-    for seg in _segments(words):
+    for seg in line_segments(words):
         if min(words[i].top for i in seg) > page_height / 2:
             break
         keys = [fold_diacritics(words[i].text).lower() for i in seg]
@@ -196,14 +196,14 @@ def _box(ws: list[OcrWord]) -> tuple[int, int, int, int]:
             max(w.right for w in ws), max(w.bottom for w in ws))
 
 
-def _padded(box, size, pad_x=0.25, pad_y=0.15):
+def padded(box, size, pad_x=0.25, pad_y=0.15):
     x0, y0, x1, y1 = box
     h = y1 - y0
     return (max(0, int(x0 - pad_x * h)), max(0, int(y0 - pad_y * h)),
             min(size[0], int(x1 + pad_x * h)), min(size[1], int(y1 + pad_y * h)))
 
 
-def _chunks(ws: list[OcrWord]) -> list[tuple[int, int, int, int]]:
+def line_chunks(ws: list[OcrWord]) -> list[tuple[int, int, int, int]]:
     """Word-aligned boxes no wider than MAX_ASPECT x the (padded) line height."""
     _, y0, _, y1 = _box(ws)
     h = (y1 - y0) * 1.3
@@ -229,7 +229,7 @@ def _chunks(ws: list[OcrWord]) -> list[tuple[int, int, int, int]]:
 
 
 def read_line(image, ws: list[OcrWord], reader: LineReader) -> str:
-    return nfc(" ".join(reader(image.crop(_padded(b, image.size))) for b in _chunks(ws)))
+    return nfc(" ".join(reader(image.crop(padded(b, image.size))) for b in line_chunks(ws)))
 
 
 # ---------------------------------------------------------------- combination
