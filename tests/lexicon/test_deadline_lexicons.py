@@ -6,7 +6,6 @@ compiles into its pattern and reads an example sentence.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 
 import pytest
@@ -14,12 +13,11 @@ import pytest
 from extractors.dates import date_vocabulary
 from extractors.deadlines import _patterns, _relative_pattern, extract_deadlines, table_deadlines, vn_number
 from fixtures.lexicons import strings_in
-from pipeline.lexicon import LEXICON_DIR, load_lexicon
+from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence
 from pipeline.text.spans import Found
 from schemas import Table
 
-LEXICONS = ("dates_vocabulary", "deadline_cues")
 CUES = load_lexicon("deadline_cues")
 VOCAB = load_lexicon("dates_vocabulary")
 ISSUED = "2024-03-25"
@@ -30,26 +28,7 @@ def _kinds(text: str) -> list[tuple]:
             for f in extract_deadlines(text, ISSUED)]
 
 
-# --- both files ------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name", LEXICONS)
-def test_no_key_is_listed_twice(name):
-    # load_lexicon refuses a key written twice; this file must load through it
-    assert load_lexicon(name)
-
-
-@pytest.mark.parametrize("name", LEXICONS)
-def test_file_is_nfc(name):
-    raw = (LEXICON_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    bad = [line for line in raw.splitlines() if unicodedata.normalize("NFC", line) != line]
-    assert not bad, f"{name}.yaml has text not in NFC: {bad[:3]}"
-
-
-@pytest.mark.parametrize("name", LEXICONS)
-def test_no_stray_spaces(name):
-    bad = [s for s in strings_in(load_lexicon(name)) if s != s.strip() or "  " in s or not s]
-    assert not bad, f"{name}.yaml: {bad[:5]}"
-
+# --- both files (loading, NFC, spaces: test_lexicons.py checks every lexicon) -------
 
 def test_matched_words_are_lower_case():
     # patterns match ignoring case (action verbs: lower case only) and handlers compare
