@@ -238,7 +238,8 @@ def _compact_lists(fields: dict[str, Any], provenance: dict[str, Provenance]) ->
                 provenance[f"{head}.{new}"] = old[i]
 
 
-_NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*\S")
+# page 1's number line as OCR gives it, diacritics folded: "Số: 2179/QĐ-TTg", "So:  /QĐĐ-TTg"
+NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*(?P<rest>\S[^\n]*)", regex.I)
 _DATE_LINE = regex.compile(r"ngay\W*\S{0,6}\W*thang\W*\S{0,6}\W*nam\W*\d{4}", regex.I)
 
 
@@ -251,7 +252,7 @@ def unparsed_header_lines(doc: Document, fields: dict[str, Any],
     folded = fold_diacritics(head).lower()
     out: list[RecordWarning] = []
     if fields.get("number") is None:
-        m = _NUMBER_LINE.search(folded)
+        m = NUMBER_LINE.search(folded)
         if m:
             line = head[m.start():].split("\n", 1)[0]
             out.append(RecordWarning(

@@ -32,13 +32,12 @@ from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document, mask_furniture
 from pipeline.text.keys import fold_diacritics
 from pipeline.text.scan import effective_confidence
+from pipeline.validate.review import NUMBER_LINE
 from schemas import Provenance, Reference, RecordWarning
 
 # what stands right before the copy's type word ("… kèm theo Quyết định số …")
 _COPY_CUE = regex.compile(r"kèm\s+theo\s*$", regex.I)
 _COPY_CUE_CHARS = 40
-# the number line of page 1 as OCR gives it: "Số: 2179/QĐ-TTg", "Số:  /QĐĐ-TTg"
-_NUMBER_LINE = regex.compile(r"(?m)^\W{0,3}s[oô0]\s*[:;.]\s*(?P<rest>[^\n]*)$", regex.I)
 _SAME_SYMBOL = 80  # rapidfuzz ratio of two symbols read from the same print
 
 
@@ -50,7 +49,7 @@ def _symbol_of(number: str) -> str:
 
 def _number_line_symbol(doc: Document, settings: Settings) -> str | None:
     head = doc.text[:min(len(doc.text), settings.header_chars)]
-    m = _NUMBER_LINE.search(fold_diacritics(head))
+    m = NUMBER_LINE.search(fold_diacritics(head))
     if not m or "/" not in m["rest"]:
         return None
     return _symbol_of(m["rest"].split()[0] if m["rest"].split() else m["rest"])
