@@ -46,8 +46,8 @@ from schemas import RecordWarning
 # after the number line's "Số: 196/UBND-VP" when a layout ran the two columns together
 _NUMBER_PART = regex.compile(r"^\W{0,3}s[oốô0]\s*[:;.]?\s*\S+\s+", regex.I)
 _PLACE_BEFORE_DATE = regex.compile(r"^[\p{L}\s.'\-]{0,40},?\s*$")
-# what a trích yếu is written with; anything else on a scan is noise read as text
-_SUBJECT_CHARS = regex.compile(r"[\p{L}\p{N}\s.,;:()/%\-–+&\"'“”]+")
+# what a trích yếu or a recipient is written with; anything else on a scan is noise read as text
+_PRINTED_CHARS = regex.compile(r"[\p{L}\p{N}\s.,;:()/%\-–+&\"'“”]+")
 
 
 @cache
@@ -150,8 +150,8 @@ def check_subject(doc: Document, x: Extraction,
     if not subject or prov is None or prov.page not in doc.ocr_pages:
         return x, []
     problem = None
-    if not _SUBJECT_CHARS.fullmatch(subject):
-        odd = "".join(sorted(set(_SUBJECT_CHARS.sub("", subject))))
+    if not _PRINTED_CHARS.fullmatch(subject):
+        odd = "".join(sorted(set(_PRINTED_CHARS.sub("", subject))))
         problem = f"holds characters no trích yếu is written with ({odd!r})"
     else:
         doubtful = [w.text for w in doc.span_words(prov.start, prov.end)
@@ -178,7 +178,7 @@ def check_recipients(doc: Document, x: Extraction) -> tuple[Extraction, list[Rec
     if not x.recipients or not any(_on_scan(doc, x, k) for k in keys):
         return x, []
     broken = [r for r in x.recipients
-              if _BROKEN_WORD.search(r) or not _SUBJECT_CHARS.fullmatch(r)]
+              if _BROKEN_WORD.search(r) or not _PRINTED_CHARS.fullmatch(r)]
     if not broken:
         return x, []
     warning = _warning("recipients", _page(x, keys[0]),
