@@ -2,15 +2,16 @@
 
     discover (hash every file) → skip what the dataset already holds at this pipeline
     version → extraction tasks, one per BATCH of files (cached by content hash + pipeline
-    version) → load each batch as it completes (one transaction) → quarantine failed files →
-    export Parquet + records.jsonl → summary artifact.
+    version) → load each batch as it completes (one transaction), save what was read of each
+    file (OUT/readings/) → quarantine failed files → export Parquet + records.jsonl → the
+    review report (OUT/report/) → summary artifact.
 
 The pipeline version (``pipeline.extract.version``) is the package version plus a digest of
 every source that decides a record, so changed extraction code re-extracts stored documents
 and misses the cache; a change to loading, reports or this flow does not.
 
 ``ingest`` only sequences the steps below (start_run → plan_batches → extract_and_load →
-export_dataset → publish_summary); each step is a plain function.
+export_dataset → report_run → publish_summary); each step is a plain function.
 
 Run it with ``dispatches run INBOX --out DIR`` (Prefect's ephemeral local API: no server to
 start) or ``run_ingest(...)`` from Python. The inbox is read only; the one change made to it is
@@ -18,6 +19,7 @@ moving a failed file into the quarantine folder, which ``quarantine=False`` turn
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -34,24 +36,39 @@ from flows.progress import ProgressLine
 from flows.summary import RunSummary
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
+    save_readings,
 )
-from pipeline.extract import failed_record
+from pipeline.extract import ReadingBundle, failed_record
 from pipeline.extract.version import PIPELINE_VERSION
-from pipeline.load import open_store
+from pipeline.load import dataset_target, open_store
+from pipeline.report import write_report as write_review_report
 from schemas import Record
 
 DEFAULT_BATCH_SIZE = 50
-DUCKDB_NAME = "dispatches.duckdb"
 
 
-def dataset_target(out: Path, db: str | None) -> str:
-    """Where the dataset goes: ``--db URL`` or ``OUT/dispatches.duckdb``."""
-    return db or str(out / DUCKDB_NAME)
+def batches_of(files: list[FileRef], size: int, workers: int = 1) -> list[list[FileRef]]:
+    """Batches of at most ``size`` files, and at least ``workers`` batches when there are
+    files enough, so that a small inbox still keeps every worker busy.
 
-
-def batches_of(files: list[FileRef], size: int) -> list[list[FileRef]]:
+    With several workers the files are dealt largest first to the lightest batch: bytes
+    stand in for work, so the slow scans (big files, one OCR core each) land in different
+    batches instead of queueing behind each other in one. The plan depends only on the
+    files, so the same inbox gets the same batches (and cache keys) every run.
+    """
     size = max(1, size)
-    return [files[i:i + size] for i in range(0, len(files), size)]
+    if workers <= 1 or len(files) <= 1:
+        return [files[i:i + size] for i in range(0, len(files), size)]
+    count = max(math.ceil(len(files) / size), min(workers, len(files)))
+    batches: list[list[FileRef]] = [[] for _ in range(count)]
+    weight = [0] * count
+    for f in sorted(files, key=lambda f: (-(f.size or 0), f.path)):
+        i = min((k for k in range(count) if len(batches[k]) < size),
+                key=lambda k: (weight[k], len(batches[k]), k))
+        batches[i].append(f)
+        weight[i] += f.size or 0
+    ordered = [sorted(b, key=lambda f: f.path) for b in batches if b]
+    return sorted(ordered, key=lambda b: b[0].path)
 
 
 def needs_extraction(ref: FileRef, stored: dict) -> bool:
@@ -69,6 +86,13 @@ def _with_path(record: Record, path: str) -> Record:
     if record.error:  # errors name their file
         update["error"] = record.error.replace(old, path)
     return record.model_copy(update=update)
+
+
+def _reading_at(bundle: ReadingBundle, path: str) -> ReadingBundle:
+    """A cached reading, like a cached record, names the file it now stands for."""
+    if bundle.reading.source_path == path:
+        return bundle
+    return ReadingBundle(bundle.reading.model_copy(update={"source_path": path}), bundle.images)
 
 
 def task_runner_for(runner: str = "threads", dask_address: str | None = None,
@@ -113,13 +137,14 @@ def start_run(inbox: str, out: str, db: str | None, quarantine: bool,
     return IngestRun(inbox, out_dir, qdir, quarantine, run_id, summary, get_run_logger())
 
 
-def plan_batches(run: IngestRun, store, batch_size: int) -> list[list[FileRef]]:
+def plan_batches(run: IngestRun, store, batch_size: int,
+                 workers: int | None = None) -> list[list[FileRef]]:
     """Step 2: hash the inbox, skip what the dataset holds at this version, batch the rest."""
     files = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
     stored = store.stored_documents()
     pending = [f for f in files if needs_extraction(f, stored)]
     run.summary.files_seen, run.summary.skipped = len(files), len(files) - len(pending)
-    batches = batches_of(pending, batch_size)
+    batches = batches_of(pending, batch_size, workers or os.cpu_count() or 1)
     run.logger.info("%d files, %d already loaded, %d to extract in %d batches",
                     len(files), run.summary.skipped, len(pending), len(batches))
     return batches
@@ -153,12 +178,15 @@ def count_batch(summary: RunSummary, records: list[Record], result: BatchResult)
 
 
 def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult) -> list[Record]:
-    """Step 4, per batch as it completes: load it (one transaction), count it, then move its
-    failed files to quarantine; returns the batch's records."""
+    """Step 4, per batch as it completes: load it (one transaction), count it, save what was
+    read of its files, then move its failed files to quarantine; returns the batch's records."""
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     run.summary.loaded += load_batch(store, records, run.run_id)
     failed = count_batch(run.summary, records, result)
+    readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
+    if readings:
+        run.summary.readings += save_readings(readings, str(run.out_dir))
     if failed:
         moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
                                     run.run_id)
@@ -188,8 +216,21 @@ def export_dataset(run: IngestRun, store) -> None:
     run.summary.dataset_rows = store.count_rows()
 
 
+def report_run(run: IngestRun) -> None:
+    """Step 6: the review site ``OUT/report/`` from records.jsonl and the saved readings.
+
+    A report that fails leaves the run as it is (the dataset is complete): logged and said
+    in the summary.
+    """
+    try:
+        run.summary.report = str(write_review_report(run.out_dir))
+    except Exception as exc:  # noqa: BLE001 - the run's data is in; the report is a view of it
+        run.summary.report_error = f"{type(exc).__name__}: {exc}"
+        run.logger.error("review report not written: %s", run.summary.report_error)
+
+
 def publish_summary(run: IngestRun) -> None:
-    """Step 6: the summary as a Prefect artifact and a log line."""
+    """Step 7: the summary as a Prefect artifact and a log line."""
     create_markdown_artifact(key="ingest-summary", markdown=run.summary.to_markdown(),
                              description=f"dispatches ingest of {run.inbox}")
     run.logger.info("run %s: %s", run.run_id, run.summary.counts)
@@ -200,11 +241,14 @@ def publish_summary(run: IngestRun) -> None:
 def ingest(inbox: str, out: str = "out", db: str | None = None,
            batch_size: int = DEFAULT_BATCH_SIZE, quarantine: bool = True,
            quarantine_dir: str | None = None, file_timeout: float | None = 120.0,
-           refresh_cache: bool = False, show_progress: bool = False) -> RunSummary:
+           refresh_cache: bool = False, show_progress: bool = False,
+           write_report: bool = True, workers: int | None = None) -> RunSummary:
     """Register every dispatch in ``inbox`` into the dataset (DuckDB in ``out`` or ``db``).
 
     quarantine: move failed files to ``quarantine_dir`` (default ``OUT/quarantine``); when
     off, the inbox is left untouched and only the ``.error.json`` reports are written there.
+    write_report: write the review site ``OUT/report/`` at the end of the run.
+    workers: how many batches run at once (default: CPU count), to plan at least as many.
     """
     run = start_run(inbox, out, db, quarantine, quarantine_dir)
     store = open_store(run.summary.target)
@@ -212,7 +256,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
     try:
         store.ensure_schema()
         store.start_run(run.run_id, inbox, PIPELINE_VERSION)
-        batches = plan_batches(run, store, batch_size)
+        batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
@@ -224,6 +268,8 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
                 store.finish_run(run.run_id, "failed", run.summary.counts)
         finally:
             store.close()
+    if write_report:
+        report_run(run)
     publish_summary(run)
     return run.summary
 
@@ -233,4 +279,4 @@ def run_ingest(inbox: str | Path, out: str | Path = "out", *, db: str | None = N
                workers: int | None = None, **params) -> RunSummary:
     """Run the flow in this process (ephemeral Prefect API unless PREFECT_API_URL is set)."""
     flow_ = ingest.with_options(task_runner=task_runner_for(runner, dask_address, workers))
-    return flow_(inbox=str(inbox), out=str(out), db=db, **params)
+    return flow_(inbox=str(inbox), out=str(out), db=db, workers=workers, **params)

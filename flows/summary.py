@@ -24,6 +24,9 @@ class RunSummary:
     overdue: list[tuple] = field(default_factory=list)   # (assignee, due, days_left, number, subject)
     overdue_total: int = 0
     dataset_rows: dict[str, int] = field(default_factory=dict)
+    readings: int = 0             # readings saved to OUT/readings/ (text, page images)
+    report: str | None = None     # OUT/report/index.html when the flow wrote it
+    report_error: str | None = None  # why it could not (the run itself is complete)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -40,6 +43,7 @@ class RunSummary:
                 ("extracted", self.extracted), ("loaded", self.loaded),
                 ("ok", self.ok), ("partial", self.partial), ("failed", self.failed),
                 ("quarantined", self.quarantined), ("timed out", self.timed_out),
+                ("readings saved", self.readings),
                 ("seconds", f"{self.seconds:.1f}")]
 
     def to_text(self) -> str:
@@ -53,6 +57,8 @@ class RunSummary:
             lines.append(f"  … and {len(self.failures) - 20} more failures")
         if self.overdue_total:
             lines.append(f"  overdue deadlines: {self.overdue_total} (see v_open_deadlines)")
+        if self.report_error:
+            lines.append(f"  review report not written: {self.report_error}")
         return "\n".join(lines)
 
     def to_markdown(self) -> str:
@@ -64,6 +70,10 @@ class RunSummary:
               f"Inbox `{self.inbox}` → `{self.target}`, pipeline {self.pipeline_version}", "",
               "| | count |", "|---|---:|"]
         md += [f"| {k} | {cell(v)} |" for k, v in self.counts_rows()]
+        if self.report:
+            md += ["", f"Review report: `{self.report}`"]
+        elif self.report_error:
+            md += ["", f"Review report not written: {cell(self.report_error)}"]
         md += ["", f"## Failures ({len(self.failures)})", ""]
         if self.failures:
             md += ["| file | reason |", "|---|---|"]

@@ -3,7 +3,8 @@
 A task is a BATCH of files, never one file: Prefect costs about 12 ms per task run on these
 machines, more than extracting a small text dispatch. Retries (with exponential back-off)
 happen only for transient I/O errors (``TransientReadError``); a bad file is a failed record,
-not a failed task.
+not a failed task. A batch also returns what was read of each file (``ReadingBundle``), which
+``save_readings`` writes to ``OUT/readings/`` for the report and the review app.
 """
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
 from prefect.utilities.hashing import hash_objects
 
 from flows.quarantine import Quarantined, quarantine_file
-from pipeline.extract import extract_file, failed_record
+from pipeline.extract import (ReadingBundle, extract_file_with_reading, failed_record,
+                              save_reading)
 from pipeline.readers import supported_suffixes
 from pipeline.extract.version import PIPELINE_VERSION
 from schemas import Record
@@ -49,6 +51,9 @@ class FileRef:
 class BatchResult:
     records: list[Record]
     timed_out: list[str] = field(default_factory=list)
+    # what was read of each file, in the order of ``records`` (None: a failed file); part of
+    # the cached result, so a batch answered from the cache still saves its readings
+    readings: list[ReadingBundle | None] = field(default_factory=list)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -118,24 +123,24 @@ def batch_cache_key(context: TaskRunContext, parameters: dict) -> str | None:
                                      parameters.get("file_timeout"))
 
 
-def extract_one(ref: FileRef, timeout: float | None,
-                pool: list[cf.ThreadPoolExecutor]) -> tuple[Record, bool]:
-    """Extract one file within ``timeout`` seconds; returns (record, timed_out)."""
+def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExecutor]
+                ) -> tuple[Record, ReadingBundle | None, bool]:
+    """Extract one file within ``timeout`` seconds; returns (record, reading, timed_out)."""
     path = Path(ref.path)
     data = read_bytes(path) if ref.read_error is None else None  # transient errors raise here
     if not timeout:
-        return extract_file(path, data), False
+        return *extract_file_with_reading(path, data), False
     if not pool:
         pool.append(cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
-    future = pool[0].submit(extract_file, path, data)
+    future = pool[0].submit(extract_file_with_reading, path, data)
     try:
-        return future.result(timeout=timeout), False
+        return *future.result(timeout=timeout), False
     except cf.TimeoutError:
         # Python cannot stop a thread: abandon this worker (it ends when the extraction does)
         # and give the next file a fresh one.
         pool.pop().shutdown(wait=False, cancel_futures=True)
         error = f"{path}: extraction took longer than {timeout:g} s (per-file timeout)"
-        return failed_record(path, error, data), True
+        return failed_record(path, error, data), None, True
 
 
 @task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
@@ -148,8 +153,9 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
     result = BatchResult([])
     try:
         for ref in files:
-            record, timed_out = extract_one(ref, file_timeout, pool)
+            record, reading, timed_out = extract_one(ref, file_timeout, pool)
             result.records.append(record)
+            result.readings.append(reading)
             if timed_out:
                 result.timed_out.append(ref.path)
     finally:
@@ -163,6 +169,24 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
 def load_batch(store, records: list[Record], run_id: str) -> int:
     """Upsert one batch of records into the dataset (one transaction)."""
     return store.load_records(records, run_id)
+
+
+@task(name="save-readings", cache_policy=NO_CACHE)
+def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
+    """Write each reading under ``OUT/readings/<doc_id>/``; returns how many were written.
+
+    A reading that cannot be written is logged, not raised: the records are loaded already,
+    and the report falls back to reading the source file again.
+    """
+    saved = 0
+    for bundle in readings:
+        try:
+            save_reading(out_dir, bundle)
+            saved += 1
+        except (OSError, ValueError) as exc:
+            get_run_logger().warning("reading of %s not saved: %s",
+                                     bundle.reading.source_path, exc)
+    return saved
 
 
 @task(name="quarantine-failures", cache_policy=NO_CACHE)

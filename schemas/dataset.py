@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: corrections, documents.assigned_to/correction_count, deadlines.done
 
 ColumnType = str  # text | integer | double | boolean | date | timestamp | json
 
@@ -65,8 +65,11 @@ DOCUMENTS = TableSpec("documents", (
     _c("deadline_count", "integer"), _c("table_count", "integer"),
     _c("warning_count", "integer"),
     _c("duplicate_of", doc="doc_id of an earlier document with the same số, ký hiệu and issuer"),
-    _c("record", "json", doc="the full record as JSON"),
-), ("doc_id",), "one row per document")
+    _c("record", "json", doc="the full record as extracted (corrections not applied: the "
+                             "columns above and the child rows have them)"),
+    _c("assigned_to", doc="đơn vị hoặc người nhận: the internal unit or person handling it"),
+    _c("correction_count", "integer", doc="fields a person corrected or confirmed"),
+), ("doc_id",), "one row per document, corrections applied")
 
 RECIPIENTS = TableSpec("recipients", (
     _c("doc_id", nullable=False), _c("role", nullable=False, doc="to (Kính gửi) | cc (Nơi nhận)"),
@@ -83,6 +86,7 @@ DEADLINES = TableSpec("deadlines", (
     _c("doc_id", nullable=False), _c("ordinal", "integer", nullable=False), _c("kind"),
     _c("due_date"), _c("due_on", "date"), _c("start_date"), _c("recurrence"), _c("period"),
     _c("time"), _c("assignee"), _c("agency_id"), _c("action"), _c("text"),
+    _c("done", "boolean", doc="marked done by a person"),
 ), ("doc_id", "ordinal"), "thời hạn: due dates of tasks the document sets")
 
 TABLE_ROWS = TableSpec("table_rows", (
@@ -110,6 +114,19 @@ AGENCIES = TableSpec("agencies", (
 ), ("agency_id",), "issuing bodies seen in the dataset (rebuilt after each load)",
     per_document=False)
 
+CORRECTIONS = TableSpec("corrections", (
+    _c("doc_id", nullable=False), _c("field", nullable=False, doc="number, issued_date, "
+                                     "signer.name, deadlines.2.due_date, assigned_to…"),
+    _c("corrected_at", "timestamp", nullable=False),
+    _c("extracted_value", "json", doc="what the extraction read when the correction was made"),
+    _c("corrected_value", "json", doc="what the person entered (null clears the field)"),
+    _c("corrected_by", nullable=False), _c("note"),
+    _c("status", doc="applied | extraction_agrees | not_applicable, as of the latest load"),
+    _c("checked_version", doc="pipeline version of the extraction the status was checked against"),
+), ("doc_id", "field", "corrected_at"), "hiệu chỉnh: every correction a person made (the latest "
+    "per field wins); kept across re-extraction, never deleted with its document",
+    per_document=False)
+
 RUNS = TableSpec("runs", (
     _c("run_id", nullable=False), _c("started_at", "timestamp"), _c("finished_at", "timestamp"),
     _c("status", doc="running | completed | failed"), _c("inbox"), _c("pipeline_version"),
@@ -123,8 +140,10 @@ SCHEMA_VERSION_TABLE = TableSpec("schema_version", (
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     DOCUMENTS, RECIPIENTS, REFERENCES, DEADLINES, TABLE_ROWS, TABLE_CELLS, WARNINGS, AGENCIES,
-    RUNS, SCHEMA_VERSION_TABLE)}
+    CORRECTIONS, RUNS, SCHEMA_VERSION_TABLE)}
 
 # Child tables whose rows are replaced with their document, in this order.
 CHILD_TABLES = ("recipients", "references", "deadlines", "table_rows", "table_cells", "warnings")
-EXPORTED_TABLES = ("documents", *CHILD_TABLES, "agencies", "runs")
+EXPORTED_TABLES = ("documents", *CHILD_TABLES, "agencies", "corrections", "runs")
+# Views exported beside the tables as OUT/<view>.parquet (what dashboards read: never a lock).
+EXPORTED_VIEWS = ("v_incoming_register", "v_open_deadlines")

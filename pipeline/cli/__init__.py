@@ -7,6 +7,7 @@ Every command validates its arguments and calls one plain function; each has
     dispatches run INBOX --out DIR    the Prefect ingest flow (run.py; also ``serve``)
     dispatches report RUN_DIR         the review site of a run (report.py)
     dispatches eval GOLD_DIR PATH...  field scores against gold files (evaluate.py)
+    dispatches review OUT_DIR         the review web app: see, correct, keep (review.py)
 
 Prefect is imported only when ``run``/``serve`` runs, so the rest of the CLI starts fast.
 """
@@ -15,9 +16,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.cli import evaluate, extract, report, run
+from pipeline.cli import evaluate, extract, report, review, run
 
-COMMAND_MODULES = (extract, run, report, evaluate)
+COMMAND_MODULES = (extract, run, report, evaluate, review)
 
 
 def build_parser() -> argparse.ArgumentParser:

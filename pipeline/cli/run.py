@@ -1,20 +1,26 @@
 """``dispatches run`` and ``dispatches serve``: the command line of the ingest flow (``flows``).
 
     dispatches run INBOX --out DIR [--db postgresql://…] [--runner threads|dask]
-                   [--dask-address tcp://…] [--batch-size N] [--no-quarantine]
+                   [--dask-address tcp://…] [--batch-size N] [--no-quarantine] [--no-report]
     dispatches serve --inbox DIR --out DIR --cron "*/15 * * * *"
+
+The flow writes the review site OUT/report/ at the end of a run (scheduled ones too);
+``--no-report`` turns that off.
 
 Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
 logging is turned down to warnings unless ``--verbose``.
+
+A dataset file another program holds (DuckDB: one writing process per file) is waited for
+``$DISPATCHES_LOCK_TIMEOUT`` seconds (default 30), then the command says in one line which
+process holds it and exits 2.
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
-
-from pipeline.report import write_report
 
 
 def _prefect_env(verbose: bool) -> None:
@@ -26,10 +32,31 @@ def _prefect_env(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
+class _WithoutTracebackOf(logging.Filter):
+    """Drops a log record carrying one of these exceptions: Prefect logs a failed flow's
+    exception with its traceback, and the command says these in one line itself."""
+
+    def __init__(self, *types: type[BaseException]):
+        super().__init__()
+        self.types = types
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self.types))
+
+
+def _quiet_lock_errors(verbose: bool) -> None:
+    """A locked dataset (``DatasetLockedError``) is one line on stderr, not Prefect's traceback."""
+    from pipeline.load import DatasetLockedError
+
+    logger = logging.getLogger("prefect.flow_runs")
+    if not verbose and not any(isinstance(f, _WithoutTracebackOf) for f in logger.filters):
+        logger.addFilter(_WithoutTracebackOf(DatasetLockedError))
+
+
 def _flow_params(args: argparse.Namespace) -> dict:
     return {"batch_size": args.batch_size, "quarantine": not args.no_quarantine,
             "quarantine_dir": args.quarantine_dir, "file_timeout": args.file_timeout or None,
-            "db": args.db}
+            "db": args.db, "write_report": not args.no_report}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -39,25 +66,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prefect_env(args.verbose)
     from flows.ingest import run_ingest
+    from pipeline.load import DatasetLockedError
 
-    summary = run_ingest(inbox, args.out, runner=args.runner, dask_address=args.dask_address,
-                         workers=args.workers, refresh_cache=args.refresh_cache,
-                         show_progress=not args.quiet, **_flow_params(args))
+    _quiet_lock_errors(args.verbose)
+    try:
+        summary = run_ingest(inbox, args.out, runner=args.runner,
+                             dask_address=args.dask_address, workers=args.workers,
+                             refresh_cache=args.refresh_cache, show_progress=not args.quiet,
+                             **_flow_params(args))
+    except DatasetLockedError as exc:
+        print(f"dispatches run: {exc}", file=sys.stderr)
+        return 2
     print(summary.to_text())
-    if not args.no_report:
-        index = write_report(Path(args.out))
-        print(f"review report: {index}")
+    if summary.report:  # the flow writes it (scheduled runs too), so the command only says where
+        print(f"review report: {summary.report}")
     return 1 if summary.failed else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _prefect_env(args.verbose)
     from flows.serve import NoPrefectServer, serve_ingest
+    from pipeline.load import DatasetLockedError
 
     try:
         serve_ingest(str(args.inbox), str(args.out), args.cron, name=args.name,
                      **_flow_params(args))
-    except NoPrefectServer as exc:
+    except (NoPrefectServer, DatasetLockedError) as exc:
         print(f"dispatches serve: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -78,6 +112,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="where failed files go (default: OUT/quarantine)")
     p.add_argument("--file-timeout", type=float, default=120.0, metavar="SECONDS",
                    help="per-file extraction time limit, 0 for none (default: 120)")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write the review site OUT/report/index.html")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
 
 
@@ -87,7 +123,8 @@ def register(subparsers) -> None:
         description="Run the ingest flow over INBOX with Prefect's ephemeral local API: "
                     "extract every new or changed file, load the normalised dataset, move "
                     "failed files to quarantine, export Parquet and records.jsonl. Exit code "
-                    "1 if any file failed.")
+                    "1 if any file failed, 2 if another program holds the dataset file "
+                    "longer than $DISPATCHES_LOCK_TIMEOUT seconds (default 30).")
     p.add_argument("inbox", metavar="INBOX", help="folder of dispatches (read only)")
     _common(p)
     p.add_argument("--runner", choices=("threads", "dask"), default="threads",
@@ -99,8 +136,6 @@ def register(subparsers) -> None:
     p.add_argument("--refresh-cache", action="store_true",
                    help="ignore cached extractions and extract again")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    p.add_argument("--no-report", action="store_true",
-                   help="do not write the review site OUT/report/index.html")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser(

@@ -3,13 +3,17 @@
 ``extract_file`` never raises for a bad input file: it returns a record with
 ``status: failed`` and an ``error`` naming the file and the problem, so a batch
 goes on. Programming errors are reported the same way, with their type.
+``extract_file_with_reading`` gives the same record and what was read
+(``pipeline.extract.reading``), for a run to save beside its records.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 from extractors.assemble import extract_fields
+from pipeline.extract.reading import ReadingBundle, build_reading
 from pipeline.extract.version import PIPELINE_VERSION
 from pipeline.lexicon.syllables import syllable_model
 from pipeline.readers import read_document
@@ -23,6 +27,8 @@ from pipeline.validate.plausibility import plausibility_review
 from pipeline.validate.review import review_extraction
 from pipeline.validate.typed_copies import typed_copy_review
 from schemas import Record, Source
+
+log = logging.getLogger(__name__)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -90,14 +96,35 @@ def extract_file(path: str | Path, data: bytes | None = None, *,
     ``data``: the file's bytes when the caller has read them already (they are not read
     twice); ``settings``: tunables (``pipeline.settings``), the defaults unless overridden.
     """
-    path = Path(path)
+    return _extract(Path(path), data, settings, with_reading=False)[0]
+
+
+def extract_file_with_reading(path: str | Path, data: bytes | None = None, *,
+                              settings: Settings = DEFAULT_SETTINGS
+                              ) -> tuple[Record, ReadingBundle | None]:
+    """``extract_file``'s record and the reading of the file (``None`` for a failed file)."""
+    return _extract(Path(path), data, settings, with_reading=True)
+
+
+def _extract(path: Path, data: bytes | None, settings: Settings,
+             with_reading: bool) -> tuple[Record, ReadingBundle | None]:
     try:
         if data is None:
             data = path.read_bytes()
-        return record_from_document(load_document(path, data), settings)
+        doc = load_document(path, data)
+        record = record_from_document(doc, settings)
     except DispatchError as exc:
-        return failed_record(path, str(exc), data)
+        return failed_record(path, str(exc), data), None
     except OSError as exc:
-        return failed_record(path, f"{path}: cannot read file: {exc.strerror or exc}", data)
+        return failed_record(path, f"{path}: cannot read file: {exc.strerror or exc}", data), None
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a batch
-        return failed_record(path, f"{path}: {type(exc).__name__}: {exc}", data)
+        return failed_record(path, f"{path}: {type(exc).__name__}: {exc}", data), None
+    if not with_reading:
+        return record, None
+    # after the record, and apart: a reading that cannot be built costs the reviewer the
+    # page view, never the record
+    try:
+        return record, build_reading(doc, record.doc_id, data)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("%s: reading not kept: %s: %s", path, type(exc).__name__, exc)
+        return record, None

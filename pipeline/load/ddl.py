@@ -11,8 +11,13 @@ _TYPES = {
                    "json": "JSONB"},
 }
 
-# Migrations from version N-1 to N: {N: [statements]}; the loader applies them in order.
-MIGRATIONS: dict[int, list[str]] = {}
+# Migrations from version N-1 to N: {N: [statements]}; the loader applies them in order
+# (new tables need none: every table is created if missing). The SQL is valid in both dialects.
+MIGRATIONS: dict[int, list[str]] = {
+    2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS assigned_to TEXT",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS correction_count BIGINT",
+        "ALTER TABLE deadlines ADD COLUMN IF NOT EXISTS done BOOLEAN"],
+}
 
 
 def quote(name: str) -> str:
@@ -51,7 +56,8 @@ SELECT
   d.number_raw     AS so_ky_hieu,          -- số, ký hiệu
   d.issued_date    AS ngay_van_ban,        -- ngày tháng văn bản
   NULLIF(concat_ws(' - ', d.doc_type, d.subject), '') AS ten_loai_trich_yeu,  -- tên loại và trích yếu
-  r.recipients     AS don_vi_nhan,         -- đơn vị hoặc người nhận
+  -- đơn vị hoặc người nhận: the unit it was assigned to, else its Kính gửi
+  COALESCE(d.assigned_to, r.recipients) AS don_vi_nhan,
   NULLIF(concat_ws('; ',
     CASE WHEN d.status <> 'ok' THEN 'status: ' || d.status END,
     CASE WHEN d.duplicate_of IS NOT NULL THEN 'duplicate of ' || d.duplicate_of END,
@@ -78,7 +84,7 @@ SELECT
   d.subject        AS source_subject
 FROM deadlines dl
 JOIN documents d ON d.doc_id = dl.doc_id
-WHERE dl.due_on IS NOT NULL AND d.status <> 'failed'
+WHERE dl.due_on IS NOT NULL AND d.status <> 'failed' AND NOT COALESCE(dl.done, FALSE)
 """
     return ["DROP VIEW IF EXISTS v_incoming_register", "DROP VIEW IF EXISTS v_open_deadlines",
             register.strip(), deadlines.strip()]

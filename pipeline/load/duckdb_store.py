@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.load.ddl import quote
+from pipeline.load.locking import open_when_free, resolve_lock_timeout
 from pipeline.load.store import DatasetStore
 from schemas.dataset import TABLES
 
@@ -22,13 +23,24 @@ def _duckdb_params(sql: str) -> str:
 
 
 class DuckDBStore(DatasetStore):
+    """One DuckDB file. DuckDB lets ONE process open it for writing (or several read-only):
+    while another process holds it, opening retries for ``lock_timeout`` seconds (default 30,
+    or ``$DISPATCHES_LOCK_TIMEOUT``), then raises ``DatasetLockedError`` naming the holder.
+    ``read_only=True`` is for readers: they share the file with each other, never with the
+    loader, so keep them brief (dashboards should read the exported Parquet files instead)."""
+
     dialect = "duckdb"
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, read_only: bool = False,
+                 lock_timeout: float | None = None):
         self.path = Path(path)
         self.url = str(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = open_when_free(
+            lambda: duckdb.connect(str(self.path), read_only=read_only), self.path,
+            resolve_lock_timeout(lock_timeout))
         self._depth = 0
 
     def execute(self, sql: str, params: dict | None = None) -> None:
@@ -76,7 +88,8 @@ class DuckDBStore(DatasetStore):
             # fold the WAL into the file at once: a run killed later leaves nothing committed
             # to replay (DuckDB 1.5 has aborted the process on the first commit after
             # replaying index changes of a killed writer)
-            self.con.execute("CHECKPOINT")
+            if not self.read_only:
+                self.con.execute("CHECKPOINT")
         finally:
             self._depth = 0
 

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from pipeline.corrections import Corrected
 from pipeline.text.keys import fold_diacritics
 from schemas import Record
 from schemas.dataset import CHILD_TABLES, TABLES
@@ -56,7 +57,13 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def document_row(record: Record, run_id: str | None) -> dict[str, object]:
+def document_row(record: Record, run_id: str | None,
+                 corrected: Corrected | None = None) -> dict[str, object]:
+    """The ``documents`` row: ``record`` as extracted in the ``record`` column, every other
+    column from ``corrected.record`` (the corrections applied) when given."""
+    extracted = record
+    if corrected is not None:
+        record = corrected.record
     src, num, iss, sig, arr = record.source, record.number, record.issuer, record.signer, record.arrival
     esig = src.e_signature
     return {
@@ -86,7 +93,9 @@ def document_row(record: Record, run_id: str | None) -> dict[str, object]:
         "reference_count": len(record.references), "deadline_count": len(record.deadlines),
         "table_count": len(record.tables), "warning_count": len(record.warnings),
         "duplicate_of": None,  # set by the loader, which sees the whole dataset
-        "record": record.model_dump_json(),
+        "record": extracted.model_dump_json(),
+        "assigned_to": corrected.assigned_to if corrected else None,
+        "correction_count": len(corrected.status) if corrected else 0,
     }
 
 
@@ -106,12 +115,12 @@ def reference_rows(record: Record) -> list[dict[str, object]]:
             for i, r in enumerate(record.references)]
 
 
-def deadline_rows(record: Record) -> list[dict[str, object]]:
+def deadline_rows(record: Record, done: frozenset[int] = frozenset()) -> list[dict[str, object]]:
     return [{"doc_id": record.doc_id, "ordinal": i, "kind": d.kind, "due_date": d.due_date,
              "due_on": full_date(d.due_date), "start_date": d.start_date,
              "recurrence": d.recurrence, "period": d.period, "time": d.time,
              "assignee": d.assignee, "agency_id": d.agency_id or agency_key(d.assignee),
-             "action": d.action, "text": d.text}
+             "action": d.action, "text": d.text, "done": i in done}
             for i, d in enumerate(record.deadlines)]
 
 
@@ -147,15 +156,18 @@ def warning_rows(record: Record) -> list[dict[str, object]]:
     return rows
 
 
-def record_to_rows(record: Record, run_id: str | None = None) -> DocumentRows:
-    """All rows one record contributes to the dataset."""
-    t_rows, t_cells = table_rows(record)
+def record_to_rows(record: Record, run_id: str | None = None,
+                   corrected: Corrected | None = None) -> DocumentRows:
+    """All rows one record contributes to the dataset (with ``corrected``: as corrected)."""
+    document = document_row(record, run_id, corrected)
+    effective = corrected.record if corrected is not None else record
+    done = corrected.done_deadlines if corrected is not None else frozenset()
+    t_rows, t_cells = table_rows(effective)
     children = {
-        "recipients": recipient_rows(record), "references": reference_rows(record),
-        "deadlines": deadline_rows(record), "table_rows": t_rows, "table_cells": t_cells,
-        "warnings": warning_rows(record),
+        "recipients": recipient_rows(effective), "references": reference_rows(effective),
+        "deadlines": deadline_rows(effective, done), "table_rows": t_rows, "table_cells": t_cells,
+        "warnings": warning_rows(effective),
     }
     assert set(children) == set(CHILD_TABLES)
-    document = document_row(record, run_id)
     assert list(document) == TABLES["documents"].column_names
     return DocumentRows(record.doc_id, document, children)

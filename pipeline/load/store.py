@@ -12,6 +12,11 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
   ``duplicate_number`` warning; both rows stay.
 - ``references.referenced_doc_id``: the document in the dataset with that số/ký hiệu (an
   issuer or date stated in the citation must agree); left empty when none or ambiguous.
+- corrections (``corrections``, never deleted with a document): every load applies the latest
+  correction of each field of the documents it loads (``pipeline.corrections``), so a
+  correction survives re-runs and re-extraction by a newer pipeline; its ``status`` says
+  whether the new extraction agrees or no longer has the field. ``documents.record`` keeps
+  the record as extracted; every other column, child row, view and export is corrected.
 """
 from __future__ import annotations
 
@@ -24,14 +29,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.corrections import apply_corrections, latest_corrections, value_of
+from pipeline.corrections.fields import MISSING
 from pipeline.load.ddl import MIGRATIONS, quote, schema_statements
 from pipeline.load.flatten import DocumentRows, agency_key, number_key, record_to_rows
-from schemas import Record
+from schemas import Correction, Record
 from schemas.dataset import CHILD_TABLES, EXPORTED_TABLES, SCHEMA_VERSION, TABLES
 
 
 class SchemaVersionError(RuntimeError):
     """The database was written by a newer version of the dataset schema."""
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be stored (unknown document, failed document, no such field)."""
 
 
 @dataclass(frozen=True)
@@ -128,14 +139,23 @@ class DatasetStore(ABC):
 
     # --- loading ------------------------------------------------------------------------
     def load_records(self, records: Iterable[Record], run_id: str | None = None) -> int:
-        """Upsert a batch of records (one transaction); returns the number of documents."""
-        batch: dict[str, DocumentRows] = {}
-        for record in records:
-            batch[record.doc_id] = record_to_rows(record, run_id)  # last one wins within a batch
-        if not batch:
+        """Upsert a batch of records (one transaction); returns the number of documents.
+
+        The documents' corrections are applied (and their status brought up to date).
+        """
+        incoming = {record.doc_id: record for record in records}  # last one wins in a batch
+        if not incoming:
             return 0
-        ids = sorted(batch)
+        ids = sorted(incoming)
         with self.transaction():
+            corrections = self._corrections_by_doc(ids)
+            batch: dict[str, DocumentRows] = {}
+            for doc_id in ids:
+                record, mine = incoming[doc_id], corrections.get(doc_id, [])
+                corrected = apply_corrections(record, mine) if mine else None
+                batch[doc_id] = record_to_rows(record, run_id, corrected)
+                if corrected is not None:
+                    self._update_correction_status(record, mine, corrected.status)
             self._keep_run_of_unchanged(batch, ids)
             for table in (*CHILD_TABLES, "documents"):
                 self.delete_documents(table, ids)
@@ -147,9 +167,7 @@ class DatasetStore(ABC):
 
     def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
         """A document loaded again with the same record keeps the run that first loaded it."""
-        for start in range(0, len(ids), 500):
-            names = {f"id{k}": v for k, v in enumerate(ids[start:start + 500])}
-            placeholders = ", ".join(f":{k}" for k in names)
+        for names, placeholders in _chunks(ids):
             for doc_id, run_id, record in self.query(
                     f"SELECT doc_id, run_id, record FROM documents WHERE doc_id IN ({placeholders})",
                     names):
@@ -158,11 +176,98 @@ class DatasetStore(ABC):
                 if stored == json.loads(row["record"]):
                     row["run_id"] = run_id
 
+    # --- corrections --------------------------------------------------------------------
+    def corrections(self, doc_ids: list[str] | None = None) -> list[Correction]:
+        """Every correction (of ``doc_ids`` when given), oldest first."""
+        cols = ("doc_id, field, corrected_at, extracted_value, corrected_value, corrected_by, "
+                "note, status, checked_version")
+        if doc_ids is None:
+            rows = self.query(f"SELECT {cols} FROM corrections")
+        else:
+            rows = []
+            for names, placeholders in _chunks(doc_ids):
+                rows += self.query(f"SELECT {cols} FROM corrections "
+                                   f"WHERE doc_id IN ({placeholders})", names)
+        out = [Correction(doc_id=d, field=f, corrected_at=at,
+                          extracted_value=self._json_value(ev),
+                          corrected_value=self._json_value(cv), corrected_by=by, note=note,
+                          status=status or "applied", checked_version=version)
+               for d, f, at, ev, cv, by, note, status, version in rows]
+        return sorted(out, key=lambda c: (c.corrected_at, c.doc_id, c.field))
+
+    def _json_value(self, stored: object) -> object:
+        """A JSON column's value: DuckDB returns its text, PostgreSQL JSONB the parsed value."""
+        if self.dialect == "duckdb" and isinstance(stored, str):
+            return json.loads(stored)
+        return stored
+
+    def _corrections_by_doc(self, doc_ids: list[str]) -> dict[str, list[Correction]]:
+        found: dict[str, list[Correction]] = defaultdict(list)
+        for c in self.corrections(doc_ids):
+            found[c.doc_id].append(c)
+        return found
+
+    def _update_correction_status(self, record: Record, corrections: list[Correction],
+                                  status: dict[str, str]) -> None:
+        for name, c in latest_corrections(corrections).items():
+            if (c.status, c.checked_version) != (status[name], record.pipeline_version):
+                self.execute(
+                    "UPDATE corrections SET status = :status, checked_version = :version "
+                    "WHERE doc_id = :doc_id AND field = :field AND corrected_at = :at",
+                    {"status": status[name], "version": record.pipeline_version,
+                     "doc_id": c.doc_id, "field": c.field, "at": c.corrected_at})
+
+    def extracted_record(self, doc_id: str) -> Record | None:
+        """The record of ``doc_id`` as the pipeline extracted it (no corrections)."""
+        rows = self.query("SELECT record FROM documents WHERE doc_id = :doc_id", {"doc_id": doc_id})
+        return _record(rows[0][0]) if rows else None
+
+    def add_correction(self, doc_id: str, field: str, value, corrected_by: str,
+                       note: str | None = None) -> Correction:
+        """Store a correction and apply it to the document's rows at once (one transaction).
+
+        ``value`` is already a value of the field (``pipeline.corrections.parse_value``);
+        the extracted value is recorded beside it. Raises ``CorrectionError``.
+        """
+        if not corrected_by.strip():
+            raise CorrectionError("a correction needs the name of who made it")
+        with self.transaction():
+            record = self.extracted_record(doc_id)
+            if record is None:
+                raise CorrectionError(f"no document {doc_id} in {self.url}")
+            if record.status == "failed":
+                raise CorrectionError(f"{record.source.path}: failed documents cannot be "
+                                      "corrected; fix the file and run again")
+            extracted = value_of(record, field)
+            if extracted is MISSING:
+                raise CorrectionError(f"{record.source.path} has no {field}")
+            latest = latest_corrections(self.corrections([doc_id]))
+            at = _now()
+            if field in latest and latest[field].corrected_at >= at:  # same clock tick
+                at = latest[field].corrected_at + dt.timedelta(microseconds=1)
+            correction = Correction(doc_id=doc_id, field=field, corrected_value=value,
+                                    extracted_value=extracted, corrected_by=corrected_by.strip(),
+                                    corrected_at=at, note=note or None,
+                                    checked_version=record.pipeline_version,
+                                    status="extraction_agrees" if extracted == value else "applied")
+            self.insert_rows("corrections", [{
+                **correction.model_dump(exclude={"extracted_value", "corrected_value"}),
+                "extracted_value": json.dumps(extracted, ensure_ascii=False),
+                "corrected_value": json.dumps(value, ensure_ascii=False)}])
+            run = self.query("SELECT run_id FROM documents WHERE doc_id = :doc_id",
+                             {"doc_id": doc_id})[0][0]
+            self.load_records([record], run)
+        return correction
+
+    def corrected_record(self, doc_id: str) -> Record | None:
+        """The record of ``doc_id`` as every view shows it: its corrections applied."""
+        record = self.extracted_record(doc_id)
+        if record is None:
+            return None
+        return apply_corrections(record, self.corrections([doc_id])).record
+
     def delete_documents(self, table: str, doc_ids: list[str]) -> None:
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start:start + 500]
-            names = {f"id{k}": v for k, v in enumerate(chunk)}
-            placeholders = ", ".join(f":{k}" for k in names)
+        for names, placeholders in _chunks(doc_ids):
             self.execute(f"DELETE FROM {quote(table)} WHERE doc_id IN ({placeholders})", names)
 
     def refresh_derived(self) -> None:
@@ -234,15 +339,27 @@ class DatasetStore(ABC):
 
     # --- exports ------------------------------------------------------------------------
     def export_parquet(self, out_dir: Path) -> list[Path]:
-        """Write ``<table>.parquet`` for every dataset table (atomically, sorted by key)."""
+        """Write ``<table>.parquet`` for every dataset table and ``<view>.parquet`` for every
+        exported view (``EXPORTED_VIEWS``). Each file is written beside its target and renamed
+        over it, so a reader sees the old file or the new one, never half of one; rows come in
+        a stable order (tables by key; views, which have none, by their natural columns, then
+        every column). Dashboards should read these: a Parquet file never blocks the loader."""
         import pyarrow.parquet as pq
 
+        from schemas.dataset import EXPORTED_VIEWS
+
+        view_order = {"v_incoming_register": ("ngay_den", "so_den", "doc_id"),
+                      "v_open_deadlines": ("due_date", "source_doc_id")}
+        orders = {name: list(TABLES[name].primary_key) for name in EXPORTED_TABLES}
+        for name in EXPORTED_VIEWS:
+            columns = self.fetch_arrow(f"SELECT * FROM {quote(name)} WHERE 1 = 0").column_names
+            first = [c for c in view_order.get(name, ()) if c in columns]
+            orders[name] = first + [c for c in columns if c not in first]
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in EXPORTED_TABLES:
-            spec = TABLES[name]
-            order = ", ".join(map(quote, spec.primary_key))
-            table = self.fetch_arrow(f"SELECT * FROM {quote(name)} ORDER BY {order}")
+        for name, order in orders.items():
+            by = ", ".join(f"{quote(c)} NULLS LAST" for c in order)
+            table = self.fetch_arrow(f"SELECT * FROM {quote(name)} ORDER BY {by}")
             target = out_dir / f"{name}.parquet"
             tmp = target.with_suffix(".parquet.tmp")
             pq.write_table(table, tmp)
@@ -251,16 +368,21 @@ class DatasetStore(ABC):
         return written
 
     def export_records(self, target: Path) -> int:
-        """Write every stored record as JSON Lines (sorted by path), atomically."""
+        """Write every stored record, corrections applied, as JSON Lines (sorted by path),
+        atomically."""
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
         n = 0
+        corrections: dict[str, list[Correction]] = defaultdict(list)
+        for c in self.corrections():
+            corrections[c.doc_id].append(c)
         with open(tmp, "w", encoding="utf-8") as out:
-            for (record,) in self.query(
+            for (stored,) in self.query(
                     "SELECT record FROM documents ORDER BY source_path, doc_id"):
-                if not isinstance(record, str):  # PostgreSQL JSONB comes back parsed
-                    record = json.dumps(record, ensure_ascii=False)
-                out.write(Record.model_validate_json(record).to_json_line() + "\n")
+                record = _record(stored)
+                if corrections.get(record.doc_id):
+                    record = apply_corrections(record, corrections[record.doc_id]).record
+                out.write(record.to_json_line() + "\n")
                 n += 1
         tmp.replace(target)
         return n
@@ -274,6 +396,19 @@ class DatasetStore(ABC):
             "SELECT assignee, due_date, days_left, source_number, source_subject "
             "FROM v_open_deadlines WHERE days_left < 0 ORDER BY due_date, source_doc_id "
             f"LIMIT {int(limit)}")
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[tuple[dict[str, str], str]]:
+    """``IN (…)`` parameters and placeholders for ``ids``, ``size`` at a time."""
+    for start in range(0, len(ids), size):
+        names = {f"id{k}": v for k, v in enumerate(ids[start:start + size])}
+        yield names, ", ".join(f":{k}" for k in names)
+
+
+def _record(stored: object) -> Record:
+    if not isinstance(stored, str):  # PostgreSQL JSONB comes back parsed
+        return Record.model_validate(stored)
+    return Record.model_validate_json(stored)
 
 
 def _same_agency(cited: str, stored_agency_id: str) -> bool:

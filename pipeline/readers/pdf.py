@@ -21,6 +21,7 @@ from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, i
 from pipeline.readers.esignature import annotation_overlay, pdf_overlay
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
+from pipeline.readers.page_image import render_pages
 
 # a page with fewer visible characters than this, and a large image, is a scan
 MIN_TEXT_CHARS = 20
@@ -145,23 +146,6 @@ def _cell_text(cell: str | None) -> str | None:
     if cell is None:
         return None
     return " ".join(cell.split())
-
-
-def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
-    """Yield ``(page number, PIL image)`` rendered with pdfium, one page at a time."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    try:
-        for number in numbers:
-            page = doc[number - 1]
-            try:
-                # in colour: red seals and stamps are separated from the text (pipeline.readers.ocr.ink)
-                yield number, page.render(scale=dpi / 72).to_pil()
-            finally:
-                page.close()
-    finally:
-        doc.close()
 
 
 def ocr_pdf_pages(path: Path, data: bytes, pages: list[RawPage], numbers: list[int], *,

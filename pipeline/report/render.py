@@ -3,24 +3,29 @@
 ``index.html`` lists the run's documents (type, number, date, issuer, status, warnings, OCR)
 with filters (inline vanilla JS, works offline) and the chart of open deadlines;
 ``docs/<id>.html`` shows one document: its normalised text with each extracted field marked
-at its provenance span (displaCy), the record as a table (field, value, page, span,
-confidence), its warnings and its tables. Documents are untrusted input: every text is escaped.
+at its provenance span (displaCy), the page images, the record as a table (field, value,
+page, span, confidence), its warnings and its tables. Documents are untrusted input: every
+text is escaped.
 
-The normalised text comes from ``RUN_DIR/texts/<doc_id>.txt`` when the run saved it, else the
-source file is read again (``pipeline.extract.load_document``); when the file has changed
-since the run (another sha256) the text is shown without marks.
+The normalised text comes from what the run saved: ``RUN_DIR/readings/<doc_id>/reading.json``
+(``pipeline.extract.reading``, with the page images beside it), else the older
+``RUN_DIR/texts/<doc_id>.txt``. Only when neither is there (a run of an older version) is the
+source file read again (``pipeline.extract.load_document``: OCR'd again, if a scan); when
+the file has changed since the run (another sha256) the text is shown without marks.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from pipeline.extract import load_document
+from pipeline.extract import load_document, load_reading, page_image_path
 from pipeline.extract.paths import get_dotted
 from pipeline.report.deadline_chart import deadline_chart_svg, open_deadlines
 from pipeline.report.highlight import render_highlighted
@@ -40,6 +45,7 @@ th{background:#f3f4f6}tr.hidden{display:none}
 .text .spans{white-space:pre-line;display:inline}
 .warn{color:#b45309}.muted{color:#6b7280}
 pre.json{white-space:pre-wrap;font-size:.8rem;background:#f8fafc;padding:.5rem;max-width:70rem}
+.pages img{display:block;max-width:100%;width:48rem;height:auto;border:1px solid #d0d7de;margin:.5rem 0}
 """
 
 FILTER_JS = """
@@ -77,6 +83,7 @@ class DocumentText:
     text: str | None
     note: str | None = None
     exact: bool = True  # False: the source changed, provenance spans do not apply
+    images: tuple[Path, ...] = ()  # the saved page images, in page order
 
 
 def page_name(record: Mapping[str, Any]) -> str:
@@ -92,6 +99,10 @@ def read_records(run_dir: Path) -> list[dict[str, Any]]:
 def document_text(record: Mapping[str, Any], run_dir: Path) -> DocumentText:
     """The text the record's offsets refer to (saved by the run, or re-read from the file)."""
     doc_id = str(record.get("doc_id") or "")
+    reading = load_reading(run_dir, doc_id)
+    if reading is not None:
+        images = (page_image_path(run_dir, doc_id, p.page) for p in reading.pages if p.image)
+        return DocumentText(reading.text, images=tuple(p for p in images if p is not None))
     saved = run_dir / TEXTS_DIR / f"{doc_id}.txt"
     if doc_id and saved.is_file():
         return DocumentText(saved.read_text(encoding="utf-8"))
@@ -218,7 +229,19 @@ def _page(title: str, body: str, script: str = "") -> str:
             + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
 
 
-def document_page(record: Mapping[str, Any], text: DocumentText) -> str:
+def pages_html(hrefs: list[str]) -> str:
+    """The page images (links relative to the document page, so the site can move with its run)."""
+    if not hrefs:
+        return ""
+    links = [escape(quote(h)) for h in hrefs]
+    images = "".join(f'<a href="{h}"><img src="{h}" loading="lazy" alt="page {i}"></a>'
+                     for i, h in enumerate(links, start=1))
+    return (f'<details class="pages"><summary>Page images ({len(hrefs)})</summary>'
+            f"{images}</details>")
+
+
+def document_page(record: Mapping[str, Any], text: DocumentText,
+                  image_hrefs: list[str] | None = None) -> str:
     name = Path(str(get_dotted(record, "source.path") or "?")).name
     number = get_dotted(record, "number.raw") or "—"
     status = str(record.get("status") or "")
@@ -233,6 +256,7 @@ def document_page(record: Mapping[str, Any], text: DocumentText) -> str:
     if text.text is not None:
         provenance = record.get("provenance") or {} if text.exact else {}
         parts.append(f'<div class="text">{render_highlighted(text.text, provenance)}</div>')
+    parts.append(pages_html(image_hrefs or []))
     parts += ["<h2>Record</h2>", record_table(record),
               "<h2>Warnings</h2>", warnings_html(record),
               "<h2>Tables</h2>", tables_html(record),
@@ -300,7 +324,10 @@ def write_report(run_dir: str | Path, out_dir: str | Path | None = None,
     today = today or dt.date.today()
     (out / "docs").mkdir(parents=True, exist_ok=True)
     for rec in records:
-        page = document_page(rec, document_text(rec, run_dir))
+        text = document_text(rec, run_dir)
+        hrefs = [os.path.relpath(p, (out / "docs").resolve()).replace(os.sep, "/")
+                 for p in text.images]
+        page = document_page(rec, text, hrefs)
         (out / "docs" / page_name(rec)).write_text(page, encoding="utf-8")
     items, undated = open_deadlines(records)
     index = out / "index.html"

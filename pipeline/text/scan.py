@@ -7,9 +7,10 @@ handwritten number comes back as ``Í5”5 Z7`` at 16 % confidence beside ``Số
 (``align_words``), so a field's provenance span finds the words it came from.
 
 ``ScanFacts`` carries, per document, what the OCR readers learnt: the words of each
-page, its furniture spans (page numbers, footnotes) and the stamp readings (urgency
-and arrival stamps read in their own passes). Readers build it; extractors and the
-review step only read it.
+page, its furniture spans (page numbers, footnotes), the stamp readings (urgency
+and arrival stamps read in their own passes) and the page images OCR read (``PageImage``,
+kept so a reviewer sees the page without OCR-ing it again). Readers build it; extractors
+and the review step only read it.
 """
 from __future__ import annotations
 
@@ -56,6 +57,21 @@ class StampReading:
 
 
 @dataclass(frozen=True)
+class PageImage:
+    """A page as OCR read it, downscaled and JPEG-encoded for a reviewer.
+
+    ``scale`` maps OCR pixel coordinates (``OcrWord.box``) onto this image: the page was
+    read at full resolution and saved smaller.
+    """
+
+    page: int
+    width: int
+    height: int
+    jpeg: bytes = field(repr=False)
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
 class ScanFacts:
     """Facts of a document's OCR'd pages, keyed by page number (empty for typed files)."""
 
@@ -63,6 +79,8 @@ class ScanFacts:
     # spans in that page's raw text that are page furniture: extractors skip them
     furniture: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     stamps: tuple[StampReading, ...] = ()
+    # what each OCR'd page looked like (not a fact extraction reads: see ``__bool__``)
+    images: dict[int, PageImage] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.words or self.furniture or self.stamps)

@@ -151,8 +151,9 @@ def test_new_code_reextracts_stored_documents_past_the_cache(flow_env, tmp_path,
     for i in range(3):
         (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
     calls = []
-    real = tasks.extract_file
-    monkeypatch.setattr(tasks, "extract_file", lambda p, d=None: calls.append(p) or real(p, d))
+    real = tasks.extract_file_with_reading
+    monkeypatch.setattr(tasks, "extract_file_with_reading",
+                        lambda p, d=None: calls.append(p) or real(p, d))
 
     run_ingest(inbox, out, batch_size=3)
     again = run_ingest(inbox, out, batch_size=3)
@@ -172,8 +173,9 @@ def test_extractions_are_cached_by_content_hash(flow_env, tmp_path, monkeypatch)
         (inbox / f"cv-{i}.txt").parent.mkdir(parents=True, exist_ok=True)
         (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
     calls = []
-    real = tasks.extract_file
-    monkeypatch.setattr(tasks, "extract_file", lambda p, d=None: calls.append(p) or real(p, d))
+    real = tasks.extract_file_with_reading
+    monkeypatch.setattr(tasks, "extract_file_with_reading",
+                        lambda p, d=None: calls.append(p) or real(p, d))
 
     run_ingest(inbox, tmp_path / "out-1", batch_size=5)
     assert len(calls) == 5
@@ -223,10 +225,16 @@ def test_cli_run_prints_a_summary_and_exits_1_on_failures(flow_env, tmp_path, ca
     inbox = tmp_path / "inbox"
     write_inbox(inbox, 3)
     assert dispatches(["run", str(inbox), "--out", str(tmp_path / "out"), "-q"]) == 0
-    assert "loaded" in capsys.readouterr().out
-    # the review site is written at the end of the run and lists every document
-    index = (tmp_path / "out" / "report" / "index.html").read_text(encoding="utf-8")
-    assert all(p.name in index for p in inbox.iterdir())
+    out = capsys.readouterr().out
+    assert "loaded" in out
+    # the flow writes the review site at the end of the run; it lists every document
+    index = tmp_path / "out" / "report" / "index.html"
+    assert f"review report: {index}" in out
+    assert all(p.name in index.read_text(encoding="utf-8") for p in inbox.iterdir())
+    assert dispatches(["run", str(inbox), "--out", str(tmp_path / "bare"), "-q",
+                       "--no-report"]) == 0
+    assert "review report" not in capsys.readouterr().out
+    assert not (tmp_path / "bare" / "report").exists()
     (inbox / "rong.txt").write_bytes(b"")
     assert dispatches(["run", str(inbox), "--out", str(tmp_path / "out"), "-q"]) == 1
     out = capsys.readouterr().out

@@ -14,6 +14,7 @@ from flows.ingest import batches_of, needs_extraction
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
 from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_one, file_ref
+from pipeline.extract import extract_file
 from pipeline.load import StoredDocument
 from pipeline.extract.version import PIPELINE_VERSION
 
@@ -70,20 +71,21 @@ def test_read_bytes_turns_a_transient_error_into_transient_read_error(tmp_path, 
 
 def test_a_slow_file_times_out_as_a_failed_record_and_the_next_one_runs(tmp_path, monkeypatch):
     slow, fast = refs(tmp_path, 2)
-    real = tasks.extract_file
+    real = tasks.extract_file_with_reading
 
     def extract(path, data=None):
         if str(path) == slow.path:
             time.sleep(1.5)
         return real(path, data)
 
-    monkeypatch.setattr(tasks, "extract_file", extract)
+    monkeypatch.setattr(tasks, "extract_file_with_reading", extract)
     pool = []
-    record, timed_out = extract_one(slow, 0.2, pool)
+    record, reading, timed_out = extract_one(slow, 0.2, pool)
     assert timed_out and record.status == "failed" and "per-file timeout" in record.error
-    assert record.doc_id == slow.sha256
-    record, timed_out = extract_one(fast, 5, pool)
+    assert record.doc_id == slow.sha256 and reading is None
+    record, reading, timed_out = extract_one(fast, 5, pool)
     assert not timed_out and record.status != "failed"
+    assert reading.reading.doc_id == record.doc_id == fast.sha256
     for executor in pool:
         executor.shutdown(wait=False)
 
@@ -103,12 +105,26 @@ def test_batches_cover_every_file_once():
     assert [f for b in batches for f in b] == files
 
 
+def test_a_small_inbox_is_spread_over_the_workers_scans_apart():
+    texts = [FileRef(f"{i:02d}.md", str(i), size=3_000) for i in range(11)]
+    scans = [FileRef("12-scan.jpg", "s1", size=750_000), FileRef("13-scan.pdf", "s2", size=400_000)]
+    batches = batches_of(texts + scans, 50, workers=2)
+    assert len(batches) == 2
+    assert [sum(f.path.endswith(("jpg", "pdf")) for f in b) for b in batches] == [1, 1]
+    assert sorted(f.path for b in batches for f in b) == sorted(f.path for f in texts + scans)
+    assert all(len(b) <= 50 for b in batches)
+    assert batches_of(texts + scans, 50, workers=2) == batches  # same inbox, same plan
+    many = [FileRef(f"{i:03d}.md", str(i), size=i) for i in range(120)]
+    planned = batches_of(many, 50, workers=2)
+    assert [len(b) for b in planned] == [40, 40, 40] and len({f for b in planned for f in b}) == 120
+
+
 def test_quarantine_moves_the_file_and_explains_why(tmp_path):
     inbox, qdir = tmp_path / "inbox", tmp_path / "q"
     (inbox / "sub").mkdir(parents=True)
     bad = inbox / "sub" / "bad.txt"
     bad.write_bytes(b"")
-    record = tasks.extract_file(bad)
+    record = extract_file(bad)
     done = quarantine_file(record, inbox, qdir, run_id="run-1")
     assert not bad.exists() and done.moved_to == qdir / "sub" / "bad.txt"
     report = json.loads((qdir / "sub" / "bad.txt.error.json").read_text(encoding="utf-8"))
@@ -121,7 +137,7 @@ def test_quarantine_can_leave_the_inbox_untouched(tmp_path):
     inbox.mkdir()
     bad = inbox / "bad.txt"
     bad.write_bytes(b"")
-    done = quarantine_file(tasks.extract_file(bad), inbox, qdir, move=False)
+    done = quarantine_file(extract_file(bad), inbox, qdir, move=False)
     assert bad.exists() and done.moved_to is None and (qdir / "bad.txt.error.json").exists()
 
 
@@ -140,7 +156,7 @@ def test_a_cached_record_is_pointed_at_the_file_it_now_stands_for(tmp_path):
     bad = tmp_path / "a" / "rong.txt"
     bad.parent.mkdir()
     bad.write_bytes(b"")
-    record = tasks.extract_file(bad)
+    record = extract_file(bad)
     moved = _with_path(record, str(tmp_path / "b" / "rong.txt"))
     assert moved.source.path == str(tmp_path / "b" / "rong.txt")
     assert str(bad) not in moved.error and str(tmp_path / "b" / "rong.txt") in moved.error

@@ -10,7 +10,7 @@ from fixtures.records import dispatch_record, failed_dispatch
 from pipeline.load import SchemaVersionError, open_store
 from pipeline.load.ddl import quote
 from schemas import Record
-from schemas.dataset import EXPORTED_TABLES, SCHEMA_VERSION, TABLES
+from schemas.dataset import EXPORTED_TABLES, EXPORTED_VIEWS, SCHEMA_VERSION, TABLES
 
 
 def snapshot(store, tables=EXPORTED_TABLES) -> dict[str, list[tuple]]:
@@ -141,7 +141,7 @@ def test_exports_round_trip(store, tmp_path):
     records = [dispatch_record(i) for i in range(3)]
     store.load_records(records, run_id="r")
     written = store.export_parquet(tmp_path / "out")
-    assert {p.stem for p in written} == set(EXPORTED_TABLES)
+    assert {p.stem for p in written} == {*EXPORTED_TABLES, *EXPORTED_VIEWS}
     documents = pq.read_table(tmp_path / "out" / "documents.parquet")
     assert documents.num_rows == 3 and documents.column_names == TABLES["documents"].column_names
     assert store.export_records(tmp_path / "out" / "records.jsonl") == 3

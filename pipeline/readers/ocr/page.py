@@ -6,7 +6,8 @@ The OCR readers call these around the page pass (``pipeline.readers.ocr.engine``
   signing stamp and logo) blanked, red seal/stamp ink dropped so a seal over the
   signer's name does not destroy the name;
 - ``page_facts``: after the pass, the words aligned to the page text, digit re-reads
-  of the filled-in number and date, page furniture spans and the stamp readings.
+  of the filled-in number and date, page furniture spans, the stamp readings and the page
+  as read (``PageImage``: the scan in colour, downscaled; the word boxes scale onto it).
 
 ``scan_facts`` gathers the pages' facts into the document's typed ``ScanFacts``,
 which extraction reads.
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.readers.page_image import page_image
 from pipeline.readers.ocr.furniture import furniture_spans
 from pipeline.readers.ocr.handwriting import reread_digits
 from pipeline.readers.ocr.ink import without_red
 from pipeline.readers.ocr.second_reader import line_reader, second_read
 from pipeline.readers.ocr.stamps import read_stamps_on_page
-from pipeline.text.scan import OcrWord, ScanFacts, StampReading, align_words
+from pipeline.text.scan import OcrWord, PageImage, ScanFacts, StampReading, align_words
 
 
 @dataclass
@@ -30,6 +32,7 @@ class PageFacts:
     stamps: list[StampReading] = field(default_factory=list)
     # the page text when the second reader replaced a line of it (None: unchanged)
     text: str | None = None
+    image: PageImage | None = None
 
 
 def blank_boxes(image, boxes: list[tuple[float, float, float, float]], scale: float = 1.0):
@@ -75,7 +78,9 @@ def page_facts(original, body_image, data: dict, words: list[OcrWord], text: str
         new_text = None if new_text == text else new_text
     furniture = furniture_spans(words, body_image.height)
     stamps = read_stamps_on_page(original, data, page, lang=lang) if read_stamps else []
-    return PageFacts(words, furniture, stamps, new_text)
+    # the body pass read ``body_image``, which has the original's geometry: the colour
+    # original is what a reviewer should see, and the word boxes fit it
+    return PageFacts(words, furniture, stamps, new_text, page_image(original, page))
 
 
 def scan_facts(facts: dict[int, PageFacts]) -> ScanFacts:
@@ -85,4 +90,5 @@ def scan_facts(facts: dict[int, PageFacts]) -> ScanFacts:
         words={n: facts[n].words for n in pages},
         furniture={n: sorted(set(facts[n].furniture)) for n in pages},
         stamps=tuple(s for n in pages for s in facts[n].stamps),
+        images={n: facts[n].image for n in pages if facts[n].image is not None},
     )
