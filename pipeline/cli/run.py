@@ -22,6 +22,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.cli.prefect_api import PrefectApiError, temporary_prefect_api, using
+
 
 def _prefect_env(verbose: bool) -> None:
     """Settings read when Prefect is first imported; explicit user settings win."""
@@ -65,18 +67,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"dispatches run: {inbox}: not a folder", file=sys.stderr)
         return 2
     _prefect_env(args.verbose)
-    from flows.ingest import run_ingest
-    from pipeline.load import DatasetLockedError
+    # the local API boots on the other core while the pipeline and Prefect are imported
+    with temporary_prefect_api() as api:
+        from flows.ingest import run_ingest
+        from pipeline.load import DatasetLockedError
 
-    _quiet_lock_errors(args.verbose)
-    try:
-        summary = run_ingest(inbox, args.out, runner=args.runner,
-                             dask_address=args.dask_address, workers=args.workers,
-                             refresh_cache=args.refresh_cache, show_progress=not args.quiet,
-                             **_flow_params(args))
-    except DatasetLockedError as exc:
-        print(f"dispatches run: {exc}", file=sys.stderr)
-        return 2
+        _quiet_lock_errors(args.verbose)
+        try:
+            if api is not None:
+                api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+            with using(api):
+                summary = run_ingest(inbox, args.out, runner=args.runner,
+                                     dask_address=args.dask_address, workers=args.workers,
+                                     refresh_cache=args.refresh_cache,
+                                     show_progress=not args.quiet, **_flow_params(args))
+        except DatasetLockedError as exc:
+            print(f"dispatches run: {exc}", file=sys.stderr)
+            return 2
+        except PrefectApiError as exc:
+            print(f"dispatches run: {exc}", file=sys.stderr)
+            return 2
     print(summary.to_text())
     if summary.report:  # the flow writes it (scheduled runs too), so the command only says where
         print(f"review report: {summary.report}")
