@@ -11,16 +11,26 @@ unit codes. People's committees and councils of a named place are built from the
 
 Matching runs on a key that ignores case, tone placement, dashes, "&" and the word "và";
 names that still differ (OCR slips, "Sở Văn hóa – Thể thao") go through rapidfuzz.
+
+A name resolves to the body valid on the document's date, which carries today's
+``successor`` after the 2025 reorganisation (ministries and departments merged on 1 March,
+provinces merged and districts abolished on 1 July; places from
+``pipeline.lexicon.admin_units``):
+
+>>> resolve_agency("Bộ Thông tin và Truyền thông", on="2024-05-02").successor
+'Bộ Khoa học và Công nghệ'
+>>> resolve_agency("UBND tỉnh Hà Giang", on="2024-05-02").successor
+'Ủy ban nhân dân tỉnh Tuyên Quang'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 import regex
 from rapidfuzz import fuzz, process
 
-from pipeline.lexicon import load_lexicon
+from pipeline.lexicon import admin_units, load_lexicon
 from pipeline.text.keys import fold_diacritics, tone_key
 
 # rapidfuzz ratio (0-100) a variant must reach; "Sở Nội vụ"/"Sở Ngoại vụ" score 90, and
@@ -35,6 +45,16 @@ class Agency:
     id: str
     canonical: str
     aliases: tuple[str, ...] = ()
+    valid_from: str | None = None  # ISO dates; None: open-ended
+    valid_to: str | None = None
+    successor: str | None = None  # today's body, when another took this one over
+
+    def valid_on(self, on: str | None) -> bool:
+        """Existed on ``on`` (ISO, possibly partial: "2025", "2025-03"); unknown date: yes."""
+        if not on:
+            return True
+        return (self.valid_from is None or on >= self.valid_from[:len(on)]) and (
+            self.valid_to is None or on <= self.valid_to[:len(on)])
 
 
 _KEY_PUNCT = regex.compile(r"[-–—&,;/.()]")
@@ -78,14 +98,14 @@ def _gazetteer() -> _Gazetteer:
 
     by_key: dict[str, Agency] = {}
     by_code: dict[str, Agency] = {}
-    for entry in data["agencies"]:
-        agency = Agency(entry["id"], entry["canonical"], tuple(entry.get("aliases") or ()))
+    for agency in _agencies(data["agencies"]):
         for name in (agency.canonical, *agency.aliases):
             by_key.setdefault(agency_key(name), agency)
             by_key.setdefault(agency_key(expand(name)), agency)
+    for entry in data["agencies"]:
         for code in entry.get("codes") or ():
-            by_code.setdefault(code, agency)
-            by_code.setdefault(code.upper(), agency)
+            by_code.setdefault(code, by_key[agency_key(entry["canonical"])])
+            by_code.setdefault(code.upper(), by_key[agency_key(entry["canonical"])])
     folded: dict[str, dict[str, Agency]] = {}
     for key, agency in by_key.items():
         folded.setdefault(fold_diacritics(key), {})[agency.id] = agency
@@ -99,6 +119,27 @@ def _gazetteer() -> _Gazetteer:
     place_re = regex.compile(
         rf"^(Ủy ban nhân dân|Hội đồng nhân dân)\s*({level_alt})\s*([\p{{Lu}}\d].*)$")
     return _Gazetteer(by_key, by_code, by_folded, by_first_word, abbreviations, levels, place_re)
+
+
+def _agencies(entries: list[dict]) -> list[Agency]:
+    """The gazetteer's entries, each with the name of today's body it passed into."""
+    by_id = {e["id"]: e for e in entries}
+
+    def today(entry: dict) -> str | None:
+        seen = {entry["id"]}
+        while entry.get("successor"):
+            entry = by_id[entry["successor"]]
+            if entry["id"] in seen:
+                raise ValueError(f"agencies.yaml: successors run in a circle at {entry['id']}")
+            seen.add(entry["id"])
+        return entry["canonical"] if len(seen) > 1 else None
+
+    def iso(day) -> str | None:
+        return day.isoformat() if day else None  # YAML reads 2025-02-28 as a date
+
+    return [Agency(e["id"], e["canonical"], tuple(e.get("aliases") or ()),
+                   iso(e.get("valid_from")), iso(e.get("valid_to")), today(e))
+            for e in entries]
 
 
 _CLEAN_STEPS = tuple((regex.compile(p), r) for p, r in (
@@ -150,11 +191,65 @@ def _candidates(name: str) -> list[str]:
     return out
 
 
-def resolve_agency(name: str | None) -> Agency | None:
-    """The agency a printed name refers to, or ``None`` when it is not a known public body."""
+def resolve_agency(name: str | None, on: str | None = None,
+                   within: str | None = None) -> Agency | None:
+    """The agency a printed name refers to, or ``None`` when it is not a known public body.
+
+    ``on``: the document's date (ISO, maybe partial), to tell a body of the 63 provinces from
+    one of the 34; ``within``: a name that tells which province a district lies in (the
+    parent body, the place), for names several provinces had ("huyện Châu Thành").
+    """
     if not name or len(name) > 200:
         return None
-    return _resolve(name)
+    agency = _resolve(name)
+    if agency is None or agency.successor:
+        return agency
+    return _in_its_time(agency, on or "", within or "")
+
+
+# provinces merged and districts were abolished on 1 July 2025
+REFORM_DAY = "2025-07-01"
+_EVE_OF_REFORM = "2025-06-30"
+_DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
+
+
+@lru_cache(maxsize=4096)
+def _in_its_time(agency: Agency, on: str, within: str) -> Agency:
+    """A people's committee or council of a place, dated, with today's body if it differs."""
+    m = _gazetteer().place_re.match(agency.canonical)
+    if not m:
+        return agency
+    body, level, place = m.groups()
+    province = admin_units.province(f"{level} {place}") if level in ("tỉnh", "thành phố") \
+        else None
+    if province is None and level in _DISTRICT_LEVELS:
+        # the district level is gone: its files passed to the province it lay in
+        province = _one_province(admin_units.districts(level, place), within)
+        if province is not None:
+            return replace(agency, valid_to=_EVE_OF_REFORM,
+                           successor=f"{body} {_lower_first(province.successor)}")
+    if province is None:
+        return agency  # a commune, or a place the package does not know: no guess
+    today = f"{body} {_lower_first(province.successor)}"
+    if agency_key(today) == agency_key(agency.canonical):
+        # the same name on both sides: the body of the document's time, no successor
+        return replace(agency, valid_from=REFORM_DAY) if on >= REFORM_DAY else \
+            replace(agency, valid_to=_EVE_OF_REFORM)
+    return replace(agency, valid_to=_EVE_OF_REFORM, successor=today)
+
+
+def _one_province(districts, within: str):
+    provinces = list(dict.fromkeys(d.province for d in districts))
+    if len(provinces) > 1 and within:
+        m = _gazetteer().place_re.match(expand_abbreviations(_clean(within)))
+        hint = admin_units.province(f"{m.group(2)} {m.group(3)}" if m else within)
+        provinces = [p for p in provinces if p == hint]
+    return provinces[0] if len(provinces) == 1 else None
+
+
+def _lower_first(name: str) -> str:
+    """'Tỉnh Tuyên Quang' → 'tỉnh Tuyên Quang': the level is a common noun inside a name."""
+    return name[:1].lower() + name[1:]
 
 
 @lru_cache(maxsize=4096)
@@ -185,6 +280,12 @@ def _resolve(name: str) -> Agency | None:
         if best:
             return g.by_key[best[0]]
     return None
+
+
+def is_gazetteer_name(name: str) -> bool:
+    """Is ``name`` exactly a name the gazetteer lists (no fuzzy match, no place built)?"""
+    g = _gazetteer()
+    return agency_key(expand_abbreviations(_clean(name))) in g.by_key
 
 
 def looks_like_agency(phrase: str) -> bool:

@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from extractors.agencies import resolve_agency
+from extractors.commitments import extract_commitments
 from extractors.deadlines import extract_deadlines, table_deadlines
 from extractors.header import read_header
 from extractors.parties import cc_list, recipient_list
-from extractors.references import find_references
+from extractors.references import document_references
 from extractors.signer import signer_block
 from extractors.stamps import stamp_fields
 from extractors.tables import extract_tables
 from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import Document, mask_furniture
 from pipeline.text.spans import Found
-from schemas import (Arrival, Deadline, Issuer, NumberSymbol, Provenance, RecordWarning,
-                     Reference, Signer, Table)
+from schemas import (Arrival, Commitment, Deadline, Issuer, NumberSymbol, Provenance,
+                     RecordWarning, Reference, Signer, Table)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Extraction:
     references: list[Reference] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
     arrival: Arrival | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict)
     warnings: list[RecordWarning] = field(default_factory=list)
@@ -93,19 +95,27 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
     recipients = keep_all("recipients", recipient_list(text, settings))
     cc = keep_all("cc", cc_list(text, settings))
     signer = keep("signer", signer_block(text, settings))
-    references = keep_all("references", find_references(
-        text, own_number=number.raw if number else None, settings=settings))
-    agency = resolve_agency(issuer.name) if issuer and issuer.name else None
+    references = keep_all("references", document_references(
+        doc, text, own_number=number.raw if number else None, settings=settings))
+    # the body valid on the document's date; the parent or the place tells a district's province
+    agency = resolve_agency(issuer.name, on=issued, within=issuer.parent or place) \
+        if issuer and issuer.name else None
     if agency:
         # a letterhead in capitals cannot tell a proper noun ("CHÍNH PHỦ") from a common
         # word: the gazetteer's spelling can, when the names differ in case alone
         name = agency.canonical if agency.canonical.casefold() == issuer.name.casefold() \
             else issuer.name
-        issuer = issuer.model_copy(update={"agency_id": agency.id, "name": name})
+        issuer = issuer.model_copy(update={"agency_id": agency.id, "name": name,
+                                           "successor": agency.successor})
     tables = extract_tables(doc, settings)
     table_values = keep_all("tables", tables)
     deadlines = keep_all("deadlines", extract_deadlines(text, issued, settings=settings)
                          + table_deadlines(tables, issued, settings=settings))
+    commitments = extract_commitments(doc, tables, issued, settings)
+    for i, (item, page) in enumerate(zip(commitments.found, commitments.pages)):
+        # a row read from a reader's table piece: its own page, not the table's first
+        provenance[f"commitments.{i}"] = Provenance(page=page, start=item.start, end=item.end,
+                                                   confidence=item.confidence)
     # stamps (urgency when the header had none, the arrival stamp): read last, as the
     # review of OCR'd fields expects their provenance after the text's
     stamps = stamp_fields(doc, issued, settings)
@@ -117,5 +127,6 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
         doc_type=doc_type, number=number, issuer=issuer, place=place, issued_date=issued,
         subject=subject, urgency=urgency, confidentiality=confidentiality,
         recipients=recipients, cc=cc, signer=signer, references=references,
-        tables=table_values, deadlines=deadlines, arrival=stamps.arrival,
-        provenance=provenance, warnings=list(stamps.warnings))
+        tables=table_values, deadlines=deadlines,
+        commitments=[c.value for c in commitments.found], arrival=stamps.arrival,
+        provenance=provenance, warnings=list(stamps.warnings) + commitments.warnings)

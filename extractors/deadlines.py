@@ -115,11 +115,7 @@ def _patterns() -> _Patterns:
         words = [*lex["recurring_cues"], *(w for key in more for w in lex[key])]
         return rf"(?:{word_alternation(words)})"
 
-    period_body = (
-        r"(?:(?P<q>quý\s+(?P<qn>IV|I{1,3}|[1-4]))(?:\s*(?:/|năm|-)\s*(?P<qy>\d{4}))?"
-        r"|(?P<h>(?:6|06|sáu)\s+tháng\s+(?P<hpart>đầu|cuối)\s+năm)(?:\s+(?P<hy>\d{4}))?"
-        r"|tháng\s+(?P<pm>\d{1,2})(?:\s*(?:/|năm|-)\s*(?P<py>\d{4}))?(?!\s*/\s*\d)"
-        r"|năm\s+(?P<yy>\d{4}))")
+    period_body = _PERIOD_BODY
     i = regex.I
     return _Patterns(
         absolute=regex.compile(
@@ -300,6 +296,25 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
+
+
+# a named period: Quý II/2024, 6 tháng đầu năm 2024, tháng 9/2024, năm 2024
+_PERIOD_BODY = (
+    r"(?:(?P<q>quý\s+(?P<qn>IV|I{1,3}|[1-4]))(?:\s*(?:/|năm|-)\s*(?P<qy>\d{4}))?"
+    r"|(?P<h>(?:6|06|sáu)\s+tháng\s+(?P<hpart>đầu|cuối)\s+năm)(?:\s+(?P<hy>\d{4}))?"
+    r"|tháng\s+(?P<pm>\d{1,2})(?:\s*(?:/|năm|-)\s*(?P<py>\d{4}))?(?!\s*/\s*\d)"
+    r"|năm\s+(?P<yy>\d{4}))")
+_NAMED_PERIOD = regex.compile(rf"(?<![\p{{L}}]){_PERIOD_BODY}", regex.I)
+
+
+def named_period(heading: str) -> tuple[str, str] | None:
+    """(period, due date at its precision) of the period a column heading names, the last
+    one when it names several: "Cam kết thứ hạng CCHC năm 2024" → ("2024", "2024"),
+    "Chỉ tiêu Quý II/2024" → ("2024-Q2", "2024-06"); None when it names none with a year."""
+    found = None
+    for m in _NAMED_PERIOD.finditer(heading):
+        found = _period(m, None) or found
+    return found
 
 
 def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
@@ -563,11 +578,23 @@ _UNIT_COLUMN = regex.compile(r"(?:tên\s+)?(?:đơn vị|cơ quan)(?:,\s*(?:đơ
 _TASK_COLUMN = regex.compile(r"nội dung|nhiệm vụ|công việc|tên (?:nhiệm vụ|sản phẩm)", regex.I)
 
 
+def due_cell_deadlines(cell: str, issued_date: str | None, start: int,
+                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
+    """The due dates a table's "Thời hạn" cell states ("30/6/2024", "Quý I/2024", "Trước
+    tháng 9/2024", "Năm 2024"), read as a clause; spans are ``start`` (the table's place)."""
+    p = _patterns()
+    lex = load_lexicon("deadline_cues")
+    cell = cell.strip()
+    # the cell is a date, a period or a clause with a cue: read it as a clause
+    clause = cell if p.table_clause.match(cell) \
+        else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
+        else f"{lex['table_period_cue']} {cell}"
+    return _sentence_deadlines(Sentence(clause, start, None), issued_date, settings)
+
+
 def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
                     settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Deadlines in task tables: the due-date column, with the 'Cơ quan chủ trì' column."""
-    p = _patterns()
-    lex = load_lexicon("deadline_cues")
     out: list[Found[Deadline]] = []
     for found in tables:
         table = found.value
@@ -587,12 +614,7 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
             assignee = assignee or None
             action = str(row.get(task_col) or "").strip() or None if task_col else None
             text = " | ".join(str(row.get(c) or "") for c in cols)
-            # the cell is a date, a period or a clause with a cue: read it as a clause
-            clause = cell if p.table_clause.match(cell) \
-                else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
-                else f"{lex['table_period_cue']} {cell}"
-            sentence = Sentence(clause, found.start, None)
-            for d in _sentence_deadlines(sentence, issued_date, settings):
+            for d in due_cell_deadlines(cell, issued_date, found.start, settings):
                 agency = resolve_agency(assignee) if assignee else None
                 value = d.value.model_copy(update={
                     "assignee": assignee, "agency_id": agency.id if agency else None,

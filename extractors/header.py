@@ -12,6 +12,7 @@ from functools import cache
 
 import regex
 
+from extractors.agencies import is_gazetteer_name
 from extractors.dates import LONG_DATE, date_from_match, parse_vn_date
 from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_heads, title_words
 from extractors.lines import Line, ascii_key, is_separator, is_upper_line, split_lines
@@ -52,6 +53,12 @@ def _alternatives(phrases) -> str:
 _BODY_START = regex.compile(
     rf"^(?:{_alternatives((*_OPENS_BODY, *_CUES['sentence_openings']))}"
     r"|Ngày \d|Điều \d|Chương [IVX\d]|I\.|1\.)", regex.I)
+# a kế hoạch's title may open like a sentence ("Triển khai …", "Thực hiện Nghị quyết số …"):
+# right under the type line such a line is the title, unless the block ends as a sentence does
+_OPENS_SENTENCE = regex.compile(rf"^(?:{_alternatives(_CUES['sentence_openings'])})", regex.I)
+_ENDS_SENTENCE = regex.compile(r"[.:;]\s*$")
+# "(Kèm theo Quyết định số …)" under a title ties it to its parent: no part of the subject
+_ATTACHMENT_NOTE = regex.compile(rf"^\(\s*(?:{_alternatives(_CUES['attachment_notes'])})", regex.I)
 # The authority line under a decision's title: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "BỘ TRƯỞNG BỘ Y TẾ".
 _AUTHORITY_LINE = regex.compile(rf"^(?:{_alternatives(_CUES['authority_lines'])})")
 # letterhead words that continue a body's name on the next line: the administrative units
@@ -60,6 +67,28 @@ _CONTINUES = regex.compile(rf"^(?:{_alternatives(u.upper() for u in ADMIN_UNITS)
 _INCOMPLETE_BODY = (*(n.upper() for n in WHOLE_NAMES),
                     *(short for short, full in ABBREVIATIONS.items()
                       if full.lower() in WHOLE_NAMES))
+# a long name wrapped after its conjunction: "BỘ NÔNG NGHIỆP VÀ" / "MÔI TRƯỜNG"
+_WRAPPED = regex.compile(r"(?:\s(?:VÀ|và)|&)$")
+
+
+# Web text splits a syllable after its onset ("CHÍNH PH Ủ", "b ộ"). A run of consonants alone
+# is never a syllable, so an onset standing alone before a vowel can only be the same syllable.
+_STRAY_ONSET = regex.compile(
+    r"(?<![\p{L}\d.])(ngh|ng|nh|ch|gh|kh|ph|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)"
+    r"\s+(?=[aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ])",
+    regex.I)
+
+
+def _join_stray_onsets(text: str) -> str:
+    return _STRAY_ONSET.sub(r"\1", text)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Does ``line`` go on with the name on ``previous`` rather than name a body under it?"""
+    if _CONTINUES.match(line) and previous.upper().endswith(_INCOMPLETE_BODY):
+        return True  # "ỦY BAN NHÂN DÂN" + "TỈNH BÀ RỊA-VŨNG TÀU"
+    # "NGÂN HÀNG NHÀ NƯỚC" + "VIỆT NAM": one listed name, where a parent and its unit are not
+    return bool(_WRAPPED.search(previous)) or is_gazetteer_name(f"{previous} {line}")
 
 
 @dataclass
@@ -149,8 +178,8 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
     # join lines that continue one name: "ỦY BAN NHÂN DÂN" + "TỈNH BÀ RỊA-VŨNG TÀU"
     names: list[tuple[str, int, int]] = []
     for line in block:
-        text = line.text.strip(" *")
-        if names and (_CONTINUES.match(text) and names[-1][0].upper().endswith(_INCOMPLETE_BODY)):
+        text = _join_stray_onsets(line.text.strip(" *"))
+        if names and _continues(names[-1][0], text):
             prev = names.pop()
             names.append((prev[0] + " " + text, prev[1], line.end))
         else:
@@ -179,7 +208,7 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int) -> F
         t = line.text
         if (line.blank or _is_motto(t) or _NUMBER_LINE.match(t) or LONG_DATE.search(t)
                 or _BODY_START.match(t) or _AUTHORITY_LINE.match(t) or is_separator(t)
-                or is_mark(t)):
+                or is_mark(t) or _ATTACHMENT_NOTE.match(t)):
             break
         if is_upper_line(parts[-1]) != is_upper_line(t) and t[:1].isupper():
             break  # an upper-case subject followed by a sentence: the body has begun
@@ -224,14 +253,20 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None,
             nxt = lines[j].text.strip(" *")
             if not nxt:
                 continue
-            if _BODY_START.match(nxt) or _AUTHORITY_LINE.match(nxt) or _is_motto(nxt):
+            opens_sentence = bool(_OPENS_SENTENCE.match(nxt))
+            if (_BODY_START.match(nxt) and not opens_sentence) or _AUTHORITY_LINE.match(nxt) \
+                    or _is_motto(nxt) or _ATTACHMENT_NOTE.match(nxt):
                 break
             pm = _SUBJECT_PREFIX.match(nxt)
             if pm is None and doc_type == "cong_dien":
                 # a công điện's trích yếu opens with "Về": the lead-in, not the subject
                 pm = _CABLE_LEAD_IN.match(nxt)
             offset = pm.end() if pm else 0
-            return found_type, _subject_block(lines, j, nxt[offset:], lines[j].start + offset)
+            subject = _subject_block(lines, j, nxt[offset:], lines[j].start + offset)
+            last = next(ln for ln in lines[j:] if ln.end == subject.end)
+            if opens_sentence and _ENDS_SENTENCE.search(last.text):
+                break  # "Thực hiện Công văn số …, Sở xây dựng kế hoạch như sau:": the body
+            return found_type, subject
         return found_type, None
     return None, None
 

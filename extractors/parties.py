@@ -13,6 +13,7 @@ from extractors.header import is_mark
 from extractors.lines import Line, is_upper_line, split_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Settings
+from pipeline.text.keys import fold_diacritics
 from pipeline.text.spans import Found
 
 
@@ -141,3 +142,19 @@ def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]
         first = _items(line, line.text[m.end():], m.end()) if inline else []
         return first + _bullet_items(text, lines, i + 1, until_store=True, settings=settings)
     return []
+
+
+# "Như trên" in Nơi nhận stands for the Kính gửi list; "Lưu: VT, …" is the issuer's own file
+_AS_ABOVE = regex.compile(r"^nhu\s+tren\b")
+_FILE_COPY = regex.compile(r"^luu\b")
+
+
+def distribution_kind(item: str) -> str:
+    """What a Nơi nhận item is: ``as_above`` ("Như trên (để thực hiện)": the Kính gửi list),
+    ``file_copy`` ("Lưu: VT, SNV": the issuer keeps it, nobody receives it) or ``recipient``."""
+    key = fold_diacritics(_BULLET.sub("", item.strip())).lower()
+    if _AS_ABOVE.match(key):
+        return "as_above"
+    if _FILE_COPY.match(key):
+        return "file_copy"
+    return "recipient"

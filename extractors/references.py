@@ -4,6 +4,10 @@ Also without ``số`` (``Quyết định 15/QĐ-UBND``), with ``-`` instead of `
 with the date before the type (``ngày 05/3/2024, UBND tỉnh ban hành Kế hoạch số …``),
 with stray spaces (``7338 /UBND-SNV``, ``31 / 5 /2024``). One reference per cited
 number; the document's own number is never one of them.
+
+Citations in table cells count too (``table_references``): a "Căn cứ" list or a table of
+"Văn bản liên quan" that a reader kept apart from the text (``Document.tables``), read row by
+row; there a bare symbol must still name its type (word or type code) to be a citation.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from extractors.dates import LONG_DATE, NUMERIC_DATE, date_from_match
 from extractors.doc_types import citation_words, doc_type_from_citation, doc_type_from_code
 from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
+from pipeline.text.document import PAGE_SEPARATOR, Document, RawTable
 from pipeline.text.spans import Found
 from schemas import Reference
 
@@ -23,11 +28,11 @@ _DATE_AFTER = regex.compile(
     rf"(?:{LONG_DATE.pattern}|{NUMERIC_DATE.pattern})",  # regex allows the shared group names
     regex.I)
 _ISSUER_AFTER = regex.compile(
-    r"\s*,?\s*của\s+(?P<issuer>[^,;:()\n“”\"]{3,80}?)"
+    r"\s*,?\s*của\s+(?P<issuer>[^,;:()\n“”\"|]{3,80}?)"
     r"(?=\s+(?:về|v/v|quy định|hướng dẫn|ban hành|phê duyệt|tại|trong|để|nhằm|thì|đã|khóa|khoá|"
     r"sửa đổi|triển khai|thực hiện|kết luận|giao|gửi|đối với|tổng hợp|báo cáo|đề nghị|"
     r"xin|chỉ đạo|yêu cầu|đồng ý|cho phép|trình|đăng ký|có|là|được|bổ sung|thông báo)\b"
-    r"|[,;:.()\n“”\"]|$)",
+    r"|[,;:.()\n“”\"|]|$)",  # "|": the end of a table cell (table_references)
     regex.I)
 _DOC_NUMBER_LINE = regex.compile(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", regex.I)
 _NUMBER_LABEL_CHARS = 25  # a symbol this close after "Số:" is the number of the line
@@ -110,12 +115,67 @@ def find_references(text: str, own_number: str | None = None,
                                    Confidence.CUED if word else Confidence.WEAK)
             order.append(key)
             continue
-        known = by_number[key].value
-        # a later mention may state what the first did not
-        if known.date is None and date:
-            known.date = date
-        if known.issuer is None and issuer:
-            known.issuer = issuer
-        if known.doc_type is None and doc_type:
-            known.doc_type = doc_type
+        _complete(by_number[key].value, ref)
     return [by_number[k] for k in order]
+
+
+def _complete(known: Reference, mention: Reference) -> None:
+    """A later mention may state what the first did not."""
+    if known.date is None and mention.date:
+        known.date = mention.date
+    if known.issuer is None and mention.issuer:
+        known.issuer = mention.issuer
+    if known.doc_type is None and mention.doc_type:
+        known.doc_type = mention.doc_type
+
+
+# cells of a row are read as one line, kept apart so that one cell's date is not another's
+_CELL_JOIN = " | "
+
+
+def _table_place(doc: Document, table: RawTable) -> int:
+    """Where a table sits in the text: its anchor, else the end of its page."""
+    if table.anchor is not None:
+        return min(table.anchor, len(doc.text))
+    if 0 < table.page < len(doc.page_starts):
+        return doc.page_starts[table.page] - len(PAGE_SEPARATOR)
+    return len(doc.text)
+
+
+def table_references(doc: Document, own_number: str | None = None,
+                     settings: Settings = DEFAULT_SETTINGS) -> list[Found[Reference]]:
+    """Citations in the cells of ``doc.tables``, one per number, each placed at its table."""
+    by_number: dict[str, Found[Reference]] = {}
+    for table in doc.tables:
+        at = _table_place(doc, table)
+        for row in table.rows:
+            line = _CELL_JOIN.join(" ".join(c.split()) for c in row if c and c.strip())
+            for found in find_references(line, own_number, settings):
+                ref = found.value
+                if ref.doc_type is None:
+                    continue  # a bare symbol in a table is a code, not a citation
+                key = ref.number.upper()
+                ref.raw = ref.raw.replace(_CELL_JOIN, " ")
+                if key in by_number:
+                    _complete(by_number[key].value, ref)
+                else:
+                    by_number[key] = Found(ref, at, at, found.confidence)
+    return list(by_number.values())
+
+
+def document_references(doc: Document, text: str, own_number: str | None = None,
+                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Reference]]:
+    """The citations of the text (``text``: ``doc.text`` as the extractors read it) and of its
+    tables: a number cited in both is one reference, placed where the text cites it."""
+    found = find_references(text, own_number, settings)
+    known = {f.value.number.upper(): f.value for f in found}
+    for extra in table_references(doc, own_number, settings):
+        key = extra.value.number.upper()
+        if key in known:
+            _complete(known[key], extra.value)
+            continue
+        # in document order: before the first text citation that comes after the table
+        i = next((k for k, f in enumerate(found) if f.start > extra.start), len(found))
+        found.insert(i, extra)
+        known[key] = extra.value
+    return found

@@ -19,6 +19,7 @@ moving a failed file into the quarantine folder, which ``quarantine=False`` turn
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import time
@@ -32,6 +33,7 @@ from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.inbox import folders_inside, overlap_error
 from flows.progress import ProgressLine
 from flows.summary import RunSummary
 from flows.tasks import (
@@ -40,7 +42,7 @@ from flows.tasks import (
 )
 from pipeline.extract import ReadingBundle, failed_record
 from pipeline.extract.version import PIPELINE_VERSION
-from pipeline.load import dataset_target, open_store
+from pipeline.load import DEFAULT_REGISTER, dataset_target, open_store
 from pipeline.report import write_report as write_review_report
 from schemas import Record
 
@@ -121,26 +123,40 @@ class IngestRun:
     quarantine: bool
     run_id: str
     summary: RunSummary
+    register: str
     logger: Any
     started: float = field(default_factory=time.perf_counter)
 
 
 def start_run(inbox: str, out: str, db: str | None, quarantine: bool,
-              quarantine_dir: str | None) -> IngestRun:
-    """Step 1: the output folder, the run id, the target and an empty summary."""
+              quarantine_dir: str | None, register: str = DEFAULT_REGISTER) -> IngestRun:
+    """Step 1: the output folder, the run id, the target and an empty summary.
+
+    The run's own folders are never read as input, so an inbox inside one of them would
+    give a run that reads nothing: refused (``ValueError``); inside the inbox they are left
+    out of it, and the summary says so.
+    """
     out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
     qdir = Path(quarantine_dir) if quarantine_dir else out_dir / "quarantine"
+    if error := overlap_error(inbox, out=out_dir, quarantine=qdir):
+        raise ValueError(error)
+    out_dir.mkdir(parents=True, exist_ok=True)
     run_id = str(flow_run.id or f"local-{int(time.time())}")
     summary = RunSummary(run_id=run_id, inbox=inbox, target=dataset_target(out_dir, db),
                          pipeline_version=PIPELINE_VERSION)
-    return IngestRun(inbox, out_dir, qdir, quarantine, run_id, summary, get_run_logger())
+    summary.excluded = folders_inside(
+        inbox, out=out_dir, quarantine=None if qdir.is_relative_to(out_dir) else qdir)
+    return IngestRun(inbox, out_dir, qdir, quarantine, run_id, summary, register,
+                     get_run_logger())
 
 
 def plan_batches(run: IngestRun, store, batch_size: int,
                  workers: int | None = None) -> list[list[FileRef]]:
     """Step 2: hash the inbox, skip what the dataset holds at this version, batch the rest."""
-    files = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
+    listing = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
+    files, run.summary.not_read = listing.files, listing.not_read
+    for path, reason in listing.not_read:
+        run.logger.warning("not read: %s: %s", path, reason)
     stored = store.stored_documents()
     pending = [f for f in files if needs_extraction(f, stored)]
     run.summary.files_seen, run.summary.skipped = len(files), len(files) - len(pending)
@@ -182,14 +198,15 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     read of its files, then move its failed files to quarantine; returns the batch's records."""
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
-    run.summary.loaded += load_batch(store, records, run.run_id)
+    received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
+    run.summary.loaded += load_batch(store, records, run.run_id, run.register, received)
     failed = count_batch(run.summary, records, result)
     readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
     if readings:
         run.summary.readings += save_readings(readings, str(run.out_dir))
     if failed:
         moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
-                                    run.run_id)
+                                    run.run_id, result.timed_out)
         run.summary.quarantined += sum(q.moved_to is not None for q in moved)
     return records
 
@@ -229,6 +246,22 @@ def report_run(run: IngestRun) -> None:
         run.logger.error("review report not written: %s", run.summary.report_error)
 
 
+def stale_run_age() -> dt.timedelta:
+    """How old a run still 'running' on a shared database (PostgreSQL) must be to count as
+    killed: ``$DISPATCHES_STALE_RUN_HOURS`` (default 24); runs there may overlap. On DuckDB
+    every such run counts (one process writes the file at a time)."""
+    return dt.timedelta(hours=float(os.environ.get("DISPATCHES_STALE_RUN_HOURS") or 24))
+
+
+def mark_started(run: IngestRun, store) -> None:
+    """Record the run as running; earlier runs left 'running' by a kill become 'interrupted'."""
+    run.summary.interrupted_runs = store.start_run(run.run_id, run.inbox, PIPELINE_VERSION,
+                                                   stale_after=stale_run_age())
+    if run.summary.interrupted_runs:
+        run.logger.warning("earlier runs marked interrupted: %s",
+                           ", ".join(run.summary.interrupted_runs))
+
+
 def publish_summary(run: IngestRun) -> None:
     """Step 7: the summary as a Prefect artifact and a log line."""
     create_markdown_artifact(key="ingest-summary", markdown=run.summary.to_markdown(),
@@ -242,20 +275,22 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
            batch_size: int = DEFAULT_BATCH_SIZE, quarantine: bool = True,
            quarantine_dir: str | None = None, file_timeout: float | None = 120.0,
            refresh_cache: bool = False, show_progress: bool = False,
-           write_report: bool = True, workers: int | None = None) -> RunSummary:
+           write_report: bool = True, workers: int | None = None,
+           register_name: str = DEFAULT_REGISTER) -> RunSummary:
     """Register every dispatch in ``inbox`` into the dataset (DuckDB in ``out`` or ``db``).
 
     quarantine: move failed files to ``quarantine_dir`` (default ``OUT/quarantine``); when
     off, the inbox is left untouched and only the ``.error.json`` reports are written there.
     write_report: write the review site ``OUT/report/`` at the end of the run.
     workers: how many batches run at once (default: CPU count), to plan at least as many.
+    register_name: the sổ đăng ký văn bản đến new documents get their số đến in.
     """
-    run = start_run(inbox, out, db, quarantine, quarantine_dir)
+    run = start_run(inbox, out, db, quarantine, quarantine_dir, register_name)
     store = open_store(run.summary.target)
     finished = False
     try:
         store.ensure_schema()
-        store.start_run(run.run_id, inbox, PIPELINE_VERSION)
+        mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
         run.summary.seconds = time.perf_counter() - run.started

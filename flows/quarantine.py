@@ -36,7 +36,20 @@ def failure_traceback(path: Path, limit: int = 6) -> list[str]:
         frames = traceback.extract_tb(exc.__traceback__)[1:][-limit:]  # [0] is this function
         return ([f"{Path(f.filename).name}:{f.lineno} in {f.name}: {(f.line or '').strip()}"
                  for f in frames] + [f"{type(exc).__name__}: {exc}"])
-    return ["(the failure did not happen again when retried: it was transient or a timeout)"]
+    return ["(the failure did not happen again when re-run here: it may have been transient)"]
+
+
+def timeout_explanation(moved: bool) -> list[str]:
+    """A timed-out file is not re-run to explain it: it would take as long again."""
+    again = "put the file back in the inbox and run" if moved else "run"
+    return [(f"(not re-run: the extraction ran out of time; to give it longer, {again} "
+             "again with --file-timeout SECONDS, 0 for no limit)")]
+
+
+def _explanation(path: Path, timed_out: bool, moved: bool) -> list[str]:
+    if timed_out:
+        return timeout_explanation(moved)
+    return failure_traceback(path) if path.exists() else ["(file no longer exists)"]
 
 
 def _free_target(target: Path, source: Path) -> Path:
@@ -50,7 +63,7 @@ def _free_target(target: Path, source: Path) -> Path:
 
 
 def quarantine_file(record: Record, inbox: Path, quarantine_dir: Path, *, move: bool = True,
-                    run_id: str | None = None) -> Quarantined:
+                    run_id: str | None = None, timed_out: bool = False) -> Quarantined:
     """Write the ``.error.json`` of a failed record and (unless ``move`` is off) move its file."""
     source = Path(record.source.path)
     try:
@@ -70,8 +83,8 @@ def quarantine_file(record: Record, inbox: Path, quarantine_dir: Path, *, move: 
         "quarantined_to": str(moved_to) if moved_to else None,
         "doc_id": record.doc_id,
         "reason": record.error,
-        "traceback": failure_traceback(moved_to or source) if (moved_to or source).exists()
-        else ["(file no longer exists)"],
+        "timed_out": timed_out,
+        "traceback": _explanation(moved_to or source, timed_out, moved_to is not None),
         "pipeline_version": record.pipeline_version or PIPELINE_VERSION,
         "run_id": run_id,
         "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -21,6 +21,10 @@ class RunSummary:
     timed_out: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)      # (path, reason)
+    # inputs left unread: links out of the inbox, dangling links, unreadable folders
+    not_read: list[tuple[str, str]] = field(default_factory=list)      # (path, reason)
+    excluded: list[str] = field(default_factory=list)   # the run's own folders inside the inbox
+    interrupted_runs: list[str] = field(default_factory=list)  # earlier runs found killed
     overdue: list[tuple] = field(default_factory=list)   # (assignee, due, days_left, number, subject)
     overdue_total: int = 0
     dataset_rows: dict[str, int] = field(default_factory=dict)
@@ -29,10 +33,15 @@ class RunSummary:
     report_error: str | None = None  # why it could not (the run itself is complete)
 
     @property
+    def skipped_outside(self) -> int:
+        """Inputs not read because reading them would leave the inbox (or cannot be done)."""
+        return len(self.not_read)
+
+    @property
     def counts(self) -> dict[str, int]:
         return {"files_seen": self.files_seen, "skipped": self.skipped,
                 "extracted": self.extracted, "loaded": self.loaded, "failed": self.failed,
-                "quarantined": self.quarantined}
+                "quarantined": self.quarantined, "not_read": self.skipped_outside}
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,18 +52,28 @@ class RunSummary:
                 ("extracted", self.extracted), ("loaded", self.loaded),
                 ("ok", self.ok), ("partial", self.partial), ("failed", self.failed),
                 ("quarantined", self.quarantined), ("timed out", self.timed_out),
+                ("not read (outside the inbox, dangling, unreadable)", self.skipped_outside),
                 ("readings saved", self.readings),
                 ("seconds", f"{self.seconds:.1f}")]
+
+    @staticmethod
+    def _listed(label: str, items: list[tuple[str, str]], what: str, limit: int = 20) -> list[str]:
+        lines = [f"  {label} {path}: {reason}" for path, reason in items[:limit]]
+        if len(items) > limit:
+            lines.append(f"  … and {len(items) - limit} more {what}")
+        return lines
 
     def to_text(self) -> str:
         """The table the CLI prints at the end of a run."""
         width = max(len(k) for k, _ in self.counts_rows())
         lines = [f"run {self.run_id} → {self.target}"]
         lines += [f"  {k:<{width}}  {v}" for k, v in self.counts_rows()]
-        for path, reason in self.failures[:20]:
-            lines.append(f"  FAILED {path}: {reason}")
-        if len(self.failures) > 20:
-            lines.append(f"  … and {len(self.failures) - 20} more failures")
+        lines += self._listed("FAILED", self.failures, "failures")
+        lines += self._listed("NOT READ", self.not_read, "not read")
+        lines += [f"  left out of the inbox: the {f}" for f in self.excluded]
+        if self.interrupted_runs:
+            lines.append(f"  earlier runs marked interrupted (killed before they finished): "
+                         f"{', '.join(self.interrupted_runs)}")
         if self.overdue_total:
             lines.append(f"  overdue deadlines: {self.overdue_total} (see v_open_deadlines)")
         if self.report_error:
@@ -80,6 +99,17 @@ class RunSummary:
             md += [f"| {cell(p)} | {cell(r)} |" for p, r in self.failures[:100]]
         else:
             md.append("None.")
+        md += ["", f"## Not read ({len(self.not_read)})", ""]
+        if self.not_read:
+            md += ["| path | reason |", "|---|---|"]
+            md += [f"| {cell(p)} | {cell(r)} |" for p, r in self.not_read[:100]]
+        else:
+            md.append("None.")
+        if self.excluded:
+            md += ["", "Left out of the inbox: " + "; ".join(f"the {f}" for f in self.excluded)]
+        if self.interrupted_runs:
+            md += ["", "Earlier runs marked interrupted: "
+                   + ", ".join(f"`{r}`" for r in self.interrupted_runs)]
         md += ["", f"## Overdue deadlines ({self.overdue_total}, earliest first)", ""]
         if self.overdue:
             md += ["| assignee | due | days | document | subject |", "|---|---|---:|---|---|"]

@@ -5,6 +5,9 @@ machines, more than extracting a small text dispatch. Retries (with exponential 
 happen only for transient I/O errors (``TransientReadError``); a bad file is a failed record,
 not a failed task. A batch also returns what was read of each file (``ReadingBundle``), which
 ``save_readings`` writes to ``OUT/readings/`` for the report and the review app.
+
+A batch is cached only when every file in it was extracted: a failure (Tesseract missing, a
+timeout, a file being written) may not happen again, so it is never answered from the cache.
 """
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
+from prefect.transactions import get_transaction
 from prefect.utilities.hashing import hash_objects
 
 from flows.quarantine import Quarantined, quarantine_file
 from pipeline.extract import (ReadingBundle, extract_file_with_reading, failed_record,
                               save_reading)
 from pipeline.readers import supported_suffixes
+from pipeline.readers.walk import list_folder
 from pipeline.extract.version import PIPELINE_VERSION
 from schemas import Record
 
@@ -45,6 +50,17 @@ class FileRef:
     sha256: str | None
     size: int | None = None
     read_error: str | None = None
+    # the day the file reached the inbox (its modification time, local): ngày đến when the
+    # document bears no arrival stamp
+    received: dt.date | None = None
+
+
+@dataclass
+class InboxListing:
+    """The files of the inbox, and what was not read with its reason (path, reason)."""
+
+    files: list[FileRef]
+    not_read: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -77,21 +93,6 @@ def read_bytes(path: Path) -> bytes:
         raise
 
 
-def inbox_files(inbox: Path, exclude: list[Path] = ()) -> list[Path]:
-    """Supported files under the inbox, sorted; hidden files and excluded folders left out."""
-    suffixes = supported_suffixes()
-    skip = [p.resolve() for p in exclude]
-    found = []
-    for f in sorted(inbox.rglob("*")):
-        if f.name.startswith(".") or not f.is_file() or f.suffix.lower() not in suffixes:
-            continue
-        resolved = f.resolve()
-        if any(resolved.is_relative_to(s) for s in skip):
-            continue
-        found.append(f)
-    return found
-
-
 def file_ref(path: Path) -> FileRef:
     try:
         data = read_bytes(path)
@@ -99,14 +100,21 @@ def file_ref(path: Path) -> FileRef:
         raise
     except OSError as exc:  # permanent: extraction will turn it into a failed record
         return FileRef(str(path), None, None, f"{path}: cannot read file: {exc.strerror or exc}")
-    return FileRef(str(path), hashlib.sha256(data).hexdigest(), len(data))
+    try:
+        received = dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        received = None
+    return FileRef(str(path), hashlib.sha256(data).hexdigest(), len(data), received=received)
 
 
 @task(name="discover-inbox", retries=3, retry_delay_seconds=exponential_backoff(0.5),
       retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)
-def discover_inbox(inbox: str, exclude: list[str]) -> list[FileRef]:
-    """List the inbox and hash every file (sha256 of the bytes = doc_id = cache key)."""
-    return [file_ref(p) for p in inbox_files(Path(inbox), [Path(e) for e in exclude])]
+def discover_inbox(inbox: str, exclude: list[str]) -> InboxListing:
+    """List the inbox and hash every file (sha256 of the bytes = doc_id = cache key); links
+    out of the inbox, dangling links and unreadable folders are listed as not read."""
+    listing = list_folder(Path(inbox), supported_suffixes(), [Path(e) for e in exclude])
+    return InboxListing([file_ref(p) for p in listing.files],
+                        [(str(s.path), s.reason) for s in listing.skipped])
 
 
 def batch_cache_key(context: TaskRunContext, parameters: dict) -> str | None:
@@ -119,8 +127,27 @@ def batch_cache_key(context: TaskRunContext, parameters: dict) -> str | None:
     files: list[FileRef] = parameters["files"]
     if any(f.sha256 is None for f in files):
         return None
-    return "extract-" + hash_objects(PIPELINE_VERSION, [f.sha256 for f in files],
-                                     parameters.get("file_timeout"))
+    # "v2": results cached before failures stopped being cached must not answer any more
+    return "extract-v2-" + hash_objects(PIPELINE_VERSION, [f.sha256 for f in files],
+                                        parameters.get("file_timeout"))
+
+
+def timeout_error(path: Path, timeout: float) -> str:
+    """What a timed-out file's record says: what happened and how to give it longer."""
+    return (f"{path}: extraction stopped after {timeout:g} s (per-file timeout); a large scan "
+            f"may need longer: run again with --file-timeout SECONDS (0: no limit)")
+
+
+def keep_out_of_cache(result: BatchResult) -> None:
+    """Do not store a batch with a failed file under its cache key: the cause may be fixed
+    by the next run (a program installed, a file finished writing, a longer timeout).
+
+    Every task run is a Prefect transaction that writes its result on commit; turning
+    ``write_on_commit`` off is how Prefect's own engine keeps a result out of the cache.
+    """
+    txn = get_transaction()
+    if txn is not None and any(r.status == "failed" for r in result.records):
+        txn.write_on_commit = False
 
 
 def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExecutor]
@@ -139,8 +166,7 @@ def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExe
         # Python cannot stop a thread: abandon this worker (it ends when the extraction does)
         # and give the next file a fresh one.
         pool.pop().shutdown(wait=False, cancel_futures=True)
-        error = f"{path}: extraction took longer than {timeout:g} s (per-file timeout)"
-        return failed_record(path, error, data), None, True
+        return failed_record(path, timeout_error(path, timeout), data), None, True
 
 
 @task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
@@ -148,7 +174,8 @@ def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExe
       retry_delay_seconds=exponential_backoff(1), retry_jitter_factor=0.5,
       retry_condition_fn=retry_if_transient)
 def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> BatchResult:
-    """Extract a batch of files; every file gets a record (failed ones: status ``failed``)."""
+    """Extract a batch of files; every file gets a record (failed ones: status ``failed``,
+    and then the batch is not cached)."""
     pool: list[cf.ThreadPoolExecutor] = []
     result = BatchResult([])
     try:
@@ -161,14 +188,17 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
     finally:
         for executor in pool:
             executor.shutdown(wait=False)
+    keep_out_of_cache(result)
     return result
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=exponential_backoff(1), retry_condition_fn=retry_if_transient)
-def load_batch(store, records: list[Record], run_id: str) -> int:
-    """Upsert one batch of records into the dataset (one transaction)."""
-    return store.load_records(records, run_id)
+def load_batch(store, records: list[Record], run_id: str, register: str,
+               received: dict[str, dt.date]) -> int:
+    """Upsert one batch of records into the dataset (one transaction), giving new documents
+    their số đến in ``register``."""
+    return store.load_records(records, run_id, register=register, received=received)
 
 
 @task(name="save-readings", cache_policy=NO_CACHE)
@@ -191,7 +221,9 @@ def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
 
 @task(name="quarantine-failures", cache_policy=NO_CACHE)
 def quarantine_failures(records: list[Record], inbox: str, quarantine_dir: str, move: bool,
-                        run_id: str) -> list[Quarantined]:
-    """Move failed files out of the inbox (after their rows are committed) with the reason."""
-    return [quarantine_file(r, Path(inbox), Path(quarantine_dir), move=move, run_id=run_id)
+                        run_id: str, timed_out: list[str] = ()) -> list[Quarantined]:
+    """Move failed files out of the inbox (after their rows are committed) with the reason;
+    ``timed_out``: the paths that failed by running out of time (not re-run to explain)."""
+    return [quarantine_file(r, Path(inbox), Path(quarantine_dir), move=move, run_id=run_id,
+                            timed_out=r.source.path in timed_out)
             for r in records if r.status == "failed"]

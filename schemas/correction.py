@@ -5,7 +5,8 @@ record stays what the pipeline read, the correction wins over it in every view a
 (RECORD.md). ``field`` names what was corrected with the record's own paths
 (``number``, ``issued_date``, ``signer.name``, ``deadlines.2.due_date``…), plus two fields
 of the register's workflow that no extraction fills: ``assigned_to`` (đơn vị hoặc người
-nhận, the internal unit or person handling the document) and ``deadlines.N.done``.
+nhận, the internal unit or person handling the document), ``received_by`` (ký nhận: who
+signed for it) and ``deadlines.N.done``.
 """
 from __future__ import annotations
 

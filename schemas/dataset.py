@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 2  # 2: corrections, documents.assigned_to/correction_count, deadlines.done
+# 2: corrections, documents.assigned_to/correction_count, deadlines.done
+# 3: register_entries, commitments, documents.received_by/issuer_successor, recipients.kind
+SCHEMA_VERSION = 3
 
 ColumnType = str  # text | integer | double | boolean | date | timestamp | json
 
@@ -69,11 +71,15 @@ DOCUMENTS = TableSpec("documents", (
                              "columns above and the child rows have them)"),
     _c("assigned_to", doc="đơn vị hoặc người nhận: the internal unit or person handling it"),
     _c("correction_count", "integer", doc="fields a person corrected or confirmed"),
+    _c("received_by", doc="ký nhận: who signed for it (entered in the review app)"),
+    _c("issuer_successor", doc="today's body when the issuer was merged or renamed in 2025"),
 ), ("doc_id",), "one row per document, corrections applied")
 
 RECIPIENTS = TableSpec("recipients", (
     _c("doc_id", nullable=False), _c("role", nullable=False, doc="to (Kính gửi) | cc (Nơi nhận)"),
     _c("ordinal", "integer", nullable=False), _c("text"), _c("agency_id"),
+    _c("kind", doc="recipient | as_above (Nơi nhận \"Như trên\": the Kính gửi list) | "
+                   "file_copy (\"Lưu: VT, …\": the issuer's own file, not a recipient)"),
 ), ("doc_id", "role", "ordinal"))
 
 REFERENCES = TableSpec("references", (
@@ -102,6 +108,17 @@ TABLE_CELLS = TableSpec("table_cells", (
 ), ("doc_id", "table_index", "row_index", "column_index"),
     "one row per cell of table_rows (a long form of 'one column per cell')")
 
+COMMITMENTS = TableSpec("commitments", (
+    _c("doc_id", nullable=False), _c("ordinal", "integer", nullable=False),
+    _c("table_index", "integer", doc="the table_rows row it was read from"),
+    _c("row_index", "integer"),
+    _c("unit", doc="đơn vị: who commits or is assigned"), _c("agency_id"),
+    _c("commitment", doc="nội dung cam kết / nhiệm vụ"), _c("indicator", doc="chỉ tiêu"),
+    _c("target", "double", doc="the committed value (95 for 95%)"), _c("target_unit"),
+    _c("due_date", doc="ISO at its precision; a period's last month"), _c("due_on", "date"),
+    _c("period", doc="2024-Q1, 2024-H2, 2024-09, 2024"), _c("status"),
+), ("doc_id", "ordinal"), "cam kết: one row per row of a commitment or task table")
+
 WARNINGS = TableSpec("warnings", (
     _c("doc_id", nullable=False), _c("origin", nullable=False, doc="record | loader"),
     _c("ordinal", "integer", nullable=False), _c("code", nullable=False), _c("message"),
@@ -127,9 +144,23 @@ CORRECTIONS = TableSpec("corrections", (
     "per field wins); kept across re-extraction, never deleted with its document",
     per_document=False)
 
+REGISTER_ENTRIES = TableSpec("register_entries", (
+    _c("register", nullable=False, doc="the register's name (one by default)"),
+    _c("year", "integer", nullable=False, doc="calendar year of ngày đến: số đến restart at 1"),
+    _c("number", "integer", nullable=False, doc="số đến: in sequence, never reused"),
+    _c("doc_id", nullable=False),
+    _c("arrival_on", "date", nullable=False, doc="ngày đến"),
+    _c("arrival_source", nullable=False,
+       doc="stamp (the ĐẾN stamp on the document) | received (the day the file reached the inbox)"),
+    _c("registered_at", "timestamp"),
+), ("register", "year", "number"), "sổ đăng ký văn bản đến: số đến given when a document is "
+    "first loaded; kept when the document is reloaded, changed or withdrawn",
+    per_document=False)
+
 RUNS = TableSpec("runs", (
     _c("run_id", nullable=False), _c("started_at", "timestamp"), _c("finished_at", "timestamp"),
-    _c("status", doc="running | completed | failed"), _c("inbox"), _c("pipeline_version"),
+    _c("status", doc="running | completed | failed | interrupted (found still running by a "
+                     "later run)"), _c("inbox"), _c("pipeline_version"),
     _c("files_seen", "integer"), _c("skipped", "integer"), _c("extracted", "integer"),
     _c("loaded", "integer"), _c("failed", "integer"), _c("quarantined", "integer"),
 ), ("run_id",), per_document=False)
@@ -139,11 +170,14 @@ SCHEMA_VERSION_TABLE = TableSpec("schema_version", (
 ), ("version",), per_document=False)
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
-    DOCUMENTS, RECIPIENTS, REFERENCES, DEADLINES, TABLE_ROWS, TABLE_CELLS, WARNINGS, AGENCIES,
-    CORRECTIONS, RUNS, SCHEMA_VERSION_TABLE)}
+    DOCUMENTS, RECIPIENTS, REFERENCES, DEADLINES, TABLE_ROWS, TABLE_CELLS, COMMITMENTS,
+    WARNINGS, AGENCIES,
+    CORRECTIONS, REGISTER_ENTRIES, RUNS, SCHEMA_VERSION_TABLE)}
 
 # Child tables whose rows are replaced with their document, in this order.
-CHILD_TABLES = ("recipients", "references", "deadlines", "table_rows", "table_cells", "warnings")
-EXPORTED_TABLES = ("documents", *CHILD_TABLES, "agencies", "corrections", "runs")
+CHILD_TABLES = ("recipients", "references", "deadlines", "table_rows", "table_cells",
+                "commitments", "warnings")
+EXPORTED_TABLES = ("documents", *CHILD_TABLES, "agencies", "corrections", "register_entries",
+                   "runs")
 # Views exported beside the tables as OUT/<view>.parquet (what dashboards read: never a lock).
-EXPORTED_VIEWS = ("v_incoming_register", "v_open_deadlines")
+EXPORTED_VIEWS = ("v_incoming_register", "v_open_deadlines", "v_commitments_due")

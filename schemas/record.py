@@ -78,6 +78,9 @@ class Issuer(_Model):
     name: str | None = None
     parent: str | None = None
     agency_id: str | None = None
+    # the body valid on the document's date may since have merged or been abolished (2025)
+    successor: str | None = Field(
+        None, description="today's body after the 2025 reorganisation, when it differs")
 
 
 class Signer(_Model):
@@ -136,6 +139,24 @@ class Table(_Model):
     header_found: bool = Field(True, description="false when no header row was found")
 
 
+class Commitment(_Model):
+    """One row of a commitment or task table (cam kết, chỉ tiêu, nhiệm vụ được giao)."""
+
+    table: int = Field(description="index of the table in ``tables``")
+    row: int = Field(description="index of the row in that table's ``rows``")
+    unit: str | None = Field(None, description="đơn vị: who commits or is assigned")
+    agency_id: str | None = None
+    commitment: str | None = Field(None, description="the commitment or task cell's text")
+    indicator: str | None = Field(None, description="the measure a target is set for (chỉ tiêu)")
+    target: int | float | None = Field(None, description="the committed value: 95, 1265")
+    target_unit: str | None = Field(None, description="%, hồ sơ, tỷ đồng ...")
+    due_date: str | None = Field(
+        None, pattern=ISO_DATE_PATTERN,
+        description="ISO at its precision; for a period, its last month (2024-Q1 → 2024-03)")
+    period: str | None = Field(None, description="2024-Q1, 2024-H2, 2024-09, 2024")
+    status: str | None = Field(None, description="tình trạng, as the table states it")
+
+
 class RecordWarning(_Model):
     """Something an archivist should look at (cảnh báo)."""
 
@@ -175,6 +196,7 @@ class Record(_Model):
     references: list[Reference] = []
     deadlines: list[Deadline] = []
     tables: list[Table] = []
+    commitments: list[Commitment] = []
     warnings: list[RecordWarning] = []
     provenance: dict[str, Provenance] = {}
 

@@ -8,6 +8,7 @@ Every command validates its arguments and calls one plain function; each has
     dispatches report RUN_DIR         the review site of a run (report.py)
     dispatches eval GOLD_DIR PATH...  field scores against gold files (evaluate.py)
     dispatches review OUT_DIR         the review web app: see, correct, keep (review.py)
+    dispatches export register|metadata   the sổ đến (XLSX/CSV), Phụ lục VI metadata (export.py)
 
 Prefect is imported only when ``run``/``serve`` runs, so the rest of the CLI starts fast.
 """
@@ -16,9 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.cli import evaluate, extract, report, review, run
+from pipeline.cli import evaluate, export, extract, report, review, run
 
-COMMAND_MODULES = (extract, run, report, evaluate, review)
+COMMAND_MODULES = (extract, run, report, evaluate, review, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

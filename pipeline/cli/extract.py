@@ -6,13 +6,15 @@ import sys
 
 from pipeline.extract import extract_file
 from pipeline.readers import iter_input_files
+from pipeline.readers.walk import Skipped
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     failed = total = 0
+    skipped: list[Skipped] = []
     try:
-        for path in iter_input_files(args.paths):
+        for path in iter_input_files(args.paths, skipped):
             record = extract_file(path)
             total += 1
             if record.status == "failed":
@@ -23,8 +25,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     finally:
         if args.out:
             out.close()
-    if args.out or failed:
-        print(f"dispatches: {total} document(s), {failed} failed", file=sys.stderr)
+    for skip in skipped:  # links out of a folder, dangling links, unreadable folders
+        print(f"dispatches: not read: {skip.path}: {skip.reason}", file=sys.stderr)
+    if args.out or failed or skipped:
+        print(f"dispatches: {total} document(s), {failed} failed, {len(skipped)} not read",
+              file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -58,13 +58,26 @@ def _quiet_lock_errors(verbose: bool) -> None:
 def _flow_params(args: argparse.Namespace) -> dict:
     return {"batch_size": args.batch_size, "quarantine": not args.no_quarantine,
             "quarantine_dir": args.quarantine_dir, "file_timeout": args.file_timeout or None,
-            "db": args.db, "write_report": not args.no_report}
+            "db": args.db, "write_report": not args.no_report, "register_name": args.register}
+
+
+def _folders_error(args: argparse.Namespace) -> str | None:
+    """An inbox inside the run's own output folders, which are never read (the run would
+    read nothing), checked before Prefect starts; None when the folders are apart."""
+    from flows.inbox import overlap_error  # no Prefect in it: stays fast
+
+    out = Path(args.out)
+    return overlap_error(args.inbox, out=out,
+                         quarantine=args.quarantine_dir or out / "quarantine")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         print(f"dispatches run: {inbox}: not a folder", file=sys.stderr)
+        return 2
+    if error := _folders_error(args):
+        print(f"dispatches run: {error}", file=sys.stderr)
         return 2
     _prefect_env(args.verbose)
     # the local API boots on the other core while the pipeline and Prefect are imported
@@ -94,6 +107,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if error := _folders_error(args):
+        print(f"dispatches serve: {error}", file=sys.stderr)
+        return 2
     _prefect_env(args.verbose)
     from flows.serve import NoPrefectServer, serve_ingest
     from pipeline.load import DatasetLockedError
@@ -122,6 +138,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="where failed files go (default: OUT/quarantine)")
     p.add_argument("--file-timeout", type=float, default=120.0, metavar="SECONDS",
                    help="per-file extraction time limit, 0 for none (default: 120)")
+    p.add_argument("--register", default="chung", metavar="NAME",
+                   help="the sổ đăng ký văn bản đến new documents are numbered in (default: "
+                        "chung); số đến run from 1 each calendar year in each register")
     p.add_argument("--no-report", action="store_true",
                    help="do not write the review site OUT/report/index.html")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")

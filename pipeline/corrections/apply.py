@@ -25,6 +25,7 @@ class Corrected:
 
     record: Record
     assigned_to: str | None = None
+    received_by: str | None = None
     done_deadlines: frozenset[int] = frozenset()
     status: dict[str, CorrectionStatus] = field(default_factory=dict)
 
@@ -53,9 +54,10 @@ def _number(value: JsonValue) -> NumberSymbol | None:
 
 def _issuer(issuer: Issuer | None, attr: str, value: JsonValue) -> Issuer | None:
     issuer = (issuer or Issuer()).model_copy(update={attr: value})
-    if attr == "name":  # the agency follows the corrected name
-        agency = resolve_agency(issuer.name) if issuer.name else None
-        issuer = issuer.model_copy(update={"agency_id": agency.id if agency else None})
+    if attr == "name":  # the agency, and today's body, follow the corrected name
+        agency = resolve_agency(issuer.name, within=issuer.parent) if issuer.name else None
+        issuer = issuer.model_copy(update={"agency_id": agency.id if agency else None,
+                                           "successor": agency.successor if agency else None})
     return None if issuer == Issuer() else issuer
 
 
@@ -100,7 +102,8 @@ def apply_corrections(record: Record, corrections: Iterable[Correction]) -> Corr
         return Corrected(record)
     status: dict[str, CorrectionStatus] = {}
     applied: set[str] = set()
-    assigned_to, done = None, set()
+    workflow: dict[str, str | None] = {"assigned_to": None, "received_by": None}
+    done: set[int] = set()
     unapplied: list[RecordWarning] = []
     for name, c in sorted(latest.items()):
         now = value_of(record, name)
@@ -113,8 +116,8 @@ def apply_corrections(record: Record, corrections: Iterable[Correction]) -> Corr
             continue
         status[name] = "extraction_agrees" if now == c.corrected_value else "applied"
         applied.add(name)
-        if name == "assigned_to":
-            assigned_to = c.corrected_value if isinstance(c.corrected_value, str) else None
+        if name in workflow:
+            workflow[name] = c.corrected_value if isinstance(c.corrected_value, str) else None
         elif field_spec(name).kind == "flag":
             if c.corrected_value:
                 done.add(int(name.split(".")[1]))
@@ -123,4 +126,5 @@ def apply_corrections(record: Record, corrections: Iterable[Correction]) -> Corr
     record = _checked(record, applied)
     record = record.model_copy(update={"warnings": record.warnings + unapplied})
     record = record.model_copy(update={"status": record_status(record)})
-    return Corrected(record, assigned_to, frozenset(done), status)
+    return Corrected(record, workflow["assigned_to"], workflow["received_by"], frozenset(done),
+                     status)

@@ -1,8 +1,8 @@
 """The fields a person may correct, and what a typed value means for each.
 
 Field names are the record's own paths (``number``, ``issuer.name``,
-``deadlines.2.due_date``) plus the register's workflow fields ``assigned_to`` and
-``deadlines.N.done``. What the archivist types is read strictly: a date must be a real
+``deadlines.2.due_date``) plus the register's workflow fields ``assigned_to`` (đơn vị hoặc
+người nhận), ``received_by`` (ký nhận) and ``deadlines.N.done``. What the archivist types is read strictly: a date must be a real
 date (``31/02/2024`` is refused, not guessed), a document type one of the vocabulary.
 """
 from __future__ import annotations
@@ -56,6 +56,7 @@ CORRECTABLE: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("signer.name", "text"),
     FieldSpec("signer.title", "text"),
     FieldSpec("assigned_to", "text", workflow=True),
+    FieldSpec("received_by", "text", workflow=True),
 )}
 _DEADLINE = re.compile(r"deadlines\.(\d+)\.(due_date|done)")
 

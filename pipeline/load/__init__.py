@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pipeline.load.flatten import record_to_rows
 from pipeline.load.locking import DatasetLockedError
-from pipeline.load.store import CorrectionError, DatasetStore, SchemaVersionError, StoredDocument
+from pipeline.load.store import (DEFAULT_REGISTER, CorrectionError, DatasetStore,
+                                 SchemaVersionError, StoredDocument)
 
 
 def is_database_url(target: str) -> bool:
@@ -47,6 +48,6 @@ def open_store(target: str | Path, *, read_only: bool = False,
                        lock_timeout=lock_timeout)
 
 
-__all__ = ["DUCKDB_NAME", "CorrectionError", "DatasetLockedError", "DatasetStore",
+__all__ = ["DEFAULT_REGISTER", "DUCKDB_NAME", "CorrectionError", "DatasetLockedError", "DatasetStore",
            "SchemaVersionError", "StoredDocument", "dataset_target", "is_database_url",
            "open_store", "record_to_rows"]

@@ -1,6 +1,7 @@
 """SQL for the dataset's tables and views, rendered per dialect (``duckdb`` | ``postgresql``)."""
 from __future__ import annotations
 
+from pipeline.lexicon.display import doc_type_names, mark_names
 from schemas.dataset import SCHEMA_VERSION, TABLES, TableSpec
 
 _TYPES = {
@@ -17,6 +18,9 @@ MIGRATIONS: dict[int, list[str]] = {
     2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS assigned_to TEXT",
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS correction_count BIGINT",
         "ALTER TABLE deadlines ADD COLUMN IF NOT EXISTS done BOOLEAN"],
+    3: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS received_by TEXT",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS issuer_successor TEXT",
+        "ALTER TABLE recipients ADD COLUMN IF NOT EXISTS kind TEXT"],
 }
 
 
@@ -45,31 +49,90 @@ def _days_between(dialect: str, later: str, earlier: str) -> str:
     return f"CAST({later} - {earlier} AS BIGINT)"
 
 
-def view_statements(dialect: str) -> list[str]:
-    """``v_incoming_register`` (sổ đăng ký văn bản đến) and ``v_open_deadlines``."""
-    register = """
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _names(column: str, names: dict[str, str]) -> str:
+    """``CASE column WHEN 'cong_van' THEN 'Công văn' … END``: codes read as words."""
+    whens = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in sorted(names.items()))
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+def register_view() -> str:
+    """``v_incoming_register``: the sổ đăng ký văn bản đến of Decree 30/2020, Phụ lục IV, in its
+    column order (ngày đến, số đến, tác giả, số ký hiệu, ngày tháng, tên loại và trích yếu,
+    đơn vị hoặc người nhận, ký nhận, ghi chú), then what a dashboard filters on. Documents
+    without a số đến (failed, duplicates) are listed too, with the reason in ghi_chu."""
+    return f"""
 CREATE VIEW v_incoming_register AS
 SELECT
-  d.arrival_date   AS ngay_den,            -- ngày đến
-  d.arrival_number AS so_den,              -- số đến
+  e.arrival_on     AS ngay_den,            -- ngày đến (DATE)
+  e.number         AS so_den,              -- số đến: from 1 each year, per register
   d.issuer_name    AS tac_gia,             -- tác giả (cơ quan ban hành)
   d.number_raw     AS so_ky_hieu,          -- số, ký hiệu
-  d.issued_date    AS ngay_van_ban,        -- ngày tháng văn bản
-  NULLIF(concat_ws(' - ', d.doc_type, d.subject), '') AS ten_loai_trich_yeu,  -- tên loại và trích yếu
-  -- đơn vị hoặc người nhận: the unit it was assigned to, else its Kính gửi
-  COALESCE(d.assigned_to, r.recipients) AS don_vi_nhan,
+  d.issued_on      AS ngay_van_ban,        -- ngày tháng (DATE; null when only partly legible)
+  NULLIF(concat_ws(' - ', {_names('d.doc_type', doc_type_names())}, d.subject), '')
+                   AS ten_loai_trich_yeu,  -- tên loại và trích yếu
+  d.assigned_to    AS don_vi_nhan,         -- đơn vị hoặc người nhận (internal; review app)
+  d.received_by    AS ky_nhan,             -- ký nhận (review app)
   NULLIF(concat_ws('; ',
-    CASE WHEN d.status <> 'ok' THEN 'status: ' || d.status END,
-    CASE WHEN d.duplicate_of IS NOT NULL THEN 'duplicate of ' || d.duplicate_of END,
-    d.error), '')  AS ghi_chu,             -- ghi chú
+    CASE d.status WHEN 'partial' THEN 'chưa đọc được đủ số, ngày hoặc loại văn bản'
+                  WHEN 'failed' THEN 'không đọc được tệp: ' || d.error END,
+    CASE WHEN d.duplicate_of IS NOT NULL
+         THEN 'trùng số, ký hiệu và cơ quan ban hành với văn bản ' || d.duplicate_of END),
+    '')            AS ghi_chu,             -- ghi chú
+  e.register       AS so_dang_ky,          -- which register
+  e.year           AS nam,
+  e.arrival_source AS nguon_ngay_den,      -- stamp | received
+  d.issued_date    AS ngay_van_ban_ghi,    -- the date as read, with its precision (2025-10)
+  {_names('d.doc_type', doc_type_names())} AS ten_loai,
+  d.subject        AS trich_yeu,
+  {_names('d.urgency', mark_names())} AS do_khan,
+  {_names('d.confidentiality', mark_names())} AS do_mat,
+  d.source_pages   AS so_trang,
+  d.issuer_successor AS co_quan_hien_nay,  -- the issuer's body today, after the 2025 mergers
+  d.signer_name    AS nguoi_ky,
+  d.signer_title   AS chuc_vu_nguoi_ky,
+  r.recipients     AS kinh_gui,
+  d.arrival_number AS so_tren_dau_den,     -- the number written on the ĐẾN stamp, if any
   d.doc_id,
   d.source_path
 FROM documents d
+LEFT JOIN register_entries e ON e.doc_id = d.doc_id
 LEFT JOIN (
   SELECT doc_id, string_agg(text, '; ' ORDER BY ordinal) AS recipients
   FROM recipients WHERE role = 'to' GROUP BY doc_id
 ) r ON r.doc_id = d.doc_id
 """
+
+
+def commitments_due_view() -> str:
+    """``v_commitments_due``: commitments by unit and due month (the first day of the month,
+    DATE) with their count and texts, for a dashboard's "what falls due when". A commitment
+    for a year ("Cam kết … năm 2024") falls due by its last month, December; failed documents
+    are left out."""
+    month = ("CAST(CASE WHEN length(c.due_date) = 4 THEN c.due_date || '-12' "
+             "ELSE substr(c.due_date, 1, 7) END || '-01' AS DATE)")
+    return f"""
+CREATE VIEW v_commitments_due AS
+SELECT
+  c.unit,
+  min(c.agency_id) AS agency_id,
+  {month} AS month,
+  count(*)         AS count,
+  string_agg(COALESCE(c.commitment, ''), '; ' ORDER BY c.doc_id, c.ordinal) AS commitments
+FROM commitments c
+JOIN documents d ON d.doc_id = c.doc_id
+WHERE length(c.due_date) >= 4 AND d.status <> 'failed'
+GROUP BY c.unit, {month}
+ORDER BY month, c.unit NULLS LAST
+"""
+
+
+def view_statements(dialect: str) -> list[str]:
+    """``v_incoming_register`` (sổ đăng ký văn bản đến) and ``v_open_deadlines``."""
+    register = register_view()
     deadlines = f"""
 CREATE VIEW v_open_deadlines AS
 SELECT
@@ -87,7 +150,8 @@ JOIN documents d ON d.doc_id = dl.doc_id
 WHERE dl.due_on IS NOT NULL AND d.status <> 'failed' AND NOT COALESCE(dl.done, FALSE)
 """
     return ["DROP VIEW IF EXISTS v_incoming_register", "DROP VIEW IF EXISTS v_open_deadlines",
-            register.strip(), deadlines.strip()]
+            register.strip(), deadlines.strip(),
+            "DROP VIEW IF EXISTS v_commitments_due", commitments_due_view().strip()]
 
 
 def schema_statements(dialect: str) -> list[str]:

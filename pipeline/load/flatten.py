@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from extractors.parties import distribution_kind
 from pipeline.corrections import Corrected
 from pipeline.text.keys import fold_diacritics
 from schemas import Record
@@ -96,15 +97,21 @@ def document_row(record: Record, run_id: str | None,
         "record": extracted.model_dump_json(),
         "assigned_to": corrected.assigned_to if corrected else None,
         "correction_count": len(corrected.status) if corrected else 0,
+        "received_by": corrected.received_by if corrected else None,
+        "issuer_successor": iss.successor if iss else None,
     }
 
 
 def recipient_rows(record: Record) -> list[dict[str, object]]:
+    """Kính gửi (``to``) and Nơi nhận (``cc``) items; ``kind`` tells a Nơi nhận "Như trên"
+    (the Kính gửi list again) and "Lưu: VT" (the issuer's file copy) from a recipient."""
     rows = []
     for role, items in (("to", record.recipients), ("cc", record.cc)):
         for i, text in enumerate(items):
+            kind = distribution_kind(text) if role == "cc" else "recipient"
             rows.append({"doc_id": record.doc_id, "role": role, "ordinal": i, "text": text,
-                         "agency_id": agency_key(text)})
+                         "agency_id": agency_key(text) if kind == "recipient" else None,
+                         "kind": kind})
     return rows
 
 
@@ -144,6 +151,17 @@ def table_rows(record: Record) -> tuple[list[dict[str, object]], list[dict[str, 
     return rows, cells
 
 
+def commitment_rows(record: Record) -> list[dict[str, object]]:
+    """One row per commitment; ``agency_id`` as the deadlines have it (known body, else key)."""
+    return [{"doc_id": record.doc_id, "ordinal": i, "table_index": c.table, "row_index": c.row,
+             "unit": c.unit, "agency_id": c.agency_id or agency_key(c.unit),
+             "commitment": c.commitment, "indicator": c.indicator,
+             "target": None if c.target is None else float(c.target),
+             "target_unit": c.target_unit, "due_date": c.due_date,
+             "due_on": full_date(c.due_date), "period": c.period, "status": c.status}
+            for i, c in enumerate(record.commitments)]
+
+
 def warning_rows(record: Record) -> list[dict[str, object]]:
     rows = [{"doc_id": record.doc_id, "origin": "record", "ordinal": i, "code": w.code,
              "message": w.message, "field": w.field, "page": w.page}
@@ -166,7 +184,7 @@ def record_to_rows(record: Record, run_id: str | None = None,
     children = {
         "recipients": recipient_rows(effective), "references": reference_rows(effective),
         "deadlines": deadline_rows(effective, done), "table_rows": t_rows, "table_cells": t_cells,
-        "warnings": warning_rows(effective),
+        "commitments": commitment_rows(effective), "warnings": warning_rows(effective),
     }
     assert set(children) == set(CHILD_TABLES)
     assert list(document) == TABLES["documents"].column_names

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,9 @@ from pipeline.load.ddl import MIGRATIONS, quote, schema_statements
 from pipeline.load.flatten import DocumentRows, agency_key, number_key, record_to_rows
 from schemas import Correction, Record
 from schemas.dataset import CHILD_TABLES, EXPORTED_TABLES, SCHEMA_VERSION, TABLES
+
+
+DEFAULT_REGISTER = "chung"  # one register unless a run names another (sổ đăng ký chung)
 
 
 class SchemaVersionError(RuntimeError):
@@ -110,6 +113,13 @@ class DatasetStore(ABC):
         return SCHEMA_VERSION
 
     # --- what is there ------------------------------------------------------------------
+    def schema_version(self) -> int | None:
+        """The dataset schema version the database holds (None: no dataset there)."""
+        try:
+            return self.query("SELECT max(version) FROM schema_version")[0][0]
+        except Exception:  # noqa: BLE001 - no such table: not a dataset (yet)
+            return None
+
     def stored_documents(self) -> dict[str, StoredDocument]:
         return {doc_id: StoredDocument(version, status) for doc_id, version, status
                 in self.query("SELECT doc_id, pipeline_version, status FROM documents")}
@@ -119,14 +129,38 @@ class DatasetStore(ABC):
                 for name in EXPORTED_TABLES}
 
     # --- runs ---------------------------------------------------------------------------
-    def start_run(self, run_id: str, inbox: str, pipeline_version: str) -> None:
+    # A shared database's runs may overlap: there, a run still 'running' is taken for killed
+    # only once it started this long ago (the caller may say otherwise).
+    STALE_RUN_AFTER = dt.timedelta(hours=24)
+
+    def start_run(self, run_id: str, inbox: str, pipeline_version: str, *,
+                  stale_after: dt.timedelta | None = None) -> list[str]:
+        """Record ``run_id`` as running; returns the earlier runs it marked interrupted."""
         with self.transaction():
+            interrupted = self._interrupt_dead_runs(
+                run_id, self.STALE_RUN_AFTER if stale_after is None else stale_after)
             self.execute("DELETE FROM runs WHERE run_id = :run_id", {"run_id": run_id})
             self.insert_rows("runs", [{
                 "run_id": run_id, "started_at": _now(), "finished_at": None,
                 "status": "running", "inbox": inbox, "pipeline_version": pipeline_version,
                 "files_seen": None, "skipped": None, "extracted": None, "loaded": None,
                 "failed": None, "quarantined": None}])
+        return interrupted
+
+    def _interrupt_dead_runs(self, run_id: str, stale_after: dt.timedelta) -> list[str]:
+        """Mark 'interrupted' the earlier runs still 'running': killed (SIGKILL, power, out
+        of memory) before their ``finish_run``. On DuckDB that is every one, since a single
+        process writes a file at a time and this run holds it; elsewhere another run may be
+        going on, so only those started more than ``stale_after`` ago."""
+        where, params = "status = 'running' AND run_id <> :run_id", {"run_id": run_id}
+        if self.dialect != "duckdb":
+            where += " AND started_at < :cutoff"
+            params["cutoff"] = _now() - stale_after
+        dead = [r[0] for r in self.query(
+            f"SELECT run_id FROM runs WHERE {where} ORDER BY started_at", params)]
+        if dead:
+            self.execute(f"UPDATE runs SET status = 'interrupted' WHERE {where}", params)
+        return dead
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
         cols = ("files_seen", "skipped", "extracted", "loaded", "failed", "quarantined")
@@ -138,10 +172,15 @@ class DatasetStore(ABC):
                          "WHERE run_id = :run_id", params)
 
     # --- loading ------------------------------------------------------------------------
-    def load_records(self, records: Iterable[Record], run_id: str | None = None) -> int:
+    def load_records(self, records: Iterable[Record], run_id: str | None = None, *,
+                     register: str | None = DEFAULT_REGISTER,
+                     received: Mapping[str, dt.date] | None = None) -> int:
         """Upsert a batch of records (one transaction); returns the number of documents.
 
-        The documents' corrections are applied (and their status brought up to date).
+        The documents' corrections are applied (and their status brought up to date), and
+        every document not yet in ``register`` gets its số đến (``received``: the day each
+        file reached the inbox, by doc_id, for documents without an arrival stamp);
+        ``register=None`` registers nothing.
         """
         incoming = {record.doc_id: record for record in records}  # last one wins in a batch
         if not incoming:
@@ -163,6 +202,8 @@ class DatasetStore(ABC):
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
             self.refresh_derived()
+            if register is not None:
+                self.register_new_documents(register, received or {})
         return len(ids)
 
     def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
@@ -175,6 +216,45 @@ class DatasetStore(ABC):
                 row = batch[doc_id].document
                 if stored == json.loads(row["record"]):
                     row["run_id"] = run_id
+
+    # --- the register -------------------------------------------------------------------
+    def register_new_documents(self, register: str = DEFAULT_REGISTER,
+                               received: Mapping[str, dt.date] | None = None) -> int:
+        """Give every document not yet in ``register`` its số đến; returns how many.
+
+        Số đến run from 1 in each calendar year of ngày đến and are never reused: entries
+        stay when a document is reloaded, changed or withdrawn. Ngày đến is the arrival
+        stamp's date, else the day the file reached the inbox (``received``, else the day of
+        the run that first loaded it). Failed files and duplicates (same số, ký hiệu and
+        issuer as an earlier document) get none. New entries are numbered in order of ngày
+        đến, then file path.
+        """
+        received = received or {}
+        rows = self.query(
+            "SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
+            "LEFT JOIN runs r ON r.run_id = d.run_id "
+            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
+            "  AND e.register = :register)", {"register": register})
+        if not rows:
+            return 0
+        arrivals = []
+        for doc_id, stamped, path, run_started in rows:
+            if stamped is not None:
+                arrivals.append((stamped, "stamp", path or "", doc_id))
+                continue
+            day = received.get(doc_id) or (run_started.date() if run_started else None)
+            arrivals.append((day or dt.date.today(), "received", path or "", doc_id))
+        last = dict(self.query("SELECT year, max(number) FROM register_entries "
+                               "WHERE register = :register GROUP BY year", {"register": register}))
+        entries, now = [], _now()
+        for day, source, _, doc_id in sorted(arrivals):
+            last[day.year] = (last.get(day.year) or 0) + 1
+            entries.append({"register": register, "year": day.year, "number": last[day.year],
+                            "doc_id": doc_id, "arrival_on": day, "arrival_source": source,
+                            "registered_at": now})
+        self.insert_rows("register_entries", entries)
+        return len(entries)
 
     # --- corrections --------------------------------------------------------------------
     def corrections(self, doc_ids: list[str] | None = None) -> list[Correction]:
@@ -256,8 +336,19 @@ class DatasetStore(ABC):
                 "corrected_value": json.dumps(value, ensure_ascii=False)}])
             run = self.query("SELECT run_id FROM documents WHERE doc_id = :doc_id",
                              {"doc_id": doc_id})[0][0]
-            self.load_records([record], run)
+            self.load_records([record], run, register=None)  # rows only: runs register
         return correction
+
+    def corrected_records(self) -> Iterator[Record]:
+        """Every stored record, its corrections applied, by source path."""
+        corrections: dict[str, list[Correction]] = defaultdict(list)
+        for c in self.corrections():
+            corrections[c.doc_id].append(c)
+        for (stored,) in self.query("SELECT record FROM documents ORDER BY source_path, doc_id"):
+            record = _record(stored)
+            if corrections.get(record.doc_id):
+                record = apply_corrections(record, corrections[record.doc_id]).record
+            yield record
 
     def corrected_record(self, doc_id: str) -> Record | None:
         """The record of ``doc_id`` as every view shows it: its corrections applied."""
@@ -348,7 +439,7 @@ class DatasetStore(ABC):
 
         from schemas.dataset import EXPORTED_VIEWS
 
-        view_order = {"v_incoming_register": ("ngay_den", "so_den", "doc_id"),
+        view_order = {"v_incoming_register": ("so_dang_ky", "nam", "so_den", "doc_id"),
                       "v_open_deadlines": ("due_date", "source_doc_id")}
         orders = {name: list(TABLES[name].primary_key) for name in EXPORTED_TABLES}
         for name in EXPORTED_VIEWS:
@@ -373,15 +464,8 @@ class DatasetStore(ABC):
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(target.suffix + ".tmp")
         n = 0
-        corrections: dict[str, list[Correction]] = defaultdict(list)
-        for c in self.corrections():
-            corrections[c.doc_id].append(c)
         with open(tmp, "w", encoding="utf-8") as out:
-            for (stored,) in self.query(
-                    "SELECT record FROM documents ORDER BY source_path, doc_id"):
-                record = _record(stored)
-                if corrections.get(record.doc_id):
-                    record = apply_corrections(record, corrections[record.doc_id]).record
+            for record in self.corrected_records():
                 out.write(record.to_json_line() + "\n")
                 n += 1
         tmp.replace(target)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Callable
 
+from pipeline.readers.walk import Skipped, list_folder
 from pipeline.text.document import RawDocument
 from pipeline.text.errors import UnreadableFile, UnsupportedFormat
 
@@ -49,13 +50,19 @@ def read_document(path: Path, data: bytes) -> RawDocument:
     return reader_for(path)(path, data)
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and supported files under named folders (sorted; hidden ones skipped)."""
+def iter_input_files(paths: Iterable[str | Path],
+                     skipped: list[Skipped] | None = None) -> Iterator[Path]:
+    """Files named, and supported files under named folders (sorted; hidden ones skipped).
+
+    A folder is not left: links out of it, dangling links and unreadable folders are not
+    read (``walk.list_folder``); they are appended to ``skipped`` with their reason.
+    """
     suffixes = supported_suffixes()
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in suffixes and not f.name.startswith("."):
-                    yield f
+            listing = list_folder(p, suffixes)
+            if skipped is not None:
+                skipped.extend(listing.skipped)
+            yield from listing.files
         else:
             yield p  # a missing or unsupported file gets a failed record, not silence

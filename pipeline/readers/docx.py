@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import regex
@@ -188,14 +189,18 @@ def docx_to_raw(document, path: Path, fmt: str = "docx") -> RawDocument:
                 parts.append(_layout_blocks(texts))
                 parts.append("")
             else:
+                # anchored where the next paragraph will start: the table's place in the text
+                at = sum(len(p) + 1 for p in parts)
                 tables.append(RawTable(rows=[[None if t is None else " ".join(t.split())
                                               for t in row] for row in texts],
-                                       page=1, header_rows=_header_rows(table)))
+                                       page=1, header_rows=_header_rows(table), anchor=at))
     text = "\n".join(parts)
     encoding = encodings.most_common(1)[0][0] if encodings else "utf-8"
     if not encodings:
         found = detect_legacy(text)
         if found:
+            # a conversion changes lengths (VNI writes a toned letter in two): move the anchors
+            tables = [replace(t, anchor=len(convert(text[:t.anchor], found))) for t in tables]
             text, encoding = convert(text, found), found
     return RawDocument(path=str(path), format=fmt, pages=[RawPage(1, text)], encoding=encoding,
                        tables=tables)

@@ -112,8 +112,8 @@ def field_views(extracted: Record, corrections: list[Correction]) -> tuple[Recor
     views = []
     for name in field_names(extracted):
         spec = field_spec(name)
-        if name == "assigned_to":
-            value = corrected.assigned_to
+        if name in ("assigned_to", "received_by"):
+            value = getattr(corrected, name)
         elif spec.kind == "flag":
             value = int(name.split(".")[1]) in corrected.done_deadlines
         else:

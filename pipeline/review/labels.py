@@ -6,9 +6,7 @@ precision: ``2024-03`` → ``03/2024``).
 """
 from __future__ import annotations
 
-from functools import cache
-
-from pipeline.lexicon import load_lexicon
+from pipeline.lexicon.display import doc_type_names
 
 LANGUAGES = ("vi", "en")
 
@@ -21,6 +19,7 @@ TEXT: dict[str, dict[str, str]] = {
         "number": "Số, ký hiệu", "issued_date": "Ngày văn bản", "issuer": "Cơ quan ban hành",
         "subject": "Trích yếu", "urgency": "Độ khẩn", "status": "Trạng thái",
         "warnings": "Cảnh báo", "assigned_to": "Đơn vị/người nhận xử lý", "file": "Tệp",
+        "received_by": "Ký nhận",
         "review": "Cần xem", "ok": "Đủ", "partial": "Thiếu", "failed": "Lỗi",
         "needs_review": "cần kiểm tra", "fields": "Các trường", "page": "Trang",
         "text": "Văn bản đã đọc", "value": "Giá trị", "confidence": "Độ tin cậy",
@@ -52,6 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
         "number": "Number", "issued_date": "Date", "issuer": "Issuer",
         "subject": "Subject", "urgency": "Urgency", "status": "Status",
         "warnings": "Warnings", "assigned_to": "Assigned to", "file": "File",
+        "received_by": "Signed for by",
         "review": "To review", "ok": "Complete", "partial": "Partial", "failed": "Failed",
         "needs_review": "needs review", "fields": "Fields", "page": "Page",
         "text": "Text as read", "value": "Value", "confidence": "Confidence",
@@ -101,18 +101,11 @@ def t(lang: str, key: str) -> str:
     return TEXT[language(lang)].get(key) or TEXT["en"].get(key) or key
 
 
-@cache
-def _doc_type_names_vi() -> dict[str, str]:
-    # "QUYẾT ĐỊNH".capitalize() → "Quyết định": how the type is written in running text
-    return {key: entry["titles"][0].capitalize()
-            for key, entry in load_lexicon("doc_types").items()}
-
-
 def doc_type_name(lang: str, code: str | None) -> str:
     if not code:
         return ""
     if language(lang) == "vi":
-        return _doc_type_names_vi().get(code, code)
+        return doc_type_names().get(code, code)
     return DOC_TYPES_EN.get(code, code.replace("_", " ").capitalize())
 
 

@@ -56,9 +56,12 @@ def search_key(text: str) -> str:
     return " ".join(fold_diacritics(text).lower().split())
 
 
-_COLUMNS = ("doc_id, status, source_path, arrival_number, arrival_date, doc_type, number_raw, "
-            "issued_date, issuer_name, subject, urgency, warning_count, assigned_to, "
-            "correction_count, error")
+_COLUMNS = ("d.doc_id, status, source_path, CAST(e.number AS VARCHAR), "
+            "CAST(e.arrival_on AS VARCHAR), doc_type, number_raw, issued_date, issuer_name, "
+            "subject, urgency, warning_count, assigned_to, correction_count, error")
+# số đến and ngày đến from the register (the first one a document is in)
+_REGISTER = ("LEFT JOIN (SELECT doc_id, min(number) AS number, min(arrival_on) AS arrival_on "
+             "FROM register_entries GROUP BY doc_id) e ON e.doc_id = d.doc_id")
 
 
 def review_queue(store: DatasetStore, query: str | None = None) -> list[QueueRow]:
@@ -68,7 +71,7 @@ def review_queue(store: DatasetStore, query: str | None = None) -> list[QueueRow
     rows = []
     for (doc_id, status, path, arr_no, arr_date, doc_type, number, issued, issuer, subject,
          urgency, n_warn, assigned, n_corr, error) in store.query(
-            f"SELECT {_COLUMNS} FROM documents"):
+            f"SELECT {_COLUMNS} FROM documents d {_REGISTER}"):
         rows.append(QueueRow(doc_id, status, path or "", arr_no, arr_date, doc_type, number,
                              issued, issuer, subject, urgency,
                              (n_warn or 0) + (1 if error else 0), needs.get(doc_id, 0), assigned,
@@ -76,4 +79,5 @@ def review_queue(store: DatasetStore, query: str | None = None) -> list[QueueRow
     if query and query.strip():
         words = search_key(query).split()
         rows = [r for r in rows if all(w in r.search_key for w in words)]
-    return sorted(rows, key=lambda r: (r.group, r.arrival_date or "9999", r.source_path, r.doc_id))
+    return sorted(rows, key=lambda r: (r.group, r.arrival_date or "9999",
+                                       int(r.arrival_number or 0), r.source_path, r.doc_id))

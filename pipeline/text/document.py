@@ -30,7 +30,8 @@ class RawTable:
     rows: list[list[str | None]]
     page: int
     header_rows: int = 0
-    # normalised-text offset of the table's place in the flow, when the reader knows it
+    # the table's place in the flow, when the reader knows it: an offset in its page's raw text
+    # from a reader, in the normalised text once in a ``Document`` (normalize_document maps it)
     anchor: int | None = None
     title: str | None = None
 

@@ -7,6 +7,7 @@ that is what makes provenance exact.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Callable
 
@@ -46,6 +47,10 @@ class MappedText:
             at = self.starts[start] if start < len(self.text) else self.ends[-1]
             return at, at
         return self.starts[start], self.ends[end - 1]
+
+    def offset_of(self, source: int) -> int:
+        """Offset in ``text`` of the first character read at or after source offset ``source``."""
+        return bisect.bisect_left(self.starts, source)
 
     def sub(self, pattern: str | regex.Pattern, repl: Replacement, flags: int = 0) -> "MappedText":
         """``regex.sub`` that keeps the map.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from dataclasses import replace
 
 import regex
 
-from pipeline.text.document import PAGE_SEPARATOR, Document, RawDocument
+from pipeline.text.document import PAGE_SEPARATOR, Document, RawDocument, RawTable
 from pipeline.text.mapped_text import MappedText
 
 _GRAPHEME = regex.compile(r"\X")
@@ -104,8 +105,15 @@ def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:
         raw_page_starts=raw_page_starts or [0],
         encoding=raw.encoding,
         ocr_pages={p.number: p.ocr_confidence for p in raw.pages if p.ocr},
-        tables=raw.tables,
+        tables=[_anchored(t, mapped, raw_page_starts) for t in raw.tables],
         e_signature=raw.e_signature,
         scan=raw.scan,
         sha256=sha256,
     )
+
+
+def _anchored(table: RawTable, mapped: MappedText, raw_page_starts: list[int]) -> RawTable:
+    """The table with its anchor moved from its page's raw text into the normalised text."""
+    if table.anchor is None or not 0 < table.page <= len(raw_page_starts):
+        return table
+    return replace(table, anchor=mapped.offset_of(raw_page_starts[table.page - 1] + table.anchor))

@@ -19,7 +19,7 @@ import pytest
 import pipeline.cli as cli
 from pipeline.cli import COMMAND_MODULES, build_parser, main
 
-COMMANDS = {"extract", "run", "serve", "report", "eval", "review"}
+COMMANDS = {"extract", "run", "serve", "report", "eval", "review", "export"}
 NOT_COMMANDS = {"__main__", "prefect_api"}  # modules of pipeline/cli that register nothing
 
 

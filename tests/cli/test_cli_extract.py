@@ -86,3 +86,15 @@ def test_out_file_and_console_script(tmp_path):
     [record] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert record["doc_type"] == "cong_van"
 
+
+
+def test_a_link_out_of_the_folder_is_not_read_and_is_said(tmp_path, capsys):
+    inbox, secret = tmp_path / "inbox", tmp_path / "secret.txt"
+    inbox.mkdir()
+    secret.write_text(LETTER, encoding="utf-8")
+    (inbox / "a.txt").write_text(LETTER, encoding="utf-8")
+    (inbox / "link.txt").symlink_to(secret)
+    assert main(["extract", str(inbox)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 1  # a.txt only
+    assert f"not read: {inbox / 'link.txt'}" in err and "1 not read" in err

@@ -209,3 +209,84 @@ CABLE = ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 188/CĐ-TTg\nHà Nội, ngày 06 th
 ])
 def test_a_cable_subject_loses_its_lead_in(title, subject, expected):
     assert read_header(CABLE.format(title=title, subject=subject)).subject.value == expected
+
+
+@pytest.mark.parametrize("first, second, name", [
+    ("BỘ NÔNG NGHIỆP VÀ", "MÔI TRƯỜNG", "bộ nông nghiệp và môi trường"),
+    ("BỘ KHOA HỌC VÀ", "CÔNG NGHỆ", "bộ khoa học và công nghệ"),
+    # no conjunction at the break: the two lines make one name the gazetteer lists
+    ("NGÂN HÀNG NHÀ NƯỚC", "VIỆT NAM", "ngân hàng nhà nước việt nam"),
+])
+def test_a_name_wrapped_over_two_lines_is_one_name(first, second, name):
+    h = header_of(f"{first}\n{second}\nSố: 12/BC-XX\n")
+    assert h.issuer.value.name.casefold() == name
+    assert h.issuer.value.parent is None
+
+
+def test_a_parent_over_its_unit_stays_two_names():
+    h = header_of("BỘ TÀI CHÍNH\nCỤC HẢI QUAN\nSố: 12/HQ-GSQL\n")
+    assert (h.issuer.value.parent, h.issuer.value.name) == ("Bộ Tài chính", "Cục Hải quan")
+
+
+@pytest.mark.parametrize("letterhead, name", [
+    ("CHÍNH PH Ủ", "chính phủ"),
+    ("B Ộ Y TẾ", "bộ y tế"),
+    # an onset never stands alone: only a split syllable is joined
+    ("UBND TP HỒ CHÍ MINH", "ủy ban nhân dân tp hồ chí minh"),
+])
+def test_a_syllable_split_after_its_onset_is_joined(letterhead, name):
+    h = header_of(f"{letterhead}\nSố: 12/NĐ-CP\n")
+    assert h.issuer.value.name.casefold() == name
+
+
+# --- a title over several lines under the type line (kế hoạch, Decree 30's trích yếu) ---
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 45/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Ngãi, ngày 12 tháng 3 năm 2024
+
+KẾ HOẠCH
+{title}
+"""
+
+
+@pytest.mark.parametrize("title, expected", [
+    # opens like a sentence ("Triển khai"), goes on over lines, stops at the legal basis
+    (("Triển khai thực hiện chuyển đổi số\nTrên địa bàn tỉnh năm 2024\n"
+      "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;"),
+     "Triển khai thực hiện chuyển đổi số Trên địa bàn tỉnh năm 2024"),
+    # three lines, then the note tying it to its decision, which is no part of it
+    (("Tổ chức các hoạt động hưởng ứng\nNgày Chuyển đổi số quốc gia\nNăm 2024 của tỉnh\n"
+      "(Kèm theo Quyết định số 120/QĐ-UBND ngày 01/3/2024)\n\nI. MỤC ĐÍCH, YÊU CẦU"),
+     "Tổ chức các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia Năm 2024 của tỉnh"),
+    # a numbered section right under it
+    ("Kiểm tra công tác văn thư\nLưu trữ năm 2024\nI. MỤC ĐÍCH, YÊU CẦU",
+     "Kiểm tra công tác văn thư Lưu trữ năm 2024"),
+    # a body sentence right under it
+    (("Thực hiện Nghị quyết số 57-NQ/TW\nVề đột phá phát triển khoa học, công nghệ\n"
+      "Thực hiện Công văn số 12/UBND-VP, Sở Nội vụ xây dựng Kế hoạch như sau:"),
+     "Thực hiện Nghị quyết số 57-NQ/TW Về đột phá phát triển khoa học, công nghệ"),
+    # a blank gap ends it
+    ("Phòng, chống thiên tai năm 2024\n\nĐể chủ động ứng phó, UBND tỉnh ban hành Kế hoạch.",
+     "Phòng, chống thiên tai năm 2024"),
+])
+def test_a_title_over_several_lines_is_one_subject(title, expected):
+    h = header_of(PLAN.format(title=title))
+    assert h.doc_type.value == "ke_hoach"
+    assert h.subject.value == expected
+
+
+@pytest.mark.parametrize("body", [
+    # no title: the body opens right under the type line and reads as a sentence
+    ("Thực hiện Công văn số 12/UBND-VP ngày 05/3/2024 của UBND tỉnh, Sở Nội vụ ban hành "
+     "Kế hoạch như sau:"),
+    "Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+])
+def test_a_body_under_the_type_line_is_no_subject(body):
+    h = header_of(PLAN.format(title=body))
+    assert h.doc_type.value == "ke_hoach"
+    assert h.subject is None

@@ -69,3 +69,71 @@ def test_the_type_word_is_looked_for_within_the_settings_gap():
     assert find_references(text)[0].value.doc_type == "cong_van"
     [ref] = find_references(text, settings=Settings(reference_type_gap=5))
     assert ref.confidence == Confidence.WEAK
+
+
+# --- citations in table cells (a "Căn cứ" box, a table of "Văn bản liên quan") ---
+
+def _document(text, *tables):
+    from pipeline.text.document import RawDocument, RawPage
+    from pipeline.text.normalize import normalize_document
+    return normalize_document(RawDocument(path="t.docx", format="docx", pages=[RawPage(1, text)],
+                                          tables=list(tables)))
+
+
+def _table(*rows, anchor=None):
+    from pipeline.text.document import RawTable
+    return RawTable(rows=[list(r) for r in rows], page=1, anchor=anchor)
+
+
+def doc_refs(doc, own=None):
+    from extractors.references import document_references
+    return document_references(doc, doc.text, own_number=own)
+
+
+def test_citations_in_table_cells_count_placed_at_their_table():
+    body = "KẾ HOẠCH\nChuyển đổi số năm 2024\n\nNội dung như sau."
+    doc = _document(body, _table(
+        ("STT", "Văn bản", "Ngày ban hành", "Trích yếu"),
+        ("1", "Quyết định số 749/QĐ-TTg", "03/6/2020", "Phê duyệt Chương trình chuyển đổi số"),
+        ("2", "Công văn số 1234/UBND-KGVX ngày 05/02/2024 của UBND tỉnh", "", "Về chuyển đổi số"),
+        anchor=body.index("Nội dung")))
+    found = doc_refs(doc)
+    assert [(f.value.number, f.value.date, f.value.doc_type) for f in found] == [
+        ("749/QĐ-TTg", None, "quyet_dinh"), ("1234/UBND-KGVX", "2024-02-05", "cong_van")]
+    assert found[1].value.issuer == "UBND tỉnh"
+    # no text to point at: the table's place in the text
+    assert {(f.start, f.end) for f in found} == {(doc.text.index("Nội dung"),) * 2}
+    assert found[0].value.raw == "Quyết định số 749/QĐ-TTg"
+
+
+def test_a_citation_in_text_and_table_is_one_reference_placed_in_the_text():
+    body = "Căn cứ Quyết định số 120/QĐ-UBND của UBND tỉnh;\n\nNội dung."
+    doc = _document(body, _table(("1", "Quyết định số 120/QĐ-UBND ngày 01/3/2024"),
+                                 ("2", "Kế hoạch số 88/KH-UBND")))
+    found = doc_refs(doc)
+    assert [f.value.number for f in found] == ["120/QĐ-UBND", "88/KH-UBND"]
+    first = found[0]
+    assert doc.text[first.start:first.end] == "Quyết định số 120/QĐ-UBND của UBND tỉnh"
+    assert first.value.date == "2024-03-01"  # what the table adds
+    # without an anchor a table sits at the end of its page, after the text's citations
+    assert found[1].start == len(doc.text)
+
+
+def test_table_citations_keep_document_order():
+    body = "Mở đầu.\n\nThực hiện Công văn số 55/UBND-VP ngày 02/01/2024."
+    doc = _document(body, _table(("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020",), anchor=0))
+    assert [f.value.number for f in doc_refs(doc)] == ["30/2020/NĐ-CP", "55/UBND-VP"]
+
+
+def test_a_table_of_codes_and_figures_gives_no_reference():
+    rows = [("STT", "Đơn vị", "Mã hồ sơ", "Kết quả", "Ghi chú")]
+    rows += [(str(i), f"Phòng {i}", f"{100 + i}/UBND-VP", f"{i}/42", "Quý I/2024")
+             for i in range(1, 40)]
+    doc = _document("Số: 12/BC-UBND\n\nBáo cáo kết quả.", _table(*rows),
+                    _table(("Số: 12/BC-UBND", "Quảng Ngãi, ngày 05/3/2024")))
+    assert doc_refs(doc, own="12/BC-UBND") == []
+
+
+def test_the_documents_own_number_in_a_table_is_no_reference():
+    doc = _document("Nội dung.", _table(("UBND TỈNH", "CỘNG HÒA"), ("Kế hoạch số 45/KH-UBND", "")))
+    assert doc_refs(doc, own="45/KH-UBND") == []

@@ -100,11 +100,11 @@ def test_a_crash_midway_then_a_rerun_leaves_no_duplicate_and_no_gap(flow_env, tm
     real_load = DatasetStore.load_records
     calls = []
 
-    def crash_on_second_batch(self, records, run_id=None):
+    def crash_on_second_batch(self, records, run_id=None, **options):
         calls.append(run_id)
         if len(calls) == 2:
             raise RuntimeError("simulated crash while loading")
-        return real_load(self, records, run_id)
+        return real_load(self, records, run_id, **options)
 
     monkeypatch.setattr(DatasetStore, "load_records", crash_on_second_batch)
     with pytest.raises(RuntimeError, match="simulated crash"):
@@ -314,3 +314,6 @@ def test_a_killed_run_then_a_rerun_leaves_no_duplicate_and_no_gap(flow_env, tmp_
     with open_store(target) as store:
         assert store.query("SELECT count(*) FROM recipients") == \
             store.query("SELECT sum(recipient_count) FROM documents")
+        # the killed run no longer looks as if it were running
+        assert sorted(store.query("SELECT status FROM runs")) == [("completed",), ("interrupted",)]
+    assert len(summary.interrupted_runs) == 1

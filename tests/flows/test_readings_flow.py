@@ -52,7 +52,7 @@ def test_readings_are_saved_and_the_report_needs_neither_inbox_nor_ocr(flow_env,
                         lambda p, d=None: calls.append(p) or real(p, d))
 
     out = tmp_path / "out"
-    summary = run_ingest(inbox, out, quarantine=False)
+    summary = run_ingest(inbox, out, quarantine=False, workers=2)  # the scan: a batch alone
     records = records_of(out)
     good = [r for r in records if r["status"] != "failed"]
     assert len(good) == 3 and summary.readings == 3
@@ -70,11 +70,15 @@ def test_readings_are_saved_and_the_report_needs_neither_inbox_nor_ocr(flow_env,
     assert all(r["source"]["path"].split("/")[-1] in (out / "report" / "index.html").read_text(
         encoding="utf-8") for r in records)
 
-    # the same bytes from another folder: the batch comes from Prefect's cache, and its
-    # readings are saved all the same, naming the files where they are now
+    # the same bytes from another folder: the scan's batch comes from Prefect's cache, and
+    # its readings are saved all the same, naming the files where they are now; the batch
+    # with the failed file was not cached, so it is extracted again
     moved = inbox.rename(tmp_path / "moved")
-    again = run_ingest(moved, tmp_path / "out-2", quarantine=False, write_report=False)
-    assert len(calls) == 4 and again.readings == 3
+    again = run_ingest(moved, tmp_path / "out-2", quarantine=False, write_report=False,
+                       workers=2)
+    extracted_again = {p.name for p in calls[4:]}
+    assert "rong.txt" in extracted_again and "scan.png" not in extracted_again
+    assert again.readings == 3
     assert load_reading(tmp_path / "out-2", scan["doc_id"]).source_path == str(moved / "scan.png")
     assert again.report is None and not (tmp_path / "out-2" / "report").exists()
 

@@ -40,7 +40,8 @@ def _is_str_list(value) -> bool:
 
 def test_every_lexicon_has_a_schema_test():
     # a new lexicon needs its entry checks below, not only the generic ones
-    assert set(LEXICONS) == {"agencies", "cues", "doc_types", "marks", "names", "signer"}
+    assert set(LEXICONS) == {"agencies", "commitment_columns", "cues", "doc_types", "marks",
+                             "names", "signer"}
 
 
 @pytest.mark.parametrize("name", ALL_LEXICONS)
@@ -99,7 +100,8 @@ def test_agency_entries_have_their_keys():
     data = load_lexicon("agencies")
     assert set(data) == {"agencies", "abbreviations", "place_levels"}
     for entry in data["agencies"]:
-        assert set(entry) == {"id", "canonical", "aliases", "codes"}, entry
+        assert {"id", "canonical", "aliases", "codes"} <= set(entry) <= {
+            "id", "canonical", "aliases", "codes", "valid_from", "valid_to", "successor"}, entry
         assert isinstance(entry["id"], str) and entry["id"].isascii(), entry
         assert isinstance(entry["canonical"], str) and entry["canonical"].strip(), entry
         assert entry["aliases"] == [] or _is_str_list(entry["aliases"]), entry
@@ -191,7 +193,8 @@ def test_position_and_body_words_are_capitals():
 
 # --- cues.yaml -------------------------------------------------------------------------
 
-CUE_LISTS = ("motto", "recipients", "legal_basis", "sentence_openings", "authority_lines")
+CUE_LISTS = ("motto", "recipients", "legal_basis", "sentence_openings", "attachment_notes",
+             "authority_lines")
 
 
 def test_cue_lexicon_has_its_keys():
@@ -226,6 +229,31 @@ def test_surnames_are_single_capitalised_syllables_listed_once():
     # the most common family names are there (they are half the population)
     assert {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Đỗ", "Võ", "Vũ"} <= set(surnames)
     assert names["syllables"] == {"min": 2, "max": 4}
+
+
+# --- commitment_columns.yaml --------------------------------------------------------------
+
+COMMITMENT_ROLES = {"unit", "commitment", "indicator", "target", "due", "status", "note"}
+
+
+def test_commitment_lexicon_has_its_keys():
+    lex = load_lexicon("commitment_columns")
+    assert set(lex) == {"roles", "not_unit", "generic_commitment", "generic_target",
+                        "indicator_after", "target_lead", "target_unit_max_words"}
+    assert set(lex["roles"]) == COMMITMENT_ROLES
+    assert all(_is_str_list(words) and words for words in lex["roles"].values())
+    assert isinstance(lex["target_unit_max_words"], int) and lex["target_unit_max_words"] > 0
+
+
+def test_commitment_header_words_are_lower_case_and_in_one_role_each():
+    lex = load_lexicon("commitment_columns")
+    words = [w for role in lex["roles"].values() for w in role]
+    assert all(w == w.lower() for w in words)
+    assert not _duplicates(tone_key(w) for w in words)
+    # the general words are words of their role
+    assert set(lex["generic_commitment"]) <= set(lex["roles"]["commitment"])
+    assert set(lex["generic_target"]) <= set(lex["roles"]["target"])
+    assert set(lex["indicator_after"]) <= set(lex["roles"]["commitment"])
 
 
 def test_a_key_written_twice_is_refused(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 every view and export, surviving re-loads and re-extraction, never dropped silently."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 
@@ -11,7 +12,7 @@ import pytest
 from fixtures.records import dispatch_record
 from pipeline.load import CorrectionError, open_store
 from pipeline.load.ddl import create_indexes, create_table
-from schemas.dataset import TABLES
+from schemas.dataset import SCHEMA_VERSION, TABLES
 
 
 def register_row(store, doc_id):
@@ -121,11 +122,13 @@ def test_a_version_1_dataset_is_migrated_in_place(engine, tmp_path, request):
     """A dataset written before corrections existed gains the new columns and keeps its rows."""
     target = (request.getfixturevalue("pg_url") if engine == "postgresql"
               else str(tmp_path / "v1.duckdb"))
-    new = {("documents", "assigned_to"), ("documents", "correction_count"), ("deadlines", "done")}
+    new = {("documents", "assigned_to"), ("documents", "correction_count"), ("deadlines", "done"),
+           ("documents", "received_by"), ("documents", "issuer_successor"),
+           ("recipients", "kind")}
     with open_store(target) as old:
         with old.transaction():
             for spec in TABLES.values():
-                if spec.name != "corrections":
+                if spec.name not in ("corrections", "register_entries", "commitments"):
                     cols = tuple(c for c in spec.columns if (spec.name, c.name) not in new)
                     old.execute(create_table(replace(spec, columns=cols), old.dialect))
             for sql in create_indexes(old.dialect):
@@ -136,9 +139,14 @@ def test_a_version_1_dataset_is_migrated_in_place(engine, tmp_path, request):
             old.execute("INSERT INTO documents (doc_id, status, record) VALUES "
                         "('d1', 'ok', '{}')")
     with open_store(target) as store:
-        assert store.ensure_schema() == 2
+        assert store.ensure_schema() == SCHEMA_VERSION == 3
         assert store.query("SELECT doc_id, assigned_to FROM documents") == [("d1", None)]
         store.load_records([dispatch_record(1)], run_id="r1")
         store.add_correction(dispatch_record(1).doc_id, "deadlines.0.done", True, "Lan")
         assert store.query("SELECT done FROM deadlines") == [(True,)]
-        assert store.query("SELECT max(version) FROM schema_version") == [(2,)]
+        assert store.query("SELECT max(version) FROM schema_version") == [(3,)]
+        # the documents loaded before the register existed are numbered at the next load
+        assert sorted(store.query("SELECT year, number, doc_id, arrival_source "
+                                  "FROM register_entries")) == [
+            (2024, 1, dispatch_record(1).doc_id, "stamp"),
+            (dt.date.today().year, 1, "d1", "received")]

@@ -24,11 +24,14 @@ def test_views_are_exported_as_parquet_in_their_natural_order(store, tmp_path):
     assert not list(out.glob("*.tmp"))
 
     register = pq.read_table(out / "v_incoming_register.parquet")
-    expected = store.query("SELECT * FROM v_incoming_register ORDER BY ngay_den, so_den")
+    expected = store.query("SELECT * FROM v_incoming_register "
+                           "ORDER BY so_dang_ky, nam, so_den NULLS LAST")
     assert register.num_rows == 4
     assert register.column_names[:2] == ["ngay_den", "so_den"]
     assert [tuple(r.values()) for r in register.to_pylist()] == expected
-    assert register.column("so_den").to_pylist() == ["503", "502", "501", None]  # no arrival: last
+    # số đến follow ngày đến; the failed file gets none and comes last
+    assert register.column("so_den").to_pylist() == [1, 2, 3, None]
+    assert register.column("so_tren_dau_den").to_pylist() == ["503", "502", "501", None]
 
     deadlines = pq.read_table(out / "v_open_deadlines.parquet")
     expected = store.query("SELECT * FROM v_open_deadlines ORDER BY due_date")

@@ -1,6 +1,7 @@
 """The loader against DuckDB and a real PostgreSQL: idempotent upserts, duplicates, views."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pyarrow.parquet as pq
@@ -96,9 +97,9 @@ def test_views_give_the_incoming_register_and_deadlines(store):
     register = store.query("SELECT ngay_den, so_den, tac_gia, so_ky_hieu, ngay_van_ban, "
                            "ten_loai_trich_yeu, don_vi_nhan, ghi_chu FROM v_incoming_register "
                            "ORDER BY so_den")
-    assert register[0] == ("2024-06-01", "501", "Ủy ban nhân dân tỉnh Nghệ An", "101/UBND-VP",
-                           "2024-05-02", "cong_van - triển khai nhiệm vụ 1",
-                           "Sở Nội vụ; Sở Tài chính", None)
+    assert register[0] == (dt.date(2024, 6, 1), 1, "Ủy ban nhân dân tỉnh Nghệ An",
+                           "101/UBND-VP", dt.date(2024, 5, 2), "Công văn - triển khai nhiệm vụ 1",
+                           None, None)  # đơn vị nhận: the internal unit, set in the review app
     deadlines = store.query("SELECT source_number, days_left FROM v_open_deadlines "
                             "ORDER BY due_date")
     assert [n for n, _ in deadlines] == ["101/UBND-VP", "102/UBND-VP"]  # month-only: no due date
@@ -170,3 +171,13 @@ def test_an_unchanged_record_keeps_the_run_that_loaded_it(store):
     assert store.query("SELECT run_id FROM documents ORDER BY doc_id") == [("run-1",), ("run-2",)]
     store.load_records([dispatch_record(1, recipients=("Công an tỉnh",))], run_id="run-3")
     assert store.query("SELECT run_id FROM documents ORDER BY doc_id") == [("run-3",), ("run-2",)]
+
+
+def test_the_issuers_successor_after_the_2025_reorganisation_is_a_column(store):
+    record = dispatch_record(1)
+    record = record.model_copy(update={"issuer": record.issuer.model_copy(
+        update={"name": "Ủy ban nhân dân tỉnh Hà Giang",
+                "successor": "Ủy ban nhân dân tỉnh Tuyên Quang"})})
+    store.load_records([record], run_id="r")
+    assert store.query("SELECT issuer_name, issuer_successor FROM documents") == [
+        ("Ủy ban nhân dân tỉnh Hà Giang", "Ủy ban nhân dân tỉnh Tuyên Quang")]

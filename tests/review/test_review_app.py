@@ -1,6 +1,7 @@
 """The review app over a real DuckDB dataset, through HTTP (Starlette's test client)."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -145,7 +146,7 @@ def test_a_correction_from_the_form_is_stored_and_shown(run_dir):
         assert status == {"issued_date": ("2024-05-02", "applied", "Hà"),
                           "subject": ("triển khai nhiệm vụ 2", "extraction_agrees", "Hà")}
         assert store.query("SELECT ngay_van_ban FROM v_incoming_register WHERE doc_id = :d",
-                           {"d": doc_id}) == [("2024-05-02",)]
+                           {"d": doc_id}) == [(dt.date(2024, 5, 2),)]
         assert store.query("SELECT status FROM documents WHERE doc_id = :d",
                            {"d": doc_id}) == [("ok",)]
 

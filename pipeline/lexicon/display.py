@@ -1,0 +1,26 @@
+"""How the record's vocabulary reads in Vietnamese, from the forms the lexicon knows printed:
+``quyet_dinh`` → "Quyết định" (its type line ``QUYẾT ĐỊNH``), ``hoa_toc`` → "Hỏa tốc".
+
+For registers, exports and the review app; extraction never uses it.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from pipeline.lexicon import load_lexicon
+
+
+@cache
+def doc_type_names() -> dict[str, str]:
+    """Document type code → its name as written in running text ("Công văn")."""
+    # str.capitalize lower-cases the rest: "QUYẾT ĐỊNH" → "Quyết định"
+    return {key: entry["titles"][0].capitalize()
+            for key, entry in load_lexicon("doc_types").items()}
+
+
+@cache
+def mark_names() -> dict[str, str]:
+    """Urgency and secrecy codes → the mark in words ("Hỏa tốc", "Tối mật")."""
+    marks = load_lexicon("marks")
+    return {m["code"]: m["words"].capitalize() for kind in ("urgency", "secrecy")
+            for m in marks[kind]}
