@@ -126,6 +126,8 @@ class IngestRun:
     register: str
     logger: Any
     started: float = field(default_factory=time.perf_counter)
+    # doc_id → path of every file read in the inbox this run (the dataset follows it)
+    present: dict[str, str] = field(default_factory=dict)
 
 
 def start_run(inbox: str, out: str, db: str | None, quarantine: bool,
@@ -155,6 +157,7 @@ def plan_batches(run: IngestRun, store, batch_size: int,
     """Step 2: hash the inbox, skip what the dataset holds at this version, batch the rest."""
     listing = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
     files, run.summary.not_read = listing.files, listing.not_read
+    run.present = {f.sha256: f.path for f in files if f.sha256}
     for path, reason in listing.not_read:
         run.logger.warning("not read: %s: %s", path, reason)
     stored = store.stored_documents()
@@ -206,7 +209,7 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
         run.summary.readings += save_readings(readings, str(run.out_dir))
     if failed:
         moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
-                                    run.run_id, result.timed_out)
+                                    run.run_id, result.timed_out, result.explanations)
         run.summary.quarantined += sum(q.moved_to is not None for q in moved)
     return records
 
@@ -221,6 +224,17 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
                               batch_result(future, futures[future], run.logger))
         progress.advance(len(records), sum(r.status == "failed" for r in records))
     progress.close()
+
+
+def follow_inbox(run: IngestRun, store) -> None:
+    """Step 4b: the dataset follows the inbox — moved files take their new path, files gone
+    are marked withdrawn, files back are live again (edited files were replaced as loaded)."""
+    changes = store.follow_inbox(run.inbox, run.present, run.run_id)
+    run.summary.withdrawn = changes.withdrawn
+    run.summary.moved = len(changes.moved)
+    run.summary.restored = len(changes.restored)
+    for path in changes.withdrawn:
+        run.logger.info("withdrawn: %s is no longer in the inbox", path)
 
 
 def export_dataset(run: IngestRun, store) -> None:
@@ -293,6 +307,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
+        follow_inbox(run, store)
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.extract import PIPELINE_VERSION, load_document, record_from_document
+from pipeline.extract import PIPELINE_VERSION
 from schemas import Record
 
 
@@ -24,21 +23,6 @@ class Quarantined:
     moved_to: Path | None
 
 
-def failure_traceback(path: Path, limit: int = 6) -> list[str]:
-    """Re-run the failing step to get its traceback (``extract_file`` keeps only the message).
-
-    Failures are rare, so paying for one more attempt here is cheap; the last ``limit``
-    frames are kept, one line each.
-    """
-    try:
-        record_from_document(load_document(path))
-    except Exception as exc:  # noqa: BLE001 - we are describing the failure, not handling it
-        frames = traceback.extract_tb(exc.__traceback__)[1:][-limit:]  # [0] is this function
-        return ([f"{Path(f.filename).name}:{f.lineno} in {f.name}: {(f.line or '').strip()}"
-                 for f in frames] + [f"{type(exc).__name__}: {exc}"])
-    return ["(the failure did not happen again when re-run here: it may have been transient)"]
-
-
 def timeout_explanation(moved: bool) -> list[str]:
     """A timed-out file is not re-run to explain it: it would take as long again."""
     again = "put the file back in the inbox and run" if moved else "run"
@@ -46,10 +30,16 @@ def timeout_explanation(moved: bool) -> list[str]:
              "again with --file-timeout SECONDS, 0 for no limit)")]
 
 
-def _explanation(path: Path, timed_out: bool, moved: bool) -> list[str]:
+def _explanation(record: Record, timed_out: bool, moved: bool,
+                 explanation: list[str] | None) -> list[str]:
+    """The traceback taken when the file failed. A failed file is never extracted again
+    here: a file that hung or ate memory would do it again, outside any limit."""
     if timed_out:
         return timeout_explanation(moved)
-    return failure_traceback(path) if path.exists() else ["(file no longer exists)"]
+    if explanation:
+        return explanation
+    return ["(no traceback was kept for this failure: the reason is what the extraction "
+            "reported)", record.error or "(no reason given)"]
 
 
 def _free_target(target: Path, source: Path) -> Path:
@@ -63,8 +53,10 @@ def _free_target(target: Path, source: Path) -> Path:
 
 
 def quarantine_file(record: Record, inbox: Path, quarantine_dir: Path, *, move: bool = True,
-                    run_id: str | None = None, timed_out: bool = False) -> Quarantined:
-    """Write the ``.error.json`` of a failed record and (unless ``move`` is off) move its file."""
+                    run_id: str | None = None, timed_out: bool = False,
+                    explanation: list[str] | None = None) -> Quarantined:
+    """Write the ``.error.json`` of a failed record and (unless ``move`` is off) move its file;
+    ``explanation``: the traceback taken when it failed (``Extracted.traceback``)."""
     source = Path(record.source.path)
     try:
         relative = source.resolve().relative_to(inbox.resolve())
@@ -84,7 +76,7 @@ def quarantine_file(record: Record, inbox: Path, quarantine_dir: Path, *, move: 
         "doc_id": record.doc_id,
         "reason": record.error,
         "timed_out": timed_out,
-        "traceback": _explanation(moved_to or source, timed_out, moved_to is not None),
+        "traceback": _explanation(record, timed_out, moved_to is not None, explanation),
         "pipeline_version": record.pipeline_version or PIPELINE_VERSION,
         "run_id": run_id,
         "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

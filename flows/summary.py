@@ -29,6 +29,10 @@ class RunSummary:
     overdue_total: int = 0
     dataset_rows: dict[str, int] = field(default_factory=dict)
     readings: int = 0             # readings saved to OUT/readings/ (text, page images)
+    # the dataset follows the inbox: files gone (marked withdrawn), moved, back again
+    withdrawn: list[str] = field(default_factory=list)
+    moved: int = 0
+    restored: int = 0
     report: str | None = None     # OUT/report/index.html when the flow wrote it
     report_error: str | None = None  # why it could not (the run itself is complete)
 
@@ -53,12 +57,16 @@ class RunSummary:
                 ("ok", self.ok), ("partial", self.partial), ("failed", self.failed),
                 ("quarantined", self.quarantined), ("timed out", self.timed_out),
                 ("not read (outside the inbox, dangling, unreadable)", self.skipped_outside),
+                ("withdrawn (gone from the inbox)", len(self.withdrawn)),
+                ("moved within the inbox", self.moved), ("back in the inbox", self.restored),
                 ("readings saved", self.readings),
                 ("seconds", f"{self.seconds:.1f}")]
 
     @staticmethod
     def _listed(label: str, items: list[tuple[str, str]], what: str, limit: int = 20) -> list[str]:
-        lines = [f"  {label} {path}: {reason}" for path, reason in items[:limit]]
+        # a failure's reason already names its file: say the path once
+        lines = [f"  {label} {reason if reason.startswith(path) else f'{path}: {reason}'}"
+                 for path, reason in items[:limit]]
         if len(items) > limit:
             lines.append(f"  … and {len(items) - limit} more {what}")
         return lines
@@ -71,6 +79,8 @@ class RunSummary:
         lines += self._listed("FAILED", self.failures, "failures")
         lines += self._listed("NOT READ", self.not_read, "not read")
         lines += [f"  left out of the inbox: the {f}" for f in self.excluded]
+        lines += self._listed("WITHDRAWN", [(p, "no longer in the inbox") for p in self.withdrawn],
+                              "withdrawn")
         if self.interrupted_runs:
             lines.append(f"  earlier runs marked interrupted (killed before they finished): "
                          f"{', '.join(self.interrupted_runs)}")

@@ -11,7 +11,6 @@ timeout, a file being written) may not happen again, so it is never answered fro
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import errno
 import hashlib
@@ -26,8 +25,9 @@ from prefect.transactions import get_transaction
 from prefect.utilities.hashing import hash_objects
 
 from flows.quarantine import Quarantined, quarantine_file
-from pipeline.extract import (ReadingBundle, extract_file_with_reading, failed_record,
-                              save_reading)
+from pipeline.extract import ReadingBundle, failed_record, save_reading
+from pipeline.extract.record import Extracted
+from pipeline.extract.worker import ExtractionWorker, timeout_error
 from pipeline.readers import supported_suffixes
 from pipeline.readers.walk import list_folder
 from pipeline.extract.version import PIPELINE_VERSION
@@ -70,6 +70,8 @@ class BatchResult:
     # what was read of each file, in the order of ``records`` (None: a failed file); part of
     # the cached result, so a batch answered from the cache still saves its readings
     readings: list[ReadingBundle | None] = field(default_factory=list)
+    # a failed file's traceback, by path, taken when it failed (quarantine shows it)
+    explanations: dict[str, list[str]] = field(default_factory=dict)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -127,15 +129,9 @@ def batch_cache_key(context: TaskRunContext, parameters: dict) -> str | None:
     files: list[FileRef] = parameters["files"]
     if any(f.sha256 is None for f in files):
         return None
-    # "v2": results cached before failures stopped being cached must not answer any more
-    return "extract-v2-" + hash_objects(PIPELINE_VERSION, [f.sha256 for f in files],
+    # "v3": a cached result must have every field of today's BatchResult
+    return "extract-v3-" + hash_objects(PIPELINE_VERSION, [f.sha256 for f in files],
                                         parameters.get("file_timeout"))
-
-
-def timeout_error(path: Path, timeout: float) -> str:
-    """What a timed-out file's record says: what happened and how to give it longer."""
-    return (f"{path}: extraction stopped after {timeout:g} s (per-file timeout); a large scan "
-            f"may need longer: run again with --file-timeout SECONDS (0: no limit)")
 
 
 def keep_out_of_cache(result: BatchResult) -> None:
@@ -150,23 +146,13 @@ def keep_out_of_cache(result: BatchResult) -> None:
         txn.write_on_commit = False
 
 
-def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExecutor]
-                ) -> tuple[Record, ReadingBundle | None, bool]:
-    """Extract one file within ``timeout`` seconds; returns (record, reading, timed_out)."""
+def extract_one(ref: FileRef, timeout: float | None, worker: ExtractionWorker
+                ) -> tuple[Extracted, bool]:
+    """Extract one file in ``worker``, killed after ``timeout`` seconds (``None``/0: no
+    limit); returns (what was extracted, timed_out)."""
     path = Path(ref.path)
     data = read_bytes(path) if ref.read_error is None else None  # transient errors raise here
-    if not timeout:
-        return *extract_file_with_reading(path, data), False
-    if not pool:
-        pool.append(cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract"))
-    future = pool[0].submit(extract_file_with_reading, path, data)
-    try:
-        return *future.result(timeout=timeout), False
-    except cf.TimeoutError:
-        # Python cannot stop a thread: abandon this worker (it ends when the extraction does)
-        # and give the next file a fresh one.
-        pool.pop().shutdown(wait=False, cancel_futures=True)
-        return failed_record(path, timeout_error(path, timeout), data), None, True
+    return worker.extract(path, data, timeout)
 
 
 @task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
@@ -174,20 +160,19 @@ def extract_one(ref: FileRef, timeout: float | None, pool: list[cf.ThreadPoolExe
       retry_delay_seconds=exponential_backoff(1), retry_jitter_factor=0.5,
       retry_condition_fn=retry_if_transient)
 def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> BatchResult:
-    """Extract a batch of files; every file gets a record (failed ones: status ``failed``,
-    and then the batch is not cached)."""
-    pool: list[cf.ThreadPoolExecutor] = []
+    """Extract a batch of files in a worker process (killed at a file's time limit, so a
+    hanging file stops and the run can exit); every file gets a record (failed ones:
+    status ``failed``, and then the batch is not cached)."""
     result = BatchResult([])
-    try:
+    with ExtractionWorker() as worker:
         for ref in files:
-            record, reading, timed_out = extract_one(ref, file_timeout, pool)
-            result.records.append(record)
-            result.readings.append(reading)
+            done, timed_out = extract_one(ref, file_timeout, worker)
+            result.records.append(done.record)
+            result.readings.append(done.reading)
             if timed_out:
                 result.timed_out.append(ref.path)
-    finally:
-        for executor in pool:
-            executor.shutdown(wait=False)
+            if done.traceback:
+                result.explanations[ref.path] = done.traceback
     keep_out_of_cache(result)
     return result
 
@@ -221,9 +206,12 @@ def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
 
 @task(name="quarantine-failures", cache_policy=NO_CACHE)
 def quarantine_failures(records: list[Record], inbox: str, quarantine_dir: str, move: bool,
-                        run_id: str, timed_out: list[str] = ()) -> list[Quarantined]:
+                        run_id: str, timed_out: list[str] = (),
+                        explanations: dict[str, list[str]] | None = None) -> list[Quarantined]:
     """Move failed files out of the inbox (after their rows are committed) with the reason;
-    ``timed_out``: the paths that failed by running out of time (not re-run to explain)."""
+    ``timed_out``: the paths that failed by running out of time; ``explanations``: tracebacks
+    taken when the files failed (``BatchResult.explanations``; no file is run again)."""
     return [quarantine_file(r, Path(inbox), Path(quarantine_dir), move=move, run_id=run_id,
-                            timed_out=r.source.path in timed_out)
+                            timed_out=r.source.path in timed_out,
+                            explanation=(explanations or {}).get(r.source.path))
             for r in records if r.status == "failed"]

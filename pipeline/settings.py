@@ -158,6 +158,32 @@ class Settings:
     #: installed) and combined with Tesseract's reading (bench/bench_second_reader.py)
     second_reader: bool = True
 
+    # --- resource limits per file (pipeline.readers.limits, pipeline.extract.worker) ---
+    #: a small hostile file must not take the machine: each limit refuses the file with a
+    #: failed record naming the limit. Any file bigger than this is refused before it is
+    #: read (standard input too)
+    max_file_bytes: int = 500_000_000
+    #: a text file bigger than this is refused (extraction
+    #: needs about 120 bytes of memory per byte of text: 5 MB ≈ 600 MB)
+    max_text_bytes: int = 5_000_000
+    #: a .docx part (document.xml, an image…) that inflates to more than this is refused
+    #: before python-docx opens the file (lxml needs several times a part's size)
+    max_docx_part_bytes: int = 50_000_000
+    #: ... and all its parts together
+    max_docx_total_bytes: int = 200_000_000
+    #: ... and a part over 1 MB that inflates more than this many times its compressed size
+    #: is a zip bomb (real Word XML compresses 5–30×)
+    max_docx_ratio: int = 100
+    #: pixels of a PDF page rendered for OCR or for a reviewer: a page larger than this at
+    #: 300 dpi (A4 is 8.7 million) is rendered at the lower resolution that fits
+    max_render_pixels: int = 60_000_000
+    #: an image file (a frame of a TIFF) with more pixels than this is refused (a 600-dpi A3
+    #: scan is 70 million; memory is about 15 bytes per pixel through OCR)
+    max_image_pixels: int = 100_000_000
+    #: ``dispatches run``: each file is extracted in a worker process limited to this much
+    #: address space (RLIMIT_AS, where the platform has it); 0: no limit
+    max_memory_mb: int = 4096
+
     def override(self, **changes) -> Settings:
         """A copy with ``changes``; an unknown name is an error, not a silent no-op."""
         known = {f.name for f in fields(self)}

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # 2: corrections, documents.assigned_to/correction_count, deadlines.done
-# 3: register_entries, commitments, documents.received_by/issuer_successor, recipients.kind
+# 3: register_entries, commitments, documents_history, documents.received_by/issuer_successor/
+#    withdrawn_at, recipients.kind
 SCHEMA_VERSION = 3
 
 ColumnType = str  # text | integer | double | boolean | date | timestamp | json
@@ -73,6 +74,7 @@ DOCUMENTS = TableSpec("documents", (
     _c("correction_count", "integer", doc="fields a person corrected or confirmed"),
     _c("received_by", doc="ký nhận: who signed for it (entered in the review app)"),
     _c("issuer_successor", doc="today's body when the issuer was merged or renamed in 2025"),
+    _c("withdrawn_at", "timestamp", doc="when a run found the file gone from its inbox (rút)"),
 ), ("doc_id",), "one row per document, corrections applied")
 
 RECIPIENTS = TableSpec("recipients", (
@@ -157,6 +159,15 @@ REGISTER_ENTRIES = TableSpec("register_entries", (
     "first loaded; kept when the document is reloaded, changed or withdrawn",
     per_document=False)
 
+DOCUMENTS_HISTORY = TableSpec("documents_history", (
+    _c("doc_id", nullable=False), _c("replaced_at", "timestamp", nullable=False),
+    _c("reason", nullable=False, doc="edited (the file at its path changed) | withdrawn"),
+    _c("source_path"), _c("replaced_by", doc="doc_id of the new version of an edited file"),
+    _c("pipeline_version"), _c("run_id", doc="the run that replaced or withdrew it"),
+    _c("record", "json", doc="the record as extracted"),
+), ("doc_id", "replaced_at"), "earlier versions of edited files, and withdrawn documents",
+    per_document=False)
+
 RUNS = TableSpec("runs", (
     _c("run_id", nullable=False), _c("started_at", "timestamp"), _c("finished_at", "timestamp"),
     _c("status", doc="running | completed | failed | interrupted (found still running by a "
@@ -172,12 +183,12 @@ SCHEMA_VERSION_TABLE = TableSpec("schema_version", (
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
     DOCUMENTS, RECIPIENTS, REFERENCES, DEADLINES, TABLE_ROWS, TABLE_CELLS, COMMITMENTS,
     WARNINGS, AGENCIES,
-    CORRECTIONS, REGISTER_ENTRIES, RUNS, SCHEMA_VERSION_TABLE)}
+    CORRECTIONS, REGISTER_ENTRIES, DOCUMENTS_HISTORY, RUNS, SCHEMA_VERSION_TABLE)}
 
 # Child tables whose rows are replaced with their document, in this order.
 CHILD_TABLES = ("recipients", "references", "deadlines", "table_rows", "table_cells",
                 "commitments", "warnings")
 EXPORTED_TABLES = ("documents", *CHILD_TABLES, "agencies", "corrections", "register_entries",
-                   "runs")
+                   "documents_history", "runs")
 # Views exported beside the tables as OUT/<view>.parquet (what dashboards read: never a lock).
 EXPORTED_VIEWS = ("v_incoming_register", "v_open_deadlines", "v_commitments_due")

@@ -1,12 +1,44 @@
-"""``dispatches extract PATH... [--out FILE]``: one JSON record per document (JSON Lines)."""
+"""``dispatches extract PATH... [--out FILE]``: one JSON record per document (JSON Lines).
+
+``-`` reads one text document from standard input (``--name`` names it; its suffix picks
+the reader, ``.txt`` by default). Files run in this process: the limits on what a file may
+hold (``pipeline.readers.limits``) apply; the worker process with its time and memory
+limits is ``dispatches run``'s.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from pipeline.extract import extract_file
+from pipeline.extract import extract_file, failed_record
 from pipeline.readers import iter_input_files
 from pipeline.readers.walk import Skipped
+from pipeline.settings import DEFAULT_SETTINGS
+from schemas import Record
+
+STDIN = "-"
+
+
+def read_stdin(name: str) -> Record:
+    """The record of standard input's bytes, read up to the file size limit (a pipe from
+    ``/dev/zero`` must not fill memory)."""
+    path = Path(name)
+    limit = DEFAULT_SETTINGS.max_file_bytes
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        return failed_record(path, f"{path}: standard input too large to read: over the limit "
+                                   f"of {limit / 1e6:g} MB (Settings.max_file_bytes)")
+    return extract_file(path, data)
+
+
+def records(args: argparse.Namespace, skipped: list[Skipped]):
+    for named in args.paths:
+        if named == STDIN:
+            yield read_stdin(args.name or STDIN)
+            continue
+        for path in iter_input_files([named], skipped):
+            yield extract_file(path)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -14,8 +46,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = total = 0
     skipped: list[Skipped] = []
     try:
-        for path in iter_input_files(args.paths, skipped):
-            record = extract_file(path)
+        for record in records(args, skipped):
             total += 1
             if record.status == "failed":
                 failed += 1
@@ -37,7 +68,11 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("extract", help="print one JSON record per document (JSON Lines)",
                               description="Extract records from files or folders; exit code 1 "
                                           "if any file failed (its record has status 'failed' "
-                                          "and an error).")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+                                          "and an error). '-' reads one text document from "
+                                          "standard input.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; - for stdin")
     p.add_argument("--out", metavar="FILE", help="write JSON Lines here instead of stdout")
+    p.add_argument("--name", metavar="NAME",
+                   help="the name standard input's document gets in its record (default '-'; "
+                        "its suffix picks the reader: doc.md, scan.pdf…)")
     p.set_defaults(func=cmd_extract)

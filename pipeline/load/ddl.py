@@ -20,6 +20,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE deadlines ADD COLUMN IF NOT EXISTS done BOOLEAN"],
     3: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS received_by TEXT",
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS issuer_successor TEXT",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMPTZ",
         "ALTER TABLE recipients ADD COLUMN IF NOT EXISTS kind TEXT"],
 }
 
@@ -80,7 +81,8 @@ SELECT
     CASE d.status WHEN 'partial' THEN 'chưa đọc được đủ số, ngày hoặc loại văn bản'
                   WHEN 'failed' THEN 'không đọc được tệp: ' || d.error END,
     CASE WHEN d.duplicate_of IS NOT NULL
-         THEN 'trùng số, ký hiệu và cơ quan ban hành với văn bản ' || d.duplicate_of END),
+         THEN 'trùng số, ký hiệu và cơ quan ban hành với văn bản ' || d.duplicate_of END,
+    CASE WHEN d.withdrawn_at IS NOT NULL THEN 'đã rút: tệp không còn trong hộp thư' END),
     '')            AS ghi_chu,             -- ghi chú
   e.register       AS so_dang_ky,          -- which register
   e.year           AS nam,
@@ -124,7 +126,7 @@ SELECT
   string_agg(COALESCE(c.commitment, ''), '; ' ORDER BY c.doc_id, c.ordinal) AS commitments
 FROM commitments c
 JOIN documents d ON d.doc_id = c.doc_id
-WHERE length(c.due_date) >= 4 AND d.status <> 'failed'
+WHERE length(c.due_date) >= 4 AND d.status <> 'failed' AND d.withdrawn_at IS NULL
 GROUP BY c.unit, {month}
 ORDER BY month, c.unit NULLS LAST
 """
@@ -148,6 +150,7 @@ SELECT
 FROM deadlines dl
 JOIN documents d ON d.doc_id = dl.doc_id
 WHERE dl.due_on IS NOT NULL AND d.status <> 'failed' AND NOT COALESCE(dl.done, FALSE)
+  AND d.withdrawn_at IS NULL
 """
     return ["DROP VIEW IF EXISTS v_incoming_register", "DROP VIEW IF EXISTS v_open_deadlines",
             register.strip(), deadlines.strip(),

@@ -99,6 +99,7 @@ def document_row(record: Record, run_id: str | None,
         "correction_count": len(corrected.status) if corrected else 0,
         "received_by": corrected.received_by if corrected else None,
         "issuer_successor": iss.successor if iss else None,
+        "withdrawn_at": None,  # the file is in the inbox: it is being loaded
     }
 
 

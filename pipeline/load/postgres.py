@@ -20,6 +20,9 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+WRITER_LOCK_KEY = 0x64697370  # "disp": the dataset's writers serialise on it
+
+
 class PostgresStore(DatasetStore):
     dialect = "postgresql"
 
@@ -65,6 +68,11 @@ class PostgresStore(DatasetStore):
             rows = [tuple(r) for r in result]
         columns = {n: [_plain(r[i]) for r in rows] for i, n in enumerate(names)}
         return pa.table(columns) if rows else pa.table({n: pa.array([], pa.string()) for n in names})
+
+    def lock_writers(self) -> None:
+        # two runs loading into one database take turns (held to the end of the transaction):
+        # delete-then-insert of the same document, and số đến numbering, cannot interleave
+        self.execute("SELECT pg_advisory_xact_lock(:key)", {"key": WRITER_LOCK_KEY})
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

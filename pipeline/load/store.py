@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.corrections import apply_corrections, latest_corrections, value_of
@@ -46,6 +46,15 @@ class SchemaVersionError(RuntimeError):
 
 class CorrectionError(ValueError):
     """A correction that cannot be stored (unknown document, failed document, no such field)."""
+
+
+@dataclass
+class InboxChanges:
+    """What ``follow_inbox`` found: files moved (old, new path), gone, and back again."""
+
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -187,6 +196,8 @@ class DatasetStore(ABC):
             return 0
         ids = sorted(incoming)
         with self.transaction():
+            self.lock_writers()
+            self._replace_edited(incoming, run_id)
             corrections = self._corrections_by_doc(ids)
             batch: dict[str, DocumentRows] = {}
             for doc_id in ids:
@@ -205,6 +216,84 @@ class DatasetStore(ABC):
             if register is not None:
                 self.register_new_documents(register, received or {})
         return len(ids)
+
+    def lock_writers(self) -> None:
+        """Serialise writers within a transaction (PostgreSQL: an advisory lock); DuckDB
+        already lets one process write a file at a time."""
+
+    def _replace_edited(self, incoming: Mapping[str, Record], run_id: str | None) -> None:
+        """An edited file: a document now loaded under a path another document held.
+
+        The older version goes to ``documents_history`` and leaves the live tables; its số
+        đến and its corrections pass to the new version (the same registered document: the
+        corrections are checked against the new extraction like any other).
+        """
+        by_path = {r.source.path: r.doc_id for r in incoming.values() if r.source.path}
+        if not by_path:
+            return
+        older = []
+        for names, placeholders in _chunks(sorted(by_path)):
+            older += self.query(
+                "SELECT doc_id, source_path, pipeline_version, record FROM documents "
+                f"WHERE source_path IN ({placeholders})", names)
+        older = [row for row in older if row[0] not in incoming]
+        if not older:
+            return
+        now = _now()
+        self.insert_rows("documents_history", [
+            {"doc_id": old, "replaced_at": now, "reason": "edited", "source_path": path,
+             "replaced_by": by_path[path], "pipeline_version": version, "run_id": run_id,
+             "record": record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)}
+            for old, path, version, record in older])
+        for old, path, _, _ in older:
+            new = {"old": old, "new": by_path[path]}
+            self.execute("UPDATE register_entries SET doc_id = :new WHERE doc_id = :old AND "
+                         "register NOT IN (SELECT register FROM register_entries "
+                         "WHERE doc_id = :new)", new)
+            self.execute("UPDATE corrections SET doc_id = :new WHERE doc_id = :old", new)
+        gone = [old for old, *_ in older]
+        for table in (*CHILD_TABLES, "documents"):
+            self.delete_documents(table, gone)
+
+    def follow_inbox(self, inbox: str, present: Mapping[str, str],
+                     run_id: str | None = None) -> InboxChanges:
+        """Bring the dataset in line with what a run found in ``inbox``.
+
+        ``present``: doc_id → path of every file read there. A document whose file moved
+        takes its new path; one withdrawn earlier whose file is back is live again; a
+        document under ``inbox`` whose file is gone is marked withdrawn (kept, with a
+        ``documents_history`` row) — failed files excepted: they were moved to quarantine.
+        """
+        root = Path(inbox)
+        changes = InboxChanges()
+        with self.transaction():
+            self.lock_writers()
+            now = _now()
+            for doc_id, path, status, withdrawn, version, record in self.query(
+                    "SELECT doc_id, source_path, status, withdrawn_at, pipeline_version, record "
+                    "FROM documents"):
+                if doc_id in present:
+                    if path != present[doc_id] or withdrawn is not None:
+                        self.execute("UPDATE documents SET source_path = :path, "
+                                     "withdrawn_at = NULL WHERE doc_id = :doc_id",
+                                     {"path": present[doc_id], "doc_id": doc_id})
+                        if withdrawn is not None:
+                            changes.restored.append(present[doc_id])
+                        else:
+                            changes.moved.append((path, present[doc_id]))
+                    continue
+                if (withdrawn is not None or status == "failed" or not path
+                        or not Path(path).is_relative_to(root)):
+                    continue
+                self.execute("UPDATE documents SET withdrawn_at = :now WHERE doc_id = :doc_id",
+                             {"now": now, "doc_id": doc_id})
+                self.insert_rows("documents_history", [{
+                    "doc_id": doc_id, "replaced_at": now, "reason": "withdrawn",
+                    "source_path": path, "replaced_by": None, "pipeline_version": version,
+                    "run_id": run_id, "record": record if isinstance(record, str)
+                    else json.dumps(record, ensure_ascii=False)}])
+                changes.withdrawn.append(path)
+        return changes
 
     def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
         """A document loaded again with the same record keeps the run that first loaded it."""
@@ -312,6 +401,7 @@ class DatasetStore(ABC):
         if not corrected_by.strip():
             raise CorrectionError("a correction needs the name of who made it")
         with self.transaction():
+            self.lock_writers()
             record = self.extracted_record(doc_id)
             if record is None:
                 raise CorrectionError(f"no document {doc_id} in {self.url}")
@@ -340,11 +430,13 @@ class DatasetStore(ABC):
         return correction
 
     def corrected_records(self) -> Iterator[Record]:
-        """Every stored record, its corrections applied, by source path."""
+        """Every live stored record (withdrawn ones left out), its corrections applied, by
+        source path."""
         corrections: dict[str, list[Correction]] = defaultdict(list)
         for c in self.corrections():
             corrections[c.doc_id].append(c)
-        for (stored,) in self.query("SELECT record FROM documents ORDER BY source_path, doc_id"):
+        for (stored,) in self.query("SELECT record FROM documents WHERE withdrawn_at IS NULL "
+                                    "ORDER BY source_path, doc_id"):
             record = _record(stored)
             if corrections.get(record.doc_id):
                 record = apply_corrections(record, corrections[record.doc_id]).record

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.readers.walk import Skipped, list_folder
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.document import RawDocument
 from pipeline.text.errors import UnreadableFile, UnsupportedFormat
 
-Reader = Callable[[Path, bytes], RawDocument]
+# ``(path, bytes, *, settings=…)``: the limits a reader keeps are in ``Settings``
+Reader = Callable[..., RawDocument]
 
 READERS: dict[str, str] = {
     ".txt": "pipeline.readers.text:read_text",
@@ -35,8 +37,14 @@ def supported_suffixes() -> set[str]:
     return set(READERS)
 
 
+#: the name of standard input (``dispatches extract -``): read as text
+STDIN_NAME = "-"
+
+
 def reader_for(path: Path) -> Reader:
     target = READERS.get(path.suffix.lower())
+    if target is None and path.name == STDIN_NAME:
+        target = READERS[".txt"]
     if target is None:
         raise UnsupportedFormat(path, f"unsupported file type {path.suffix or '(no suffix)'!r}; "
                                       f"supported: {', '.join(sorted(READERS))}")
@@ -44,10 +52,10 @@ def reader_for(path: Path) -> Reader:
     return getattr(importlib.import_module(module), func)
 
 
-def read_document(path: Path, data: bytes) -> RawDocument:
+def read_document(path: Path, data: bytes, settings: Settings = DEFAULT_SETTINGS) -> RawDocument:
     if not data:
         raise UnreadableFile(path, "empty file (0 bytes)")
-    return reader_for(path)(path, data)
+    return reader_for(path)(path, data, settings=settings)
 
 
 def iter_input_files(paths: Iterable[str | Path],

@@ -14,6 +14,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,8 @@ import regex
 from pipeline.text.document import RawDocument, RawPage, RawTable
 from pipeline.text.errors import MissingProgram, UnreadableFile
 from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
+from pipeline.readers.limits import check_docx_archive
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.keys import tone_key
 
 # text that marks a table as the letterhead or the signature grid
@@ -31,20 +34,33 @@ _LAYOUT_CUES = regex.compile(
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def read_docx(path: Path, data: bytes) -> RawDocument:
+def read_docx(path: Path, data: bytes, *, settings: Settings = DEFAULT_SETTINGS) -> RawDocument:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_docx_archive(path, data, settings)  # before python-docx inflates every part
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UnreadableFile(path, f"not a readable .docx file ({exc})") from exc
+    except MemoryError:
+        raise  # too large, not damaged: the extraction says which limit
+    except (PackageNotFoundError, zipfile.BadZipFile) as exc:
+        raise UnreadableFile(path, "not a Word file (.docx is a zip archive; this is not "
+                                   "one, or a damaged one)") from exc
     except Exception as exc:  # noqa: BLE001 - zipfile/lxml errors on a damaged file
-        raise UnreadableFile(path, f"not a readable .docx file ({type(exc).__name__})") from exc
+        raise UnreadableFile(path, f"damaged Word file: {_damage(exc)}") from exc
     return docx_to_raw(document, path, fmt="docx")
 
 
-def read_doc(path: Path, data: bytes) -> RawDocument:
+def _damage(exc: Exception) -> str:
+    """What is wrong inside a .docx, in words (lxml and zipfile name it tersely)."""
+    if type(exc).__name__ == "XMLSyntaxError":
+        return f"its XML is broken ({exc})"
+    if isinstance(exc, KeyError):
+        return f"a part it needs is missing ({exc.args[0] if exc.args else exc})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def read_doc(path: Path, data: bytes, *, settings: Settings = DEFAULT_SETTINGS) -> RawDocument:
     """Old binary Word: convert to .docx with LibreOffice (headless), then read that."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
@@ -63,7 +79,7 @@ def read_doc(path: Path, data: bytes) -> RawDocument:
         out = Path(tmp) / "in.docx"
         if not out.exists():
             raise UnreadableFile(path, "LibreOffice could not convert this .doc file")
-        raw = read_docx(path, out.read_bytes())
+        raw = read_docx(path, out.read_bytes(), settings=settings)
     raw.format = "doc"
     return raw
 

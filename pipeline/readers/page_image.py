@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 
+from pipeline.readers.limits import render_scale
+from pipeline.settings import DEFAULT_SETTINGS
 from pipeline.text.scan import PageImage
 
 MAX_WIDTH = 1400
@@ -20,8 +22,10 @@ JPEG_QUALITY = 70
 PREVIEW_DPI = 100
 
 
-def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
-    """Yield ``(page number, PIL image)`` rendered with pdfium, one page at a time."""
+def render_pages(data: bytes, numbers: list[int], dpi: int = 300, *,
+                 max_pixels: int = DEFAULT_SETTINGS.max_render_pixels):
+    """Yield ``(page number, PIL image, pixels per point)`` rendered with pdfium, one page at
+    a time; a page too large for ``max_pixels`` at ``dpi`` is rendered at a lower one."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
@@ -29,8 +33,9 @@ def render_pages(data: bytes, numbers: list[int], dpi: int = 300):
         for number in numbers:
             page = doc[number - 1]
             try:
+                scale = render_scale(*page.get_size(), dpi, max_pixels)
                 # in colour: red seals and stamps are separated from the text (pipeline.readers.ocr.ink)
-                yield number, page.render(scale=dpi / 72).to_pil()
+                yield number, page.render(scale=scale).to_pil(), scale
             finally:
                 page.close()
     finally:
@@ -56,7 +61,8 @@ def page_image(image, page: int, *, max_width: int = MAX_WIDTH,
     return PageImage(page, image.width, image.height, buf.getvalue(), scale)
 
 
-def pdf_page_images(data: bytes, numbers: list[int],
-                    dpi: int = PREVIEW_DPI) -> dict[int, PageImage]:
+def pdf_page_images(data: bytes, numbers: list[int], dpi: int = PREVIEW_DPI, *,
+                    max_pixels: int = DEFAULT_SETTINGS.max_render_pixels) -> dict[int, PageImage]:
     """The listed PDF pages rendered for a reviewer (text pages; OCR'd ones keep their scan)."""
-    return {number: page_image(image, number) for number, image in render_pages(data, numbers, dpi)}
+    return {number: page_image(image, number)
+            for number, image, _ in render_pages(data, numbers, dpi, max_pixels=max_pixels)}

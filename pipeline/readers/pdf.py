@@ -22,6 +22,7 @@ from pipeline.readers.esignature import annotation_overlay, pdf_overlay
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
 from pipeline.readers.page_image import render_pages
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 
 # a page with fewer visible characters than this, and a large image, is a scan
 MIN_TEXT_CHARS = 20
@@ -30,17 +31,27 @@ MIN_IMAGE_COVER = 0.3
 MAX_CID_SHARE = 0.3
 
 
-def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawDocument:
+def open_pdf(path: Path, data: bytes):
+    """pdfplumber's PDF, or ``UnreadableFile`` saying why (pdfplumber wraps pdfminer's
+    errors in ``PdfminerException``: the cause is unwrapped to name it)."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect as exc:
-        raise UnreadableFile(path, "encrypted PDF (password needed)") from exc
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise UnreadableFile(path, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        return pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise  # too large, not damaged: the extraction says which limit
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
+        cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise UnreadableFile(path, "encrypted PDF: it needs a password to be read") from exc
+        detail = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+        raise UnreadableFile(path, f"not a readable PDF (damaged: {detail})") from exc
+
+
+def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
+             settings: Settings = DEFAULT_SETTINGS) -> RawDocument:
+    pdf = open_pdf(path, data)
     pages: list[RawPage] = []
     tables: list[RawTable] = []
     encodings: Counter[str] = Counter()
@@ -67,11 +78,16 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
                 pages.append(RawPage(number, text))
                 tables.extend(page_tables)
                 encodings.update(page_encodings)
-    except UnreadableFile:
+    except (UnreadableFile, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on broken files
         raise UnreadableFile(path, f"PDF could not be parsed ({type(exc).__name__}: {exc})") \
             from exc
+    if not pages:
+        # a damaged page tree pdfminer cannot follow may still render (pdfium repairs it):
+        # read those pages as scans rather than return an empty document
+        scanned = list(range(1, pdfium_page_count(path, data) + 1))
+        pages = [RawPage(n, "", ocr=True) for n in scanned]
     encoding = "utf-8"
     if encodings:
         encoding = encodings.most_common(1)[0][0]
@@ -86,7 +102,7 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None) -> RawD
     facts = {}
     if scanned:
         facts = ocr_pdf_pages(path, data, pages, scanned, max_workers=max_workers,
-                              overlays=overlays)
+                              overlays=overlays, max_pixels=settings.max_render_pixels)
     return RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
                        tables=tables, e_signature=e_signature, scan=scan_facts(facts))
 
@@ -148,12 +164,33 @@ def _cell_text(cell: str | None) -> str | None:
     return " ".join(cell.split())
 
 
+def pdfium_page_count(path: Path, data: bytes) -> int:
+    """Pages pdfium finds in a file pdfminer found none in; none at all is unreadable."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(path, f"not a readable PDF (damaged: {exc})") from exc
+    try:
+        count = len(doc)
+    finally:
+        doc.close()
+    if not count:
+        raise UnreadableFile(path, "not a readable PDF (damaged: no page could be found)")
+    return count
+
+
 def ocr_pdf_pages(path: Path, data: bytes, pages: list[RawPage], numbers: list[int], *,
-                  max_workers: int | None = None, overlays: dict[int, list] | None = None) -> dict:
-    """OCR the listed pages in place (text and confidence); returns their page facts."""
+                  max_workers: int | None = None, overlays: dict[int, list] | None = None,
+                  max_pixels: int = DEFAULT_SETTINGS.max_render_pixels) -> dict:
+    """OCR the listed pages in place (text and confidence); returns their page facts.
+
+    Pages are rendered at 300 dpi, a page too large for ``max_pixels`` at a lower
+    resolution (its overlays drawn at the scale it was rendered at)."""
     check_tesseract(path)
-    results = ocr_images(render_pages(data, numbers, OCR_DPI), max_workers=max_workers,
-                         overlays=overlays, scale=OCR_DPI / 72)
+    results = ocr_images(render_pages(data, numbers, OCR_DPI, max_pixels=max_pixels),
+                         max_workers=max_workers, overlays=overlays)
     for page in pages:
         if page.number in results:
             page.text = results[page.number].text

@@ -7,6 +7,8 @@ from pathlib import Path
 from pipeline.text.document import RawDocument, RawPage
 from pipeline.text.errors import UnreadableFile
 from pipeline.readers.legacy import convert_legacy_text, decode_legacy_bytes
+from pipeline.readers.limits import check_text_size
+from pipeline.settings import DEFAULT_SETTINGS, Settings
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -22,7 +24,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         return decode_legacy_bytes(data, path)
 
 
-def read_text(path: Path, data: bytes) -> RawDocument:
+def read_text(path: Path, data: bytes, *, settings: Settings = DEFAULT_SETTINGS) -> RawDocument:
+    check_text_size(path, data, settings)
     text, encoding = decode_text(data, path)
     if "\x00" in text:
         raise UnreadableFile(path, "binary content (NUL bytes) in a text file")

@@ -1,4 +1,5 @@
-"""The review queue: every document of the dataset, those an archivist must look at first.
+"""The review queue: every live document of the dataset (withdrawn ones left out), those an
+archivist must look at first.
 
 Order: failed files, then partial records (a register field missing), then records with a
 ``needs_review`` warning, then the rest — each group by arrival then file. Values are the
@@ -71,7 +72,7 @@ def review_queue(store: DatasetStore, query: str | None = None) -> list[QueueRow
     rows = []
     for (doc_id, status, path, arr_no, arr_date, doc_type, number, issued, issuer, subject,
          urgency, n_warn, assigned, n_corr, error) in store.query(
-            f"SELECT {_COLUMNS} FROM documents d {_REGISTER}"):
+            f"SELECT {_COLUMNS} FROM documents d {_REGISTER} WHERE d.withdrawn_at IS NULL"):
         rows.append(QueueRow(doc_id, status, path or "", arr_no, arr_date, doc_type, number,
                              issued, issuer, subject, urgency,
                              (n_warn or 0) + (1 if error else 0), needs.get(doc_id, 0), assigned,

@@ -37,7 +37,7 @@ def scanned(tmp_path_factory):
     docs = []
     real = record_module.load_document
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(record_module, "load_document", lambda p, d=None: docs.append(real(p, d))
+        mp.setattr(record_module, "load_document", lambda p, d=None, **kw: docs.append(real(p, d, **kw))
                    or docs[-1])
         record, bundle = extract_file_with_reading(path)
     return record, bundle, docs[0]

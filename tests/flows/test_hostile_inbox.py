@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,9 @@ from flows.inbox import folders_inside, overlap_error
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
 from flows.tasks import discover_inbox, extract_one, file_ref
+from fixtures.hostile import hanging_job
+from pipeline.extract.record import extract_explained
+from pipeline.extract.worker import ExtractionWorker
 from pipeline.cli import main as dispatches
 from pipeline.load import open_store
 from pipeline.readers import iter_input_files
@@ -107,31 +109,29 @@ def test_cli_run_refuses_an_out_folder_that_is_the_inbox(tmp_path, capsys):
     assert not (inbox / "dispatches.duckdb").exists()
 
 
-def test_a_timed_out_file_says_how_to_give_it_longer(tmp_path, monkeypatch):
+def test_a_timed_out_file_says_how_to_give_it_longer(tmp_path):
     slow = file_ref(write_inbox(tmp_path, 1)[0])
-    real = tasks.extract_file_with_reading
-    monkeypatch.setattr(tasks, "extract_file_with_reading",
-                        lambda p, d=None: time.sleep(1.0) or real(p, d))
-    pool = []
-    record, _, timed_out = extract_one(slow, 0.1, pool)
-    for executor in pool:
-        executor.shutdown(wait=False)
-    assert timed_out and "--file-timeout SECONDS" in record.error and "0.1 s" in record.error
+    with ExtractionWorker(job=hanging_job) as worker:
+        done, timed_out = extract_one(slow, 0.5, worker)
+    error = done.record.error
+    assert timed_out and "--file-timeout SECONDS" in error and "0.5 s" in error
 
 
-def test_a_timed_out_file_is_quarantined_as_a_timeout_not_re_run(tmp_path, monkeypatch):
-    import flows.quarantine as quarantine
-
+def test_a_failed_file_is_quarantined_with_the_traceback_taken_when_it_failed(tmp_path):
     inbox = tmp_path / "inbox"
     path = write_inbox(inbox, 1)[0]
     record = tasks.failed_record(path, tasks.timeout_error(path, 120), path.read_bytes())
-    monkeypatch.setattr(quarantine, "failure_traceback",
-                        lambda p: pytest.fail("a timed-out file must not be extracted again"))
     done = quarantine_file(record, inbox, tmp_path / "q", timed_out=True)
     report = json.loads(done.error_file.read_text(encoding="utf-8"))
     text = json.dumps(report, ensure_ascii=False)
     assert report["timed_out"] is True and "transient" not in text
     assert "--file-timeout" in report["reason"] and "put the file back" in report["traceback"][0]
+    bad = inbox / "hong.docx"
+    bad.write_bytes(b"PK\x03\x04")
+    failed = extract_explained(bad)
+    done = quarantine_file(failed.record, inbox, tmp_path / "q", explanation=failed.traceback)
+    report = json.loads(done.error_file.read_text(encoding="utf-8"))
+    assert report["traceback"] == failed.traceback and "docx.py" in report["traceback"][-2]
 
 
 def test_summary_counts_and_lists_what_was_not_read():

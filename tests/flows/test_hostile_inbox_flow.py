@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 
 import flows.tasks as tasks
 from fixtures.dispatches import dispatch_text
 from flows.ingest import run_ingest
+from pipeline.extract.record import Extracted
 from pipeline.extract import failed_record
 from pipeline.load import open_store
 
@@ -42,16 +44,17 @@ def test_a_failed_extraction_is_not_answered_from_the_cache_once_its_cause_is_fi
     inbox.mkdir()
     marker = uuid.uuid4().hex  # bytes no earlier run has seen
     (inbox / "cv.txt").write_text(dispatch_text(1) + f"\n{marker}\n", encoding="utf-8")
-    real = tasks.extract_file_with_reading
+    real = tasks.extract_one  # extraction runs in a worker process: stand in before it
     calls, broken = [], [True]  # e.g. Tesseract not installed yet
 
-    def extract(path, data=None):
-        calls.append(path)
+    def extract(ref, *args):
+        calls.append(ref.path)
         if broken[0]:
-            return failed_record(path, f"{path}: tesseract is not installed", data), None
-        return real(path, data)
+            path = Path(ref.path)
+            return Extracted(failed_record(path, f"{path}: tesseract is not installed")), False
+        return real(ref, *args)
 
-    monkeypatch.setattr(tasks, "extract_file_with_reading", extract)
+    monkeypatch.setattr(tasks, "extract_one", extract)
     first = run_ingest(inbox, out, quarantine=False)
     assert first.failed == 1 and len(calls) == 1
     broken[0] = False  # installed: the same batch of the same bytes is extracted again

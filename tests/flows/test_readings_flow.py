@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -47,9 +48,9 @@ def test_readings_are_saved_and_the_report_needs_neither_inbox_nor_ocr(flow_env,
     signed_page(number="188").save(inbox / "scan.png")
     (inbox / "rong.txt").write_bytes(b"")  # failed: no reading
     calls = []
-    real = tasks.extract_file_with_reading
-    monkeypatch.setattr(tasks, "extract_file_with_reading",
-                        lambda p, d=None: calls.append(p) or real(p, d))
+    real = tasks.extract_one  # extraction runs in a worker process: count the hand-overs
+    monkeypatch.setattr(tasks, "extract_one",
+                        lambda ref, *a: calls.append(ref.path) or real(ref, *a))
 
     out = tmp_path / "out"
     summary = run_ingest(inbox, out, quarantine=False, workers=2)  # the scan: a batch alone
@@ -76,7 +77,7 @@ def test_readings_are_saved_and_the_report_needs_neither_inbox_nor_ocr(flow_env,
     moved = inbox.rename(tmp_path / "moved")
     again = run_ingest(moved, tmp_path / "out-2", quarantine=False, write_report=False,
                        workers=2)
-    extracted_again = {p.name for p in calls[4:]}
+    extracted_again = {Path(p).name for p in calls[4:]}
     assert "rong.txt" in extracted_again and "scan.png" not in extracted_again
     assert again.readings == 3
     assert load_reading(tmp_path / "out-2", scan["doc_id"]).source_path == str(moved / "scan.png")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import errno
 import json
-import time
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,10 @@ from flows.ingest import batches_of, needs_extraction
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
 from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_one, file_ref
+from fixtures.hostile import hanging_job
 from pipeline.extract import extract_file
+from pipeline.extract.record import extract_explained
+from pipeline.extract.worker import ExtractionWorker
 from pipeline.load import StoredDocument
 from pipeline.extract.version import PIPELINE_VERSION
 
@@ -69,25 +72,26 @@ def test_read_bytes_turns_a_transient_error_into_transient_read_error(tmp_path, 
         tasks.read_bytes(path)
 
 
-def test_a_slow_file_times_out_as_a_failed_record_and_the_next_one_runs(tmp_path, monkeypatch):
+def test_a_hanging_file_is_killed_at_its_timeout_and_the_next_one_runs(tmp_path):
     slow, fast = refs(tmp_path, 2)
-    real = tasks.extract_file_with_reading
+    pid_file = Path(slow.path).with_suffix(".pid")
+    with ExtractionWorker(job=hanging_job) as worker:
+        done, timed_out = extract_one(slow, 3.0, worker)
+        assert timed_out and done.record.status == "failed" and "per-file timeout" in done.record.error
+        assert done.record.doc_id == slow.sha256 and done.reading is None
+        assert worker.replaced == 1 and not pid_alive(int(pid_file.read_text()))
+        worker.job = extract_explained
+        done, timed_out = extract_one(fast, 30, worker)
+    assert not timed_out and done.record.status != "failed"
+    assert done.reading.reading.doc_id == done.record.doc_id == fast.sha256
 
-    def extract(path, data=None):
-        if str(path) == slow.path:
-            time.sleep(1.5)
-        return real(path, data)
 
-    monkeypatch.setattr(tasks, "extract_file_with_reading", extract)
-    pool = []
-    record, reading, timed_out = extract_one(slow, 0.2, pool)
-    assert timed_out and record.status == "failed" and "per-file timeout" in record.error
-    assert record.doc_id == slow.sha256 and reading is None
-    record, reading, timed_out = extract_one(fast, 5, pool)
-    assert not timed_out and record.status != "failed"
-    assert reading.reading.doc_id == record.doc_id == fast.sha256
-    for executor in pool:
-        executor.shutdown(wait=False)
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_needs_extraction_skips_only_current_successes():

@@ -95,19 +95,20 @@ def ocr_image(image, lang: str = OCR_LANG, *, page: int | None = None,
     return OcrPage(text, confidence, facts)
 
 
-def ocr_images(pages: Iterable[tuple[int, object]], *, lang: str = OCR_LANG,
+def ocr_images(pages: Iterable[tuple], *, lang: str = OCR_LANG,
                max_workers: int | None = None, overlays: dict[int, list] | None = None,
                scale: float = 1.0) -> dict[int, OcrPage]:
-    """OCR ``(page number, image)`` pairs in parallel; at most ``2 × max_workers`` images
-    are held at once, so a long scan does not fill memory with rendered pages."""
+    """OCR ``(page number, image)`` pairs — or ``(page number, image, pixels per point)``
+    triples, the scale ``overlays`` are drawn at — in parallel; at most ``2 × max_workers``
+    images are held at once (``pages`` is read lazily), so a long scan does not fill memory."""
     workers = max_workers or default_workers()
     results: dict[int, OcrPage] = {}
     pending: list[tuple[int, Future]] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
-        for number, image in pages:
+        for number, image, *page_scale in pages:
             pending.append((number, pool.submit(
                 ocr_image, image, lang, page=number, overlays=(overlays or {}).get(number),
-                scale=scale)))
+                scale=page_scale[0] if page_scale else scale)))
             while len(pending) >= 2 * workers:
                 done_number, future = pending.pop(0)
                 results[done_number] = future.result()
