@@ -25,9 +25,9 @@ from prefect.transactions import get_transaction
 from prefect.utilities.hashing import hash_objects
 
 from flows.quarantine import Quarantined, quarantine_file
-from pipeline.extract import ReadingBundle, failed_record, save_reading
+from pipeline.extract import ReadingBundle, save_reading
 from pipeline.extract.record import Extracted
-from pipeline.extract.worker import ExtractionWorker, timeout_error
+from pipeline.extract.worker import ExtractionWorker
 from pipeline.readers import supported_suffixes
 from pipeline.readers.walk import list_folder
 from pipeline.extract.version import PIPELINE_VERSION

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import flows.tasks as tasks
 from fixtures.dispatches import dispatch_text, write_inbox
 from flows.inbox import folders_inside, overlap_error
 from flows.quarantine import quarantine_file
@@ -17,7 +16,8 @@ from flows.summary import RunSummary
 from flows.tasks import discover_inbox, extract_one, file_ref
 from fixtures.hostile import hanging_job
 from pipeline.extract.record import extract_explained
-from pipeline.extract.worker import ExtractionWorker
+from pipeline.extract import failed_record
+from pipeline.extract.worker import ExtractionWorker, timeout_error
 from pipeline.cli import main as dispatches
 from pipeline.load import open_store
 from pipeline.readers import iter_input_files
@@ -120,7 +120,7 @@ def test_a_timed_out_file_says_how_to_give_it_longer(tmp_path):
 def test_a_failed_file_is_quarantined_with_the_traceback_taken_when_it_failed(tmp_path):
     inbox = tmp_path / "inbox"
     path = write_inbox(inbox, 1)[0]
-    record = tasks.failed_record(path, tasks.timeout_error(path, 120), path.read_bytes())
+    record = failed_record(path, timeout_error(path, 120), path.read_bytes())
     done = quarantine_file(record, inbox, tmp_path / "q", timed_out=True)
     report = json.loads(done.error_file.read_text(encoding="utf-8"))
     text = json.dumps(report, ensure_ascii=False)
