@@ -73,6 +73,19 @@ def batches_of(files: list[FileRef], size: int, workers: int = 1) -> list[list[F
     return sorted(ordered, key=lambda b: b[0].path)
 
 
+def copies_of(files: list[FileRef]) -> list[tuple[str, str]]:
+    """(path, first path) of each file whose bytes another file already has: the same
+    document received twice is registered once (its doc_id is its content), and said."""
+    first: dict[str, str] = {}
+    copies = []
+    for f in files:
+        if f.sha256 in first:
+            copies.append((f.path, first[f.sha256]))
+        elif f.sha256:
+            first[f.sha256] = f.path
+    return copies
+
+
 def needs_extraction(ref: FileRef, stored: dict) -> bool:
     """New files, files stored by another pipeline version, and earlier failures."""
     have = stored.get(ref.sha256) if ref.sha256 else None
@@ -158,6 +171,9 @@ def plan_batches(run: IngestRun, store, batch_size: int,
     listing = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
     files, run.summary.not_read = listing.files, listing.not_read
     run.present = {f.sha256: f.path for f in files if f.sha256}
+    run.summary.copies = copies_of(files)
+    for path, first in run.summary.copies:
+        run.logger.warning("%s has the same bytes as %s: one document", path, first)
     for path, reason in listing.not_read:
         run.logger.warning("not read: %s: %s", path, reason)
     stored = store.stored_documents()

@@ -31,6 +31,7 @@ class RunSummary:
     readings: int = 0             # readings saved to OUT/readings/ (text, page images)
     # the dataset follows the inbox: files gone (marked withdrawn), moved, back again
     withdrawn: list[str] = field(default_factory=list)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (path, same bytes as path)
     moved: int = 0
     restored: int = 0
     report: str | None = None     # OUT/report/index.html when the flow wrote it
@@ -58,6 +59,7 @@ class RunSummary:
                 ("quarantined", self.quarantined), ("timed out", self.timed_out),
                 ("not read (outside the inbox, dangling, unreadable)", self.skipped_outside),
                 ("withdrawn (gone from the inbox)", len(self.withdrawn)),
+                ("copies of another file (one document)", len(self.copies)),
                 ("moved within the inbox", self.moved), ("back in the inbox", self.restored),
                 ("readings saved", self.readings),
                 ("seconds", f"{self.seconds:.1f}")]
@@ -81,6 +83,8 @@ class RunSummary:
         lines += [f"  left out of the inbox: the {f}" for f in self.excluded]
         lines += self._listed("WITHDRAWN", [(p, "no longer in the inbox") for p in self.withdrawn],
                               "withdrawn")
+        lines += self._listed("COPY", [(p, f"the same bytes as {first}: one document")
+                                       for p, first in self.copies], "copies")
         if self.interrupted_runs:
             lines.append(f"  earlier runs marked interrupted (killed before they finished): "
                          f"{', '.join(self.interrupted_runs)}")

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli.environment import EXIT_ENVIRONMENT, environment_message, is_environment_error
 from pipeline.extract import extract_file, failed_record
 from pipeline.readers import iter_input_files
 from pipeline.readers.walk import Skipped
@@ -42,7 +43,13 @@ def records(args: argparse.Namespace, skipped: list[Skipped]):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    except OSError as exc:
+        if not is_environment_error(exc):
+            raise
+        print(f"dispatches extract: {environment_message(exc)}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     failed = total = 0
     skipped: list[Skipped] = []
     try:

@@ -22,6 +22,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
+                                      is_environment_error, unwritable)
 from pipeline.cli.prefect_api import PrefectApiError, temporary_prefect_api, using
 
 
@@ -43,7 +45,8 @@ class _WithoutTracebackOf(logging.Filter):
         self.types = types
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], self.types))
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, self.types) or (exc is not None and is_environment_error(exc)))
 
 
 def _quiet_lock_errors(verbose: bool) -> None:
@@ -79,6 +82,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if error := _folders_error(args):
         print(f"dispatches run: {error}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    for folder in (out, *([Path(args.quarantine_dir or out / "quarantine")]
+                          if not args.no_quarantine else [])):
+        if error := unwritable(folder):  # before Prefect starts: say it at once
+            print(f"dispatches run: {error}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
     _prefect_env(args.verbose)
     # the local API boots on the other core while the pipeline and Prefect are imported
     with temporary_prefect_api() as api:
@@ -100,6 +109,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         except PrefectApiError as exc:
             print(f"dispatches run: {exc}", file=sys.stderr)
             return 2
+        except OSError as exc:  # the disk filled up, a folder became read-only mid-run
+            if not is_environment_error(exc):
+                raise
+            print(f"dispatches run: {environment_message(exc)}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
     print(summary.to_text())
     if summary.report:  # the flow writes it (scheduled runs too), so the command only says where
         print(f"review report: {summary.report}")
@@ -153,7 +167,8 @@ def register(subparsers) -> None:
                     "extract every new or changed file, load the normalised dataset, move "
                     "failed files to quarantine, export Parquet and records.jsonl. Exit code "
                     "1 if any file failed, 2 if another program holds the dataset file "
-                    "longer than $DISPATCHES_LOCK_TIMEOUT seconds (default 30).")
+                    "longer than $DISPATCHES_LOCK_TIMEOUT seconds (default 30), 3 if the "
+                    "output cannot be written (read-only, no permission, disk full).")
     p.add_argument("inbox", metavar="INBOX", help="folder of dispatches (read only)")
     _common(p)
     p.add_argument("--runner", choices=("threads", "dask"), default="threads",

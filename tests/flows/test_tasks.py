@@ -164,3 +164,10 @@ def test_a_cached_record_is_pointed_at_the_file_it_now_stands_for(tmp_path):
     moved = _with_path(record, str(tmp_path / "b" / "rong.txt"))
     assert moved.source.path == str(tmp_path / "b" / "rong.txt")
     assert str(bad) not in moved.error and str(tmp_path / "b" / "rong.txt") in moved.error
+
+
+def test_a_copy_of_another_file_is_named_not_lost():
+    from flows.ingest import copies_of
+    files = [FileRef("a/cv.txt", "h1"), FileRef("b/cv-copy.txt", "h1"), FileRef("c.txt", "h2"),
+             FileRef("unreadable.txt", None)]
+    assert copies_of(files) == [("b/cv-copy.txt", "a/cv.txt")]
