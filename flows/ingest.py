@@ -170,14 +170,16 @@ def plan_batches(run: IngestRun, store, batch_size: int,
     """Step 2: hash the inbox, skip what the dataset holds at this version, batch the rest."""
     listing = discover_inbox(run.inbox, [str(run.quarantine_dir), str(run.out_dir)])
     files, run.summary.not_read = listing.files, listing.not_read
-    run.present = {f.sha256: f.path for f in files if f.sha256}
     run.summary.copies = copies_of(files)
+    copies = {path for path, _ in run.summary.copies}
+    # a copy is the same document: read once, at the first path
+    run.present = {f.sha256: f.path for f in reversed(files) if f.sha256}
     for path, first in run.summary.copies:
         run.logger.warning("%s has the same bytes as %s: one document", path, first)
     for path, reason in listing.not_read:
         run.logger.warning("not read: %s: %s", path, reason)
     stored = store.stored_documents()
-    pending = [f for f in files if needs_extraction(f, stored)]
+    pending = [f for f in files if f.path not in copies and needs_extraction(f, stored)]
     run.summary.files_seen, run.summary.skipped = len(files), len(files) - len(pending)
     batches = batches_of(pending, batch_size, workers or os.cpu_count() or 1)
     run.logger.info("%d files, %d already loaded, %d to extract in %d batches",

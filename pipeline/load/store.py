@@ -269,8 +269,9 @@ class DatasetStore(ABC):
         with self.transaction():
             self.lock_writers()
             now = _now()
-            for doc_id, path, status, withdrawn, version, record in self.query(
-                    "SELECT doc_id, source_path, status, withdrawn_at, pipeline_version, record "
+            # the record itself only for the few withdrawn: a dataset holds thousands
+            for doc_id, path, status, withdrawn, version in self.query(
+                    "SELECT doc_id, source_path, status, withdrawn_at, pipeline_version "
                     "FROM documents"):
                 if doc_id in present:
                     if path != present[doc_id] or withdrawn is not None:
@@ -287,6 +288,8 @@ class DatasetStore(ABC):
                     continue
                 self.execute("UPDATE documents SET withdrawn_at = :now WHERE doc_id = :doc_id",
                              {"now": now, "doc_id": doc_id})
+                (record,), = self.query("SELECT record FROM documents WHERE doc_id = :doc_id",
+                                        {"doc_id": doc_id})
                 self.insert_rows("documents_history", [{
                     "doc_id": doc_id, "replaced_at": now, "reason": "withdrawn",
                     "source_path": path, "replaced_by": None, "pipeline_version": version,
@@ -322,7 +325,8 @@ class DatasetStore(ABC):
         rows = self.query(
             "SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
             "LEFT JOIN runs r ON r.run_id = d.run_id "
-            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND NOT EXISTS ("
+            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND d.withdrawn_at IS NULL "
+            "AND NOT EXISTS ("
             "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
             "  AND e.register = :register)", {"register": register})
         if not rows:
