@@ -13,13 +13,13 @@ import argparse
 from pathlib import Path
 
 from pipeline.export import register_rows, write_metadata, write_register
-from pipeline.load import (DEFAULT_REGISTER, DatasetLockedError, dataset_target,
-                           is_database_url, open_store)
+from pipeline.load import (DEFAULT_REGISTER, DatasetLockedError, dataset_exists,
+                           dataset_target, open_store)
 from schemas.dataset import SCHEMA_VERSION
 
 
 def _open(args: argparse.Namespace):
-    if not is_database_url(args.db) and not Path(args.db).is_file():
+    if not dataset_exists(args.db):
         raise SystemExit(f"dispatches export: {args.db}: no dataset (run `dispatches run INBOX "
                          "--out DIR` first, or pass --db)")
     try:

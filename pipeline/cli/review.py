@@ -13,7 +13,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from pipeline.load import dataset_target, is_database_url
+from pipeline.load import dataset_exists, dataset_target
 
 def cmd_review(args: argparse.Namespace) -> int:
     # the web stack (uvicorn, FastAPI, Jinja2, spaCy's renderer) loads only for this command,
@@ -25,7 +25,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     run_dir = Path(args.out_dir)
     target = dataset_target(run_dir, args.db)
-    if not is_database_url(target) and not Path(target).is_file():
+    if not dataset_exists(target):
         print(f"dispatches review: {target}: no dataset (run `dispatches run INBOX --out "
               f"{run_dir}` first, or pass --db)", file=sys.stderr)
         return 2

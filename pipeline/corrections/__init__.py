@@ -6,9 +6,9 @@ the review app parses what the archivist typed.
 """
 from pipeline.corrections.apply import Corrected, apply_corrections, latest_corrections
 from pipeline.corrections.fields import (
-    CORRECTABLE, CorrectionValueError, FieldSpec, UnknownFieldError, field_spec, parse_value,
-    value_of,
+    CORRECTABLE, CorrectionValueError, FieldSpec, UnknownFieldError, display_date, field_spec,
+    parse_value, value_of,
 )
 
 __all__ = ["CORRECTABLE", "Corrected", "CorrectionValueError", "FieldSpec", "UnknownFieldError",
-           "apply_corrections", "field_spec", "latest_corrections", "parse_value", "value_of"]
+           "apply_corrections", "display_date", "field_spec", "latest_corrections", "parse_value", "value_of"]

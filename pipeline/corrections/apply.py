@@ -38,7 +38,7 @@ def latest_corrections(corrections: Iterable[Correction]) -> dict[str, Correctio
     return latest
 
 
-def _related(warning_field: str | None, corrected: str) -> bool:
+def related_fields(warning_field: str | None, corrected: str) -> bool:
     """A warning about ``signer`` is resolved by correcting ``signer.name``, and vice versa."""
     if not warning_field:
         return False
@@ -83,7 +83,7 @@ def _checked(record: Record, corrected: set[str]) -> Record:
     """Provenance of corrected fields at confidence 1.0; their warnings resolved."""
     provenance = {}
     for key, prov in record.provenance.items():
-        if any(_related(key, f) for f in corrected):
+        if any(related_fields(key, f) for f in corrected):
             prov = prov.model_copy(update={"confidence": 1.0})
         provenance[key] = prov
     # a replaced list keeps provenance only for the items it still has
@@ -91,7 +91,8 @@ def _checked(record: Record, corrected: set[str]) -> Record:
         n = len(getattr(record, name))
         provenance = {k: v for k, v in provenance.items()
                       if not (k.startswith(name + ".") and int(k.split(".")[1]) >= n)}
-    warnings = [w for w in record.warnings if not any(_related(w.field, f) for f in corrected)]
+    warnings = [w for w in record.warnings
+                if not any(related_fields(w.field, f) for f in corrected)]
     return record.model_copy(update={"provenance": provenance, "warnings": warnings})
 
 

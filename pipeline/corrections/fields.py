@@ -2,8 +2,9 @@
 
 Field names are the record's own paths (``number``, ``issuer.name``,
 ``deadlines.2.due_date``) plus the register's workflow fields ``assigned_to`` (đơn vị hoặc
-người nhận), ``received_by`` (ký nhận) and ``deadlines.N.done``. What the archivist types is read strictly: a date must be a real
-date (``31/02/2024`` is refused, not guessed), a document type one of the vocabulary.
+người nhận), ``received_by`` (ký nhận) and ``deadlines.N.done``. What the archivist types is
+read strictly: a date must be a real date (``31/02/2024`` is refused, not guessed), a
+document type one of the vocabulary.
 """
 from __future__ import annotations
 
@@ -93,6 +94,17 @@ def parse_date(field: str, typed: str) -> str | None:
     except ValueError:
         pass
     raise CorrectionValueError(field, "bad_date", typed)
+
+
+def display_date(iso: str | None) -> str:
+    """``parse_date``'s inverse, as an archivist writes a date: ``2024-03-05`` →
+    ``05/03/2024``, ``2024-03`` → ``03/2024``; a time is kept after it."""
+    if not iso:
+        return ""
+    date, _, time = str(iso).partition("T")
+    parts = date.split("-")
+    out = "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else date
+    return f"{out} {time[:5]}" if time else out
 
 
 def parse_value(field: str, typed: str | bool | list[str] | None) -> JsonValue:

@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from pipeline.corrections import display_date
 from pipeline.load import DatasetStore
 
 # (column of v_incoming_register, heading of the paper register, width in characters)
@@ -35,11 +36,6 @@ class RegisterRow:
     values: tuple
 
 
-def _partial(iso: str | None) -> str | None:
-    """``2025-10`` → ``10/2025``, as the register writes a date it only partly knows."""
-    return "/".join(reversed(iso.split("-"))) if iso else None
-
-
 def register_rows(store: DatasetStore, year: int, register: str) -> list[RegisterRow]:
     """The register's lines for ``year``, by số đến."""
     names = [c for c, _, _ in REGISTER_COLUMNS]
@@ -51,7 +47,7 @@ def register_rows(store: DatasetStore, year: int, register: str) -> list[Registe
     out = []
     for *values, written in rows:
         if values[at] is None:
-            values[at] = _partial(written)
+            values[at] = display_date(written) or None  # "10/2025": as far as it was read
         out.append(RegisterRow(tuple(values)))
     return out
 

@@ -19,8 +19,13 @@ def doc_type_names() -> dict[str, str]:
 
 
 @cache
+def printed_marks() -> dict[str, str]:
+    """Urgency and secrecy codes → the mark as stamped ("HỎA TỐC", "TỐI MẬT")."""
+    marks = load_lexicon("marks")
+    return {m["code"]: m["words"] for kind in ("urgency", "secrecy") for m in marks[kind]}
+
+
+@cache
 def mark_names() -> dict[str, str]:
     """Urgency and secrecy codes → the mark in words ("Hỏa tốc", "Tối mật")."""
-    marks = load_lexicon("marks")
-    return {m["code"]: m["words"].capitalize() for kind in ("urgency", "secrecy")
-            for m in marks[kind]}
+    return {code: words.capitalize() for code, words in printed_marks().items()}

@@ -28,6 +28,11 @@ def dataset_target(out_dir: str | Path, db: str | None = None) -> str:
     return db or str(Path(out_dir) / DUCKDB_NAME)
 
 
+def dataset_exists(target: str | Path) -> bool:
+    """A database URL (the server says), or a DuckDB file that is there."""
+    return is_database_url(str(target)) or Path(target).is_file()
+
+
 def open_store(target: str | Path, *, read_only: bool = False,
                lock_timeout: float | None = None) -> DatasetStore:
     """A store for a DuckDB file path or a ``postgresql://`` URL (schema not yet ensured).
@@ -48,6 +53,6 @@ def open_store(target: str | Path, *, read_only: bool = False,
                        lock_timeout=lock_timeout)
 
 
-__all__ = ["DEFAULT_REGISTER", "DUCKDB_NAME", "CorrectionError", "DatasetLockedError", "DatasetStore",
-           "SchemaVersionError", "StoredDocument", "dataset_target", "is_database_url",
-           "open_store", "record_to_rows"]
+__all__ = ["DEFAULT_REGISTER", "DUCKDB_NAME", "CorrectionError", "DatasetLockedError",
+           "DatasetStore", "SchemaVersionError", "StoredDocument", "dataset_exists",
+           "dataset_target", "is_database_url", "open_store", "record_to_rows"]

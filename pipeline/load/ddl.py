@@ -65,6 +65,7 @@ def register_view() -> str:
     column order (ngày đến, số đến, tác giả, số ký hiệu, ngày tháng, tên loại và trích yếu,
     đơn vị hoặc người nhận, ký nhận, ghi chú), then what a dashboard filters on. Documents
     without a số đến (failed, duplicates) are listed too, with the reason in ghi_chu."""
+    type_name = _names("d.doc_type", doc_type_names())
     return f"""
 CREATE VIEW v_incoming_register AS
 SELECT
@@ -73,7 +74,7 @@ SELECT
   d.issuer_name    AS tac_gia,             -- tác giả (cơ quan ban hành)
   d.number_raw     AS so_ky_hieu,          -- số, ký hiệu
   d.issued_on      AS ngay_van_ban,        -- ngày tháng (DATE; null when only partly legible)
-  NULLIF(concat_ws(' - ', {_names('d.doc_type', doc_type_names())}, d.subject), '')
+  NULLIF(concat_ws(' - ', {type_name}, d.subject), '')
                    AS ten_loai_trich_yeu,  -- tên loại và trích yếu
   d.assigned_to    AS don_vi_nhan,         -- đơn vị hoặc người nhận (internal; review app)
   d.received_by    AS ky_nhan,             -- ký nhận (review app)
@@ -88,7 +89,7 @@ SELECT
   e.year           AS nam,
   e.arrival_source AS nguon_ngay_den,      -- stamp | received
   d.issued_date    AS ngay_van_ban_ghi,    -- the date as read, with its precision (2025-10)
-  {_names('d.doc_type', doc_type_names())} AS ten_loai,
+  {type_name} AS ten_loai,
   d.subject        AS trich_yeu,
   {_names('d.urgency', mark_names())} AS do_khan,
   {_names('d.confidentiality', mark_names())} AS do_mat,

@@ -241,9 +241,7 @@ class DatasetStore(ABC):
             return
         now = _now()
         self.insert_rows("documents_history", [
-            {"doc_id": old, "replaced_at": now, "reason": "edited", "source_path": path,
-             "replaced_by": by_path[path], "pipeline_version": version, "run_id": run_id,
-             "record": record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)}
+            _history_row(old, now, "edited", path, by_path[path], version, run_id, record)
             for old, path, version, record in older])
         for old, path, _, _ in older:
             new = {"old": old, "new": by_path[path]}
@@ -290,11 +288,8 @@ class DatasetStore(ABC):
                              {"now": now, "doc_id": doc_id})
                 (record,), = self.query("SELECT record FROM documents WHERE doc_id = :doc_id",
                                         {"doc_id": doc_id})
-                self.insert_rows("documents_history", [{
-                    "doc_id": doc_id, "replaced_at": now, "reason": "withdrawn",
-                    "source_path": path, "replaced_by": None, "pipeline_version": version,
-                    "run_id": run_id, "record": record if isinstance(record, str)
-                    else json.dumps(record, ensure_ascii=False)}])
+                self.insert_rows("documents_history", [
+                    _history_row(doc_id, now, "withdrawn", path, None, version, run_id, record)])
                 changes.withdrawn.append(path)
         return changes
 
@@ -583,6 +578,16 @@ def _chunks(ids: list[str], size: int = 500) -> Iterator[tuple[dict[str, str], s
     for start in range(0, len(ids), size):
         names = {f"id{k}": v for k, v in enumerate(ids[start:start + size])}
         yield names, ", ".join(f":{k}" for k in names)
+
+
+def _history_row(doc_id: str, at: dt.datetime, reason: str, path: str | None,
+                 replaced_by: str | None, version: str | None, run_id: str | None,
+                 record: object) -> dict[str, object]:
+    """A ``documents_history`` row; ``record`` as stored (JSON text, or parsed from JSONB)."""
+    return {"doc_id": doc_id, "replaced_at": at, "reason": reason, "source_path": path,
+            "replaced_by": replaced_by, "pipeline_version": version, "run_id": run_id,
+            "record": record if isinstance(record, str)
+            else json.dumps(record, ensure_ascii=False)}
 
 
 def _record(stored: object) -> Record:

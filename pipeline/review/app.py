@@ -31,13 +31,14 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from pipeline.corrections import CorrectionValueError, UnknownFieldError, parse_value
+from pipeline.corrections import (CorrectionValueError, UnknownFieldError, display_date,
+                                  parse_value)
 from pipeline.extract.reading import page_image_path
 from pipeline.load import CorrectionError, DatasetLockedError, DatasetStore, open_store
 from pipeline.report.highlight import render_highlighted
 from pipeline.review.document import document_view, field_views
 from pipeline.review.labels import (
-    LANGUAGES, display_date, doc_type_name, language, mark_name, t,
+    LANGUAGES, doc_type_name, language, mark_name, t,
 )
 from pipeline.review.queue import review_queue
 

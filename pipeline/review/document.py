@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.corrections import CORRECTABLE, apply_corrections, field_spec, value_of
-from pipeline.corrections.apply import latest_corrections
+from pipeline.corrections import (CORRECTABLE, apply_corrections, display_date, field_spec,
+                                  value_of)
+from pipeline.corrections.apply import latest_corrections, related_fields
 from pipeline.corrections.fields import MISSING
 from pipeline.extract.reading import load_reading
-from pipeline.review.labels import display_date
 from schemas import Correction, Reading, Record, RecordWarning
 
 
@@ -94,11 +94,6 @@ def _provenance_keys(name: str, record: Record) -> list[str]:
     return []
 
 
-def _related(w: RecordWarning, name: str) -> bool:
-    return bool(w.field) and (w.field == name or name.startswith(w.field + ".")
-                              or w.field.startswith(name + "."))
-
-
 def field_names(record: Record) -> list[str]:
     names = list(CORRECTABLE)
     for i in range(len(record.deadlines)):
@@ -127,7 +122,7 @@ def field_views(extracted: Record, corrections: list[Correction]) -> tuple[Recor
             name=name, kind=spec.kind, value=value, extracted=value_of(extracted, name),
             typed=_typed(spec.kind, value), confidence=min(confidences) if confidences else None,
             family=name.split(".")[0],
-            warnings=[w for w in extracted.warnings if _related(w, name)],
+            warnings=[w for w in extracted.warnings if related_fields(w.field, name)],
             correction=latest.get(name), choices=spec.choices, note=note))
     return record, views
 
@@ -175,6 +170,6 @@ def document_view(extracted: Record, corrections: list[Correction], run_dir: Pat
     record, fields = field_views(extracted, corrections)
     reading = load_reading(run_dir, extracted.doc_id)
     named = {f.name for f in fields}
-    others = [w for w in record.warnings if not any(_related(w, n) for n in named)]
+    others = [w for w in record.warnings if not any(related_fields(w.field, n) for n in named)]
     return DocumentView(record, extracted, fields, reading,
                         page_views(reading, record, image_url), others)

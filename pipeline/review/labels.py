@@ -2,11 +2,11 @@
 
 Document types are named as their type line is printed (``QUYẾT ĐỊNH`` → "Quyết định",
 from the lexicon), dates as an archivist writes them (dd/mm/yyyy, keeping a partial date's
-precision: ``2024-03`` → ``03/2024``).
+precision: ``2024-03`` → ``03/2024``, ``pipeline.corrections.display_date``).
 """
 from __future__ import annotations
 
-from pipeline.lexicon.display import doc_type_names
+from pipeline.lexicon.display import doc_type_names, printed_marks
 
 LANGUAGES = ("vi", "en")
 
@@ -78,10 +78,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-URGENCY = {"vi": {"hoa_toc": "HỎA TỐC", "thuong_khan": "THƯỢNG KHẨN", "khan": "KHẨN"},
-           "en": {"hoa_toc": "FLASH", "thuong_khan": "MOST URGENT", "khan": "URGENT"}}
-CONFIDENTIALITY = {"vi": {"mat": "MẬT", "toi_mat": "TỐI MẬT", "tuyet_mat": "TUYỆT MẬT"},
-                   "en": {"mat": "CONFIDENTIAL", "toi_mat": "SECRET", "tuyet_mat": "TOP SECRET"}}
+# the Vietnamese marks are the lexicon's, as stamped; these are their English names
+MARKS_EN = {"hoa_toc": "FLASH", "thuong_khan": "MOST URGENT", "khan": "URGENT",
+            "mat": "CONFIDENTIAL", "toi_mat": "SECRET", "tuyet_mat": "TOP SECRET"}
 DOC_TYPES_EN = {
     "cong_van": "Official letter", "quyet_dinh": "Decision", "thong_bao": "Notice",
     "bao_cao": "Report", "ke_hoach": "Plan", "to_trinh": "Submission", "giay_moi": "Invitation",
@@ -113,15 +112,5 @@ def mark_name(lang: str, code: str | None) -> str:
     """Urgency or confidentiality mark as printed (``hoa_toc`` → ``HỎA TỐC``)."""
     if not code:
         return ""
-    lang = language(lang)
-    return URGENCY[lang].get(code) or CONFIDENTIALITY[lang].get(code) or code
-
-
-def display_date(iso: str | None) -> str:
-    """``2024-03-05`` → ``05/03/2024``; ``2024-03`` → ``03/2024``; a time is kept after it."""
-    if not iso:
-        return ""
-    date, _, time = str(iso).partition("T")
-    parts = date.split("-")
-    out = "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else date
-    return f"{out} {time[:5]}" if time else out
+    names = printed_marks() if language(lang) == "vi" else MARKS_EN
+    return names.get(code, code)
