@@ -137,7 +137,7 @@ def mask_furniture(doc: Document) -> str:
                       for p, spans in furniture.items() if 0 < p <= len(doc.raw_page_starts)
                       for s, e in spans)
     chars = list(doc.text)
-    starts = doc.source.starts
+    starts = doc.source.columns()[0]
     begins = [s for s, _ in absolute]
     for i, ch in enumerate(chars):
         if ch == "\n":
