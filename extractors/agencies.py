@@ -288,6 +288,7 @@ def is_gazetteer_name(name: str) -> bool:
     return agency_key(expand_abbreviations(_clean(name))) in g.by_key
 
 
+@lru_cache(maxsize=16384)  # the same clauses and headings are asked again and again
 def looks_like_agency(phrase: str) -> bool:
     """Does a phrase name a body or a group of bodies (for assignees and table units)?"""
     if _AGENCY_START.match(_clean(phrase)):

@@ -117,10 +117,15 @@ def commitment_columns(table: Table) -> CommitmentColumns | None:
     return None
 
 
+_DIGIT = regex.compile(r"\d")
+_SPACES = regex.compile(r"\s+")
+_BLANKS = regex.compile(r"[ \t]+")
+
+
 def _header_unit(column: str | None) -> str | None:
     """'Tỷ lệ giải ngân (%)' → '%'; 'Kinh phí (triệu đồng)' → 'triệu đồng'."""
     m = _UNIT_IN_HEADER.search(column or "")
-    return m.group(1).strip() if m and not regex.search(r"\d", m.group(1)) else None
+    return m.group(1).strip() if m and not _DIGIT.search(m.group(1)) else None
 
 
 def _strip_header_unit(column: str) -> str:
@@ -130,7 +135,7 @@ def _strip_header_unit(column: str) -> str:
 def read_target(cell: str, header_unit: str | None = None) -> tuple[int | float | None, str | None]:
     """'95%' → (95, '%'); '1.265 tỷ đồng' → (1265, 'tỷ đồng'); 'đạt 100 hồ sơ' → (100,
     'hồ sơ'); '95' under 'Tỷ lệ (%)' → (95, '%'). Anything else (ranges, prose) → (None, None)."""
-    text = regex.sub(r"\s+", " ", cell or "").strip()
+    text = _SPACES.sub(" ", cell or "").strip()
     m = _words().target.match(text)
     if not m:
         return None, None
@@ -162,7 +167,7 @@ def _first_line(value) -> str | None:
 
 
 def _text(value) -> str | None:
-    text = regex.sub(r"[ \t]+", " ", str(value or "")).strip()
+    text = _BLANKS.sub(" ", str(value or "")).strip()
     return text or None
 
 
@@ -249,7 +254,7 @@ def extract_commitments(doc: Document, tables: list[Found[Table]], issued_date: 
                 dated = next((d.value for d in due if d.value.due_date), None)
                 if dated is not None:
                     due_date, period = dated.due_date, dated.period
-                elif regex.search(r"\d", due_cell):
+                elif _DIGIT.search(due_cell):
                     out.warnings.append(RecordWarning(
                         code="needs_review", field=f"commitments.{len(out.found)}.due_date",
                         page=page, message=f"due cell {due_cell!r} of table {ti + 1}, row "

@@ -81,9 +81,12 @@ def parse_vn_date(text: str) -> str | None:
     return next((f.value for f in find_dates(text)), None)
 
 
+_YEAR = regex.compile(r"\d{4}")
+
+
 def year_of(iso: str | None) -> int | None:
     """The year of an ISO date at any precision (``2024-03`` → 2024), or ``None``."""
-    return int(iso[:4]) if iso and regex.match(r"\d{4}", iso) else None
+    return int(iso[:4]) if iso and _YEAR.match(iso) else None
 
 
 def iso_before(a: str, b: str | None) -> bool:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import regex
 
@@ -33,6 +33,7 @@ from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, 
                               year_of)
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
+from pipeline.text.anchored import anchored_finditer
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
@@ -102,6 +103,8 @@ class _Patterns:
     weak_due_cues: frozenset[str]
     relative_vague_cues: frozenset[str]
     relative_units: dict[str, str]
+    relative_unit_words: tuple[str, ...]  # a unit's first word: a relative offset needs one
+    first_words: dict[str, tuple[str, ...]]  # per rule: the words its every match begins with
 
 
 @cache
@@ -150,7 +153,23 @@ def _patterns() -> _Patterns:
         weak_due_cues=frozenset(lex["weak_due_cues"]),
         relative_vague_cues=frozenset(lex["relative_vague_cues"]),
         relative_units=dict(lex["relative_units"]),
+        relative_unit_words=_first_words(lex["relative_units"]),
+        first_words={
+            "monthly": _first_words([*lex["recurring_cues"], *lex["recurring_cues_monthly"]]),
+            "quarterly": _first_words(lex["recurring_cues"]),
+            "daily": _first_words([*lex["recurring_cues"], *lex["recurring_cues_daily"]]),
+            "weekly": _first_words(lex["recurring_cues"]),
+            "range": ("từ",),  # extractors.dates.DATE_RANGE
+            "absolute": _first_words(lex["due_cues"]),
+            "period": _first_words(lex["period_cues"]),
+            "weak_period": _first_words(lex["weak_period_cues"]),
+            "relative": _first_words(lex["relative_cues"]),
+        },
     )
+
+
+def _first_words(phrases) -> tuple[str, ...]:
+    return tuple(sorted({p.split()[0].lower() for p in phrases}))
 
 
 @cache
@@ -191,10 +210,15 @@ _SENTENCE_END = regex.compile(
     r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
 
+_SPACES = regex.compile(r"\s+")
+_DIGIT = regex.compile(r"\d")
+_ENDS_SENTENCE = regex.compile(r"[.;]$")
+_CLAUSE_BREAK = regex.compile(r"[,;:]")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
+@lru_cache(maxsize=16384)
 def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
     text_stripped = _SUBJECT_LEAD.sub("", text)
@@ -227,7 +251,7 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
-              and not regex.search(r"[.;]$", stripped)):
+              and not _ENDS_SENTENCE.search(stripped)):
             found = _subject(stripped.rstrip(":"), settings)
             if found and found[1] >= len(stripped.rstrip(":")) - 1:
                 rank, name = ranks["bold"], found[0]
@@ -282,7 +306,7 @@ def _assignee_and_action(sentence: Sentence, cue_start: int,
 def _clean_action(action: str | None, settings: Settings) -> str | None:
     if not action:
         return None
-    action = regex.sub(r"\s+", " ", action).strip(" ,;:.-")
+    action = _SPACES.sub(" ", action).strip(" ,;:.-")
     return action[:settings.deadline_max_action_chars] or None
 
 
@@ -292,7 +316,7 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
           settings: Settings, **fields) -> Found[Deadline]:
     assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
-    text = regex.sub(r"\s+", " ", sentence.text).strip()
+    text = _SPACES.sub(" ", sentence.text).strip()
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
@@ -339,7 +363,7 @@ def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
 
 def _past_clause(s: str, cue_start: int) -> bool:
     """Does the clause before the cue speak of the past ('đã gửi … trước ngày …')?"""
-    clause = regex.split(r"[,;:]", s[:cue_start])[-1]
+    clause = _CLAUSE_BREAK.split(s[:cue_start])[-1]
     return bool(_patterns().past.search(clause))
 
 
@@ -370,6 +394,24 @@ class _Reading:
         """Does the sentence give a task ("Giao …", "có trách nhiệm", "phải")?"""
         p = _patterns()
         return bool(p.trigger.search(self.text)) or bool(p.directive.search(self.text))
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def digit(self) -> bool:
+        return _DIGIT.search(self.text) is not None
+
+    def any_of(self, words: tuple[str, ...]) -> bool:
+        return any(w in self.lower for w in words)
+
+    def matches(self, rule: str) -> Iterable[regex.Match]:
+        """``finditer`` of the rule's pattern, tried only where one of its cue words begins."""
+        p = _patterns()
+        pattern = _relative_pattern(self.settings.deadline_anchor_max_chars) \
+            if rule == "relative" else getattr(p, rule)
+        return anchored_finditer(pattern, self.text, p.first_words[rule], self.lower)
 
     def free(self, m: regex.Match) -> bool:
         return all(m.end() <= x or m.start() >= y for x, y in self.taken)
@@ -481,9 +523,9 @@ def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
 def _period_matches(r: _Reading) -> list[regex.Match]:
     """'hoàn thành trong Quý II/2024', and a plain 'trong tháng 6' after a completion verb."""
     p = _patterns()
-    periods = list(p.period.finditer(r.text))
+    periods = list(r.matches("period"))
     lookback = r.settings.deadline_completion_lookback_chars
-    for m in p.weak_period.finditer(r.text):
+    for m in r.matches("weak_period"):
         if not m.group("yy") and p.completion.search(r.before(m, lookback)):
             periods.append(m)
     return sorted(periods, key=lambda x: x.start())
@@ -505,7 +547,7 @@ def _period_deadline(r: _Reading, m: regex.Match) -> None:
 
 
 def _relative_matches(r: _Reading) -> Iterable[regex.Match]:
-    return _relative_pattern(r.settings.deadline_anchor_max_chars).finditer(r.text)
+    return r.matches("relative")
 
 
 def _relative_deadline(r: _Reading, m: regex.Match) -> None:
@@ -527,7 +569,7 @@ def _relative_deadline(r: _Reading, m: regex.Match) -> None:
 
 def _finditer(name: str) -> Callable[[_Reading], Iterable[regex.Match]]:
     """The matches of ``_patterns().<name>`` in the sentence."""
-    return lambda r: getattr(_patterns(), name).finditer(r.text)
+    return lambda r: r.matches(name)
 
 
 #: (matches, handler), read in this order. Recurring rules first: their dates have no year
@@ -545,11 +587,35 @@ _RULES: tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
     (_relative_matches, _relative_deadline),
 )
 
+# a period names "quý", "tháng" or "năm"; a relative offset counts in one of its units
+_PERIOD_WORDS = ("quý", "tháng", "năm")
+
+
+def _relative_may_match(r: _Reading) -> bool:
+    return r.any_of(_patterns().relative_unit_words)
+
+
+#: beside ``_RULES``, one for one: can the rule's pattern match in the sentence at all?
+#: (every date and time has a digit; the weekly rule says "tuần"). Skipping a rule that
+#: cannot match changes nothing, and most sentences have no deadline.
+_MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
+    lambda r: r.digit,  # monthly
+    lambda r: r.digit,  # quarterly
+    lambda r: r.digit,  # daily
+    lambda r: r.any_of(("tuần",)),  # weekly
+    lambda r: r.digit,  # range
+    lambda r: r.digit,  # absolute
+    lambda r: r.any_of(_PERIOD_WORDS),  # period
+    _relative_may_match,
+)
+
 
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     reading = _Reading(sentence, issued, settings)
-    for matches, handle in _RULES:
+    for (matches, handle), may_match in zip(_RULES, _MAY_MATCH):
+        if not may_match(reading):
+            continue  # the rule's pattern cannot match: the sentence lacks what it needs
         for m in matches(reading):
             handle(reading, m)
     return sorted(reading.out, key=lambda f: f.start)
@@ -619,7 +685,7 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
                 value = d.value.model_copy(update={
                     "assignee": assignee, "agency_id": agency.id if agency else None,
                     "action": _clean_action(action, settings),
-                    "text": regex.sub(r"\s+", " ", text)[:settings.deadline_max_row_text_chars]})
+                    "text": _SPACES.sub(" ", text)[:settings.deadline_max_row_text_chars]})
                 # a cell says less than a sentence: no more than what a secondary place gives
                 out.append(Found(value, found.start, found.end, min(d.confidence, Confidence.INFERRED)))
     return out

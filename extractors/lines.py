@@ -37,6 +37,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
     return out
 
 
+_SPACES = regex.compile(r"\s+")
 _LETTER = regex.compile(r"\p{L}")
 _SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
 
@@ -54,4 +55,4 @@ def is_separator(s: str) -> bool:
 
 def ascii_key(s: str) -> str:
     """Upper-case, diacritics removed, single spaces: for matching marks in OCR text."""
-    return regex.sub(r"\s+", " ", fold_diacritics(s)).strip().upper()
+    return _SPACES.sub(" ", fold_diacritics(s)).strip().upper()

@@ -27,13 +27,14 @@ SYMBOL = regex.compile(
     """,
     regex.X | regex.V1,
 )
+_SPACES = regex.compile(r"\s+")
 # a blank number in a draft: "…./…../TT-BCA", "/BC-UBND", "     /QĐ-UBND"
 _DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
 
 
 def clean_symbol(raw: str) -> str:
     """Remove stray spaces (``7338 /UBND-SNV``) and draft dots; keep the document's spelling."""
-    s = regex.sub(r"\s+", "", raw)
+    s = _SPACES.sub("", raw)
     s = _DRAFT_BLANKS.sub("", s)
     return s.rstrip(".,;:")
 

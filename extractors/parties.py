@@ -34,6 +34,9 @@ _STORE = regex.compile(r"^Lưu\s*[:.]", regex.I)
 _GLUED_FOOTNOTE = regex.compile(r"(?<=\p{Ll})\d{1,2}$")
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
     """Split one list entry into items at ``;`` and trim bullets and end punctuation."""
     found = []
@@ -42,7 +45,7 @@ def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
         lead = len(raw) - len(raw.lstrip(" -–—+•*·\t\n"))
         trimmed = raw.strip(" -–—+•*·\t\n").rstrip(" .,;")
         # a footnote mark glued to the last word ("khu vực Bắc Bộ1") is no part of the name
-        item = _GLUED_FOOTNOTE.sub("", regex.sub(r"\s+", " ", trimmed))
+        item = _GLUED_FOOTNOTE.sub("", _SPACES.sub(" ", trimmed))
         if item and item not in {"…", "...", "./."}:
             start = line.start + offset + pos + lead
             found.append(Found(item, start, start + len(trimmed)))

@@ -73,6 +73,16 @@ class _Context:
 
 # --- cells --------------------------------------------------------------------------------
 
+_SPACES = regex.compile(r"\s+")
+_MARKUP = regex.compile(r"<[^<>]{0,200}>")
+_SLASH = regex.compile(r"\s*/\s*")
+_APPENDIX_HEADING = regex.compile(r"(?m)^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)\b")
+# Vietnamese numbers: 1.265 / 1.265,5; 1,265.5; 96,6; 98.7; 80
+_DOT_THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_THOUSANDS = regex.compile(r"\d{1,3}(?:,\d{3})+\.\d+")
+_COMMA_DECIMAL = regex.compile(r"\d+,\d+")
+_DOT_DECIMAL = regex.compile(r"\d+\.\d+")
+_INTEGER = regex.compile(r"\d+")
 _ITEM_START = regex.compile(r"^\s*[-•–]\s+")
 _ITEM_AFTER_STOP = regex.compile(r"(?<=[.;:!?…)\]”\"])\s*(?=[-•+]\s+\S)")
 _ITEM_AFTER_WORD = regex.compile(r"(?<=(?<!\S)[\p{Ll}\d%]\S*)\s+(?=[-+]\s+\p{Lu})")
@@ -80,7 +90,7 @@ _ITEM_AFTER_WORD = regex.compile(r"(?<=(?<!\S)[\p{Ll}\d%]\S*)\s+(?=[-+]\s+\p{Lu}
 
 def split_list_items(cell: str) -> list[str]:
     """'- A.- B. - C' → ['A.', 'B.', 'C']: HTML list items that the normaliser flattened."""
-    cell = regex.sub(r"\s+", " ", cell).strip()
+    cell = _SPACES.sub(" ", cell).strip()
     is_list = bool(_ITEM_START.match(cell)) or bool(_ITEM_AFTER_STOP.search(cell))
     if not is_list:
         return [cell] if cell else []
@@ -97,26 +107,26 @@ def split_list_items(cell: str) -> list[str]:
 def clean_cell(cell: str | None) -> str:
     if cell is None:
         return ""
-    cell = regex.sub(r"<[^<>]{0,200}>", " ", cell)  # markup a reader may have left
+    cell = _MARKUP.sub(" ", cell)  # markup a reader may have left
     return "\n".join(split_list_items(cell))
 
 
 def parse_vn_number(text: str) -> int | float | None:
     """Vietnamese-style number: '1.265' → 1265, '96,6' → 96.6, '80%' → 80, '98.7' → 98.7."""
-    t = regex.sub(r"\s+", "", text or "").rstrip("%")
+    t = _SPACES.sub("", text or "").rstrip("%")
     if not t:
         return None
     sign = -1 if t.startswith(("-", "−")) else 1
     t = t.lstrip("+-−")
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", t):
+    if _DOT_THOUSANDS.fullmatch(t):
         value = float(t.replace(".", "").replace(",", "."))
-    elif regex.fullmatch(r"\d{1,3}(?:,\d{3})+\.\d+", t):
+    elif _COMMA_THOUSANDS.fullmatch(t):
         value = float(t.replace(",", ""))
-    elif regex.fullmatch(r"\d+,\d+", t):
+    elif _COMMA_DECIMAL.fullmatch(t):
         value = float(t.replace(",", "."))
-    elif regex.fullmatch(r"\d+\.\d+", t):
+    elif _DOT_DECIMAL.fullmatch(t):
         value = float(t)
-    elif regex.fullmatch(r"\d+", t):
+    elif _INTEGER.fullmatch(t):
         value = int(t)
     else:
         return None
@@ -231,8 +241,8 @@ def _is_caption(line: str) -> bool:
 
 def clean_reference(text: str) -> str:
     """'Công văn số 7338 /UBND-SNV ngày 31 / 5 /2024' → 'Công văn số 7338/UBND-SNV ngày 31/5/2024'."""
-    text = regex.sub(r"\s*/\s*", "/", text)
-    return regex.sub(r"\s+", " ", text).strip(" .;")
+    text = _SLASH.sub("/", text)
+    return _SPACES.sub(" ", text).strip(" .;")
 
 
 def _read_gap(gap: str) -> _Gap:
@@ -271,7 +281,7 @@ def _read_gap(gap: str) -> _Gap:
         head, rest = title_parts[0], " ".join(title_parts[1:])
         out.title = f"{head}: {rest}" if rest and not head.endswith(":") else \
             (f"{head} {rest}" if rest else head)
-        out.title = regex.sub(r"\s+", " ", out.title)
+        out.title = _SPACES.sub(" ", out.title)
     return out
 
 
@@ -310,8 +320,7 @@ def raw_tables_to_pieces(doc: Document) -> list[Piece]:
 
 def _last_heading_before(text: str, offset: int) -> int | None:
     """Offset of the appendix heading nearest before ``offset``."""
-    starts = [m.start() for m in regex.finditer(r"(?m)^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)\b",
-                                                 text[:offset])]
+    starts = [m.start() for m in _APPENDIX_HEADING.finditer(text[:offset])]
     return starts[-1] if starts else None
 
 
@@ -330,7 +339,7 @@ def _header_names(header: list[list[str | None]] | None, width: int) -> list[str
     for i in range(width):
         parts: list[str] = []
         for r in grid:
-            cell = regex.sub(r"\s+", " ", (r[i] or "")).strip()
+            cell = _SPACES.sub(" ", (r[i] or "")).strip()
             if cell and cell not in parts:
                 parts.append(cell)
         names.append(" / ".join(parts) or f"Cột {i + 1}")

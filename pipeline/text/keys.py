@@ -7,6 +7,7 @@ The document text keeps its own spelling; these keys are what matching compares,
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -21,16 +22,33 @@ _OLD_TONE.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(_O
                   if k.islower()})
 # only at the end of a syllable: "hoà" → "hòa", but "hoạch" has one placement only
 _OLD_TONE_RE = regex.compile("(?:" + "|".join(sorted(_OLD_TONE, key=len, reverse=True)) + r")(?!\p{L})")
+_SPACES = regex.compile(r"\s+")
+_MARKS = regex.compile(r"\p{Mn}+")
+
+
+# keys are asked for the same names and lines again and again (agencies, headings): short
+# strings are cached; a whole page is not kept alive for a key asked once
+_CACHED_CHARS = 200
 
 
 def tone_key(s: str) -> str:
     """NFC, lower case, new tone placement, single spaces: a key for comparing text."""
-    s = unicodedata.normalize("NFC", s)
-    s = _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group(0)], s)
-    return regex.sub(r"\s+", " ", s).strip().lower()
+    return _tone_key(s) if len(s) <= _CACHED_CHARS else _tone_key.__wrapped__(s)
 
 
 def fold_diacritics(s: str) -> str:
     """Strip Vietnamese diacritics (đ → d) for accent-insensitive matching of OCR text."""
+    return _folded(s) if len(s) <= _CACHED_CHARS else _folded.__wrapped__(s)
+
+
+@lru_cache(maxsize=65536)
+def _tone_key(s: str) -> str:
+    s = unicodedata.normalize("NFC", s)
+    s = _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group(0)], s)
+    return _SPACES.sub(" ", s).strip().lower()
+
+
+@lru_cache(maxsize=65536)
+def _folded(s: str) -> str:
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", regex.sub(r"\p{Mn}+", "", s))
+    return unicodedata.normalize("NFC", _MARKS.sub("", s))

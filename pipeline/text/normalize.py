@@ -32,6 +32,8 @@ _STAR_BULLET = regex.compile(r"(?m)^([ \t]*)[*+][ \t]+")
 # emphasis markers, but not a footnote star "(*)"
 _EMPHASIS = regex.compile(r"(?<!\()(?:\*{1,3}|_{2,3})(?!\))")
 _ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_CR = regex.compile(r"\r\n?")
+_OUTER_SPACE = regex.compile(r"^\s+|\s+$")
 _TRAILING_WS = regex.compile(r"[ \t]+$", regex.M)
 _INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
 _LEADING_SPACES = regex.compile(r"(?m)^ +")
@@ -65,13 +67,13 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     text = MappedText.identity(raw, base)
     text = _nfc(text)
     text = _strip_html(text)
-    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(r"\r\n?", "\n")
+    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(_CR, "\n")
     if markdown:
         text = text.sub(_HEADING, "").sub(_STAR_BULLET, r"\1- ").sub(_EMPHASIS, "")
         text = text.sub(_ESCAPE, r"\1")
     text = text.sub(_TRAILING_WS, "").sub(_INNER_SPACES, " ").sub(_LEADING_SPACES, "")
     text = text.sub(_WRAP, " ")
-    return text.sub(_MANY_BLANKS, "\n\n").sub(r"^\s+|\s+$", "")
+    return text.sub(_MANY_BLANKS, "\n\n").sub(_OUTER_SPACE, "")
 
 
 def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:

@@ -54,12 +54,27 @@ def date_range_warnings(doc: Document) -> list[RecordWarning]:
     return out
 
 
+_NUMBER_YEAR = regex.compile(r"\d+/((?:19|20)\d{2})/")
+_THEN_DATE = regex.compile(r"\s*,?\s*ngày")
+
+
+def _followed_by_date(raw: str, number: str) -> bool:
+    """Does ``number`` stand in ``raw`` followed by "ngày" (", ngày")? (No pattern is
+    compiled per citation.)"""
+    at = raw.find(number)
+    while at >= 0:
+        if _THEN_DATE.match(raw, at + len(number)):
+            return True
+        at = raw.find(number, at + 1)
+    return False
+
+
 def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     seen: dict[str, RecordWarning] = {}
     for i, ref in enumerate(record.references):
-        m = regex.match(r"\d+/((?:19|20)\d{2})/", ref.number or "")
+        m = _NUMBER_YEAR.match(ref.number or "")
         # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …")
-        dated_here = regex.search(regex.escape(ref.number or "") + r"\s*,?\s*ngày", ref.raw or "")
+        dated_here = _followed_by_date(ref.raw or "", ref.number or "")
         if m and ref.date and dated_here and year_of(ref.date) != int(m.group(1)):
             prov = record.provenance.get(f"references.{i}")
             seen[ref.number] = RecordWarning(

@@ -1,0 +1,164 @@
+"""Benchmark: whole extraction of plain-text dispatches, MB/s on one core.
+
+    .venv/bin/python bench/bench_text_speed.py [--docs 300] [--min-mb-s 3.0] [--repeat 2]
+                                               [--code-dir DIR] [--quick]
+
+Builds a corpus of long generated dispatches (``tests/fixtures/long_dispatches``: numbered
+sections, many deadlines of every kind, agencies, cited documents, task tables, .md and
+.txt, one in 17 in NFD; a few hundred documents, several MB), then in a fresh process
+(one process = one core):
+
+  1. calibration: every file's bytes decoded, NFC-normalised and run through one regex
+     pass (``\\w+``) — what any reader of the text must at least do; its MB/s scales with
+     the machine, so ``extraction / calibration`` means the same thing elsewhere;
+  2. extraction: ``pipeline.extract.extract_file(path, data)`` (what ``dispatches extract``
+     runs) on each file's bytes, after a warm-up on other documents of the same kind.
+
+Both are timed in process CPU time (the machine may be shared) and the best of
+``--repeat`` passes is kept. Prints MB/s per core, documents/s and the ratio to the
+calibration. Threshold: extraction ≥ ``--min-mb-s`` (default 3.0) MB/s per core; exit 1
+when missed.
+
+``--code-dir DIR``: also measure another checkout's code (the "before", e.g. a
+``git worktree add /tmp/text-base <commit>``) on the same corpus in the same way, print
+old → new, and check that both wrote the same records (``pipeline_version`` aside).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WARM_UP_DOCS = 6
+
+
+def _calibrate(datas: list[bytes]) -> None:
+    import unicodedata
+
+    import regex
+
+    word = regex.compile(r"\w+")
+    for data in datas:
+        text = unicodedata.normalize("NFC", data.decode("utf-8"))
+        sum(1 for _ in word.finditer(text))
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t)
+    return best
+
+
+def worker(corpus: Path, code: Path, out: Path, repeat: int) -> dict:
+    """Measure in this process with ``code``'s pipeline (run as a subprocess)."""
+    sys.path.insert(0, str(code))
+    from pipeline.extract import extract_file
+
+    paths = sorted((corpus / "docs").iterdir())
+    datas = [(p, p.read_bytes()) for p in paths]
+    for p in sorted((corpus / "warm-up").iterdir()):  # imports, lexicons, caches
+        extract_file(p, p.read_bytes())
+    records: list[str] = []
+
+    def extract_all() -> None:
+        records.clear()
+        for p, data in datas:
+            records.append(extract_file(p, data).to_json_line())
+
+    calibration = _best(lambda: _calibrate([d for _, d in datas]), max(3, repeat))
+    t = time.perf_counter()
+    extraction = _best(extract_all, repeat)
+    wall = (time.perf_counter() - t) / repeat
+    out.write_text("\n".join(records) + "\n", encoding="utf-8")
+    return {"docs": len(datas), "bytes": sum(len(d) for _, d in datas),
+            "calibration_s": calibration, "extraction_s": extraction, "wall_s": wall,
+            "failed": sum('"status":"failed"' in r for r in records)}
+
+
+def _measure(corpus: Path, code: Path, out: Path, repeat: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code))
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", str(corpus), "--code", str(code),
+         "--records", str(out), "--repeat", str(repeat)],
+        cwd=code, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"measuring {code} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _records(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        record.pop("pipeline_version", None)
+        out.append(record)
+    return out
+
+
+def _report(name: str, m: dict) -> tuple[float, float]:
+    mb = m["bytes"] / 1e6
+    speed = mb / m["extraction_s"]
+    calibration = mb / m["calibration_s"]
+    print(f"  {name}: {speed:.2f} MB/s per core, {m['docs'] / m['extraction_s']:.1f} documents/s "
+          f"(CPU {m['extraction_s']:.2f} s, wall {m['wall_s']:.2f} s); calibration "
+          f"{calibration:.1f} MB/s; ratio {speed / calibration:.4f}; "
+          f"{m['failed']} failed")
+    return speed, speed / calibration
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=2, help="passes; the best is kept")
+    ap.add_argument("--min-mb-s", type=float, default=3.0,
+                    help="fail below this many MB/s per core (default 3.0)")
+    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
+    ap.add_argument("--quick", action="store_true", help="60 documents, one pass")
+    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--records", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.code, args.records, args.repeat)))
+        return 0
+    if args.quick:
+        args.docs, args.repeat = min(args.docs, 60), 1
+
+    sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
+    from fixtures.long_dispatches import write_long_inbox
+
+    with tempfile.TemporaryDirectory(prefix="bench-text-") as tmp:
+        corpus = Path(tmp)
+        paths = write_long_inbox(corpus / "docs", args.docs)
+        write_long_inbox(corpus / "warm-up", WARM_UP_DOCS, start=10_000)
+        size = sum(p.stat().st_size for p in paths)
+        print(f"measures: extract_file on {len(paths)} generated plain-text dispatches "
+              f"({size / 1e6:.2f} MB), one process, CPU time, best of {args.repeat}; "
+              f"calibration: the same bytes decoded + NFC + one regex pass (\\w+)")
+        new = _measure(corpus, ROOT, corpus / "new.jsonl", args.repeat)
+        speed, ratio = _report(f"this checkout ({ROOT})", new)
+        if args.code_dir is not None:
+            old = _measure(corpus, args.code_dir.resolve(), corpus / "old.jsonl", args.repeat)
+            old_speed, old_ratio = _report(f"other code ({args.code_dir})", old)
+            print(f"  old → new: {old_speed:.2f} → {speed:.2f} MB/s per core "
+                  f"(×{speed / old_speed:.1f}); ratio {old_ratio:.4f} → {ratio:.4f}")
+            a, b = _records(corpus / "old.jsonl"), _records(corpus / "new.jsonl")
+            differ = sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
+            print(f"  records: {len(b)} vs {len(a)}, {differ} differ (pipeline_version aside)")
+    ok = speed >= args.min_mb_s and new["failed"] == 0
+    print(f"{'PASS' if ok else 'MISS'}: {speed:.2f} MB/s per core "
+          f"(threshold ≥ {args.min_mb_s:g}); ratio to calibration {ratio:.4f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
