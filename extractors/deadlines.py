@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -164,6 +164,8 @@ def _patterns() -> _Patterns:
             "period": _first_words(lex["period_cues"]),
             "weak_period": _first_words(lex["weak_period_cues"]),
             "relative": _first_words(lex["relative_cues"]),
+            "trigger": _first_words(lex["assign_triggers"]),
+            "directive": _first_words(lex["directive_words"]),
         },
     )
 
@@ -221,7 +223,8 @@ _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4
 @lru_cache(maxsize=16384)
 def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
-    text_stripped = _SUBJECT_LEAD.sub("", text)
+    lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
+    text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
     if _patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
         return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
@@ -289,13 +292,14 @@ def _assignee_and_action(sentence: Sentence, cue_start: int,
     p = _patterns()
     before = s[:cue_start]
     # "Giao X verb …", "yêu cầu X verb …": the trigger nearest before the cue
-    for trig in reversed(list(p.trigger.finditer(before))):
+    for trig in reversed(list(anchored_finditer(p.trigger, before, p.first_words["trigger"]))):
         found = _subject(before[trig.end():] + " ", settings)
         if found:
             name, end = found
             action = before[trig.end() + end:].strip(" ,;:.-")
             return name, action or None
-    body = _ITEM_MARK.sub("", before)
+    mark = _ITEM_MARK.match(before)  # "^…": at most one match, at the start
+    body = before[mark.end():] if mark else before
     found = _subject(body, settings)
     if found:
         name, end = found
@@ -379,29 +383,28 @@ class _Reading:
     settings: Settings
     taken: list[tuple[int, int]] = field(default_factory=list)
     out: list[Found[Deadline]] = field(default_factory=list)
+    # read once per sentence (plain attributes: cached_property takes a lock in 3.11)
+    text: str = field(init=False)
+    lower: str = field(init=False)
+    digit: bool = field(init=False)
+    year: int | None = field(init=False)  # the issue year: a date without a year takes it
+    _directive: bool | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.text = self.sentence.text
+        self.lower = self.text.lower()
+        self.digit = _DIGIT.search(self.text) is not None
+        self.year = year_of(self.issued)
 
     @property
-    def text(self) -> str:
-        return self.sentence.text
-
-    @cached_property
-    def year(self) -> int | None:
-        """The issue year: a date without a year takes it."""
-        return year_of(self.issued)
-
-    @cached_property
     def directive(self) -> bool:
         """Does the sentence give a task ("Giao …", "có trách nhiệm", "phải")?"""
-        p = _patterns()
-        return bool(p.trigger.search(self.text)) or bool(p.directive.search(self.text))
-
-    @cached_property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @cached_property
-    def digit(self) -> bool:
-        return _DIGIT.search(self.text) is not None
+        if self._directive is None:
+            p = _patterns()
+            self._directive = any(
+                next(anchored_finditer(pattern, self.text, p.first_words[name], self.lower), None)
+                is not None for name, pattern in (("trigger", p.trigger), ("directive", p.directive)))
+        return self._directive
 
     def any_of(self, words: tuple[str, ...]) -> bool:
         return any(w in self.lower for w in words)

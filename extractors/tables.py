@@ -234,8 +234,8 @@ class _Gap:
 
 
 def _is_caption(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
+    letters = "".join(filter(str.isalpha, line))
+    upper = sum(map(str.isupper, letters))
     return bool(letters) and upper / len(letters) > _CAPTION_UPPER_SHARE
 
 
@@ -266,10 +266,10 @@ def _read_gap(gap: str) -> _Gap:
             out.section = line
             state = "after" if state == "title" else state
             continue
-        if state == "title" and (_is_caption(line) or len(line) < 120):
+        if state == "title" and (len(line) < 120 or _is_caption(line)):
             title_parts.append(line)
             continue
-        if state in (None, "after") and _is_caption(line) and len(line) < 200 and not out.prose:
+        if state in (None, "after") and len(line) < 200 and not out.prose and _is_caption(line):
             out.section = line
             continue
         # anything else is prose: the table before does not go on

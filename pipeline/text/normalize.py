@@ -49,8 +49,18 @@ def _nfc(text: MappedText) -> MappedText:
     return text.sub(_GRAPHEME, lambda m: unicodedata.normalize("NFC", m.group(0)))
 
 
+def _sub(text: MappedText, needs: str, pattern: regex.Pattern, repl) -> MappedText:
+    """``text.sub(pattern, repl)``, skipped when the text lacks every character of ``needs``
+    (each match holds one of them: nothing to replace)."""
+    if not any(c in text.text for c in needs):
+        return text
+    return text.sub(pattern, repl)
+
+
 def _strip_html(text: MappedText) -> MappedText:
     source = text.text
+    if "<" not in source and "&" not in source:
+        return text  # no tag, no entity
 
     def block(m: regex.Match) -> str:
         # inside a Markdown table row a newline would break the row: keep items apart with a space
@@ -67,13 +77,19 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     text = MappedText.identity(raw, base)
     text = _nfc(text)
     text = _strip_html(text)
-    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ").sub(_CR, "\n")
+    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ")
+    text = _sub(text, "\r", _CR, "\n")
     if markdown:
-        text = text.sub(_HEADING, "").sub(_STAR_BULLET, r"\1- ").sub(_EMPHASIS, "")
-        text = text.sub(_ESCAPE, r"\1")
-    text = text.sub(_TRAILING_WS, "").sub(_INNER_SPACES, " ").sub(_LEADING_SPACES, "")
-    text = text.sub(_WRAP, " ")
-    return text.sub(_MANY_BLANKS, "\n\n").sub(_OUTER_SPACE, "")
+        text = _sub(text, "#", _HEADING, "")
+        text = _sub(text, "*+", _STAR_BULLET, r"\1- ")
+        text = _sub(text, "*_", _EMPHASIS, "")
+        text = _sub(text, "\\", _ESCAPE, r"\1")
+    text = _sub(text, " \t", _TRAILING_WS, "")
+    text = _sub(text, "  ", _INNER_SPACES, " ") if "  " in text.text else text
+    text = _sub(text, " ", _LEADING_SPACES, "")
+    text = _sub(text, "\n", _WRAP, " ")
+    text = text.sub(_MANY_BLANKS, "\n\n") if "\n\n\n" in text.text else text
+    return text.sub(_OUTER_SPACE, "")
 
 
 def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:

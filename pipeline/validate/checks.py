@@ -22,6 +22,7 @@ import regex
 
 from extractors.dates import DAY_MONTH_DATE, date_hit, date_vocabulary, find_date_ranges, year_of
 from extractors.tables import NUMERIC_SUFFIX
+from pipeline.text.anchored import anchored_finditer
 from pipeline.text.document import Document
 from pipeline.text.keys import tone_key
 from schemas import Record, RecordWarning
@@ -33,6 +34,10 @@ _WEEKDAY = (rf"(?:(?<!(?:lần|hạng|bậc|khóa|khoá|kỳ|lớp|tầng|số|v
             rf"|(?P<sun>{date_vocabulary().names_pattern}))")
 _WEEKDAY_THEN_DATE = regex.compile(rf"(?<![\p{{L}}]){_WEEKDAY}\s*[,(\-–]?\s*{DAY_MONTH_DATE}", regex.I)
 _DATE_THEN_WEEKDAY = regex.compile(rf"{DAY_MONTH_DATE}\s*[(,]\s*{_WEEKDAY}\s*\)?", regex.I)
+_WEEKDAY_RE = regex.compile(_WEEKDAY, regex.I)
+# every weekday begins with "thứ" or a day's own name ("chủ nhật")
+_WEEKDAY_FIRST_WORDS = tuple(sorted({"thứ", *(n.split()[0].lower() for d in date_vocabulary().weekdays
+                                              for n in d.names)}))
 _NORMATIVE_WITH_DATE = regex.compile(
     rf"(?<![\d/])(?P<num>\d{{1,5}}/(?P<ny>(?:19|20)\d{{2}})/[\p{{Lu}}Đ][\p{{L}}Đ\d\-]*)"
     rf"\s*,?\s*(?:ban hành\s+|được ban hành\s+)?{DAY_MONTH_DATE}", regex.I)
@@ -92,21 +97,30 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
     return list(seen.values())
 
 
+def _weekday_matches(text: str, low: str):
+    """Matches of the weekday-then-date pattern (tried where a weekday begins), then of the
+    date-then-weekday one."""
+    yield from anchored_finditer(_WEEKDAY_THEN_DATE, text, _WEEKDAY_FIRST_WORDS, low)
+    yield from _DATE_THEN_WEEKDAY.finditer(text)
+
+
 def weekday_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     out = []
     year = year_of(record.issued_date)
     days = date_vocabulary().weekdays
-    for pattern in (_WEEKDAY_THEN_DATE, _DATE_THEN_WEEKDAY):
-        for m in pattern.finditer(doc.text):
-            date = _date_of(m, year)
-            if date is None:
-                continue
-            said = date_vocabulary().weekday(m.group("sun") or m.group("wday"))
-            if date.weekday() != said.index:
-                out.append(RecordWarning(
-                    code="weekday_mismatch", page=doc.page_of(m.start()),
-                    message=f"'{m.group(0)}': {date.isoformat()} is a "
-                            f"{days[date.weekday()].label}, not a {said.label}"))
+    low = doc.text.lower()
+    if next(anchored_finditer(_WEEKDAY_RE, doc.text, _WEEKDAY_FIRST_WORDS, low), None) is None:
+        return out  # no weekday named: both patterns need one
+    for m in _weekday_matches(doc.text, low):
+        date = _date_of(m, year)
+        if date is None:
+            continue
+        said = date_vocabulary().weekday(m.group("sun") or m.group("wday"))
+        if date.weekday() != said.index:
+            out.append(RecordWarning(
+                code="weekday_mismatch", page=doc.page_of(m.start()),
+                message=f"'{m.group(0)}': {date.isoformat()} is a "
+                        f"{days[date.weekday()].label}, not a {said.label}"))
     return out
 
 
