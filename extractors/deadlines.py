@@ -33,7 +33,8 @@ from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, 
                               year_of)
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
-from pipeline.text.anchored import anchored_finditer
+from pipeline.text.anchored import anchored_finditer, finditer_at
+from pipeline.text.keys import single_spaced
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
@@ -165,6 +166,7 @@ def _patterns() -> _Patterns:
             "weak_period": _first_words(lex["weak_period_cues"]),
             "relative": _first_words(lex["relative_cues"]),
             "trigger": _first_words(lex["assign_triggers"]),
+            "verb": _first_words(lex["action_verbs"]),
             "directive": _first_words(lex["directive_words"]),
         },
     )
@@ -228,7 +230,8 @@ def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     shift = len(text) - len(text_stripped)
     if _patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
         return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
-    verb = _patterns().verb.search(text_stripped)
+    verb = next(anchored_finditer(_patterns().verb, text_stripped, _patterns().first_words["verb"]),
+                None)  # the first verb: what verb.search finds
     end = verb.start() if verb else len(text_stripped)
     name = text_stripped[:end].strip(" ,:;.-")
     if not name or len(name) > settings.deadline_max_assignee_chars or not looks_like_agency(name):
@@ -268,6 +271,20 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
     return out
 
 
+_STOPS = ".;!?"
+
+
+def _after_stops(line: str) -> list[int]:
+    """Offsets just after a full stop, semicolon, "!" or "?": where a sentence end can match."""
+    out = []
+    for stop in _STOPS:
+        at = line.find(stop)
+        while at >= 0:
+            out.append(at + 1)
+            at = line.find(stop, at + 1)
+    return out
+
+
 def sentences(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Sentence]:
     """Prose sentences with their offsets; Markdown table lines are skipped."""
     heads = _headings(text, settings)
@@ -276,7 +293,7 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Sentence
     for line in text.split("\n"):
         if line.strip() and not line.lstrip().startswith("|") and "\t" not in line:
             start = 0
-            for m in _SENTENCE_END.finditer(line):
+            for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
                 out.append(Sentence(line[start:m.start()], pos + start, heads.get(pos)))
                 start = m.end()
             out.append(Sentence(line[start:], pos + start, heads.get(pos)))
@@ -310,7 +327,7 @@ def _assignee_and_action(sentence: Sentence, cue_start: int,
 def _clean_action(action: str | None, settings: Settings) -> str | None:
     if not action:
         return None
-    action = _SPACES.sub(" ", action).strip(" ,;:.-")
+    action = single_spaced(action).strip(" ,;:.-")
     return action[:settings.deadline_max_action_chars] or None
 
 
@@ -320,7 +337,7 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
           settings: Settings, **fields) -> Found[Deadline]:
     assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
-    text = _SPACES.sub(" ", sentence.text).strip()
+    text = single_spaced(sentence.text)
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)

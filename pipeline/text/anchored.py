@@ -28,6 +28,12 @@ def anchored_finditer(pattern: regex.Pattern, text: str, first_words: Iterable[s
         while at >= 0:
             starts.add(at)
             at = low.find(word, at + 1)
+    yield from finditer_at(pattern, text, starts)
+
+
+def finditer_at(pattern: regex.Pattern, text: str, starts: Iterable[int]) -> Iterator[regex.Match]:
+    """The matches ``pattern.finditer(text)`` gives, for a pattern none of whose matches is
+    empty and each of which begins at one of ``starts``: tried there only."""
     pos = 0
     for at in sorted(starts):
         if at < pos:

@@ -52,3 +52,15 @@ def _tone_key(s: str) -> str:
 def _folded(s: str) -> str:
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
+
+
+# ``regex``'s \s is str.isspace() but for these four separators (which str.split() cuts at)
+_NOT_REGEX_SPACE = ("\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def single_spaced(s: str) -> str:
+    """``regex.sub(r"\\s+", " ", s).strip()``: white space runs as one space, none at the
+    ends; ``str.split`` does it without a regex pass."""
+    if any(c in s for c in _NOT_REGEX_SPACE):
+        return _SPACES.sub(" ", s).strip()
+    return " ".join(s.split())
