@@ -21,6 +21,7 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -398,6 +399,8 @@ class _Reading:
     sentence: Sentence
     issued: str | None
     settings: Settings
+    # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
+    cues: list[tuple[int, int]] | None = None
     taken: list[tuple[int, int]] = field(default_factory=list)
     out: list[Found[Deadline]] = field(default_factory=list)
     # read once per sentence (plain attributes: cached_property takes a lock in 3.11)
@@ -431,7 +434,10 @@ class _Reading:
         p = _patterns()
         pattern = _relative_pattern(self.settings.deadline_anchor_max_chars) \
             if rule == "relative" else getattr(p, rule)
-        return anchored_finditer(pattern, self.text, p.first_words[rule], self.lower)
+        if self.cues is None:
+            return anchored_finditer(pattern, self.text, p.first_words[rule], self.lower)
+        bits = _cue_bits(rule)
+        return finditer_at(pattern, self.text, [at for at, b in self.cues if b & bits])
 
     def free(self, m: regex.Match) -> bool:
         return all(m.end() <= x or m.start() >= y for x, y in self.taken)
@@ -631,8 +637,9 @@ _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
 
 
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
-                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
-    reading = _Reading(sentence, issued, settings)
+                        settings: Settings = DEFAULT_SETTINGS,
+                        cues: list[tuple[int, int]] | None = None) -> list[Found[Deadline]]:
+    reading = _Reading(sentence, issued, settings, cues)
     for (matches, handle), may_match in zip(_RULES, _MAY_MATCH):
         if not may_match(reading):
             continue  # the rule's pattern cannot match: the sentence lacks what it needs
@@ -645,11 +652,60 @@ def extract_deadlines(text: str, issued_date: str | None,
                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
     out: list[Found[Deadline]] = []
+    index = _CueIndex.of(text)
     for sentence in sentences(text, settings):
         if len(sentence.text) < settings.deadline_min_sentence_chars:
             continue
-        out.extend(_sentence_deadlines(sentence, issued_date, settings))
+        cues = index.within(sentence.start, len(sentence.text)) if index else None
+        if cues == []:
+            continue  # no rule's cue word begins in it: no rule can match
+        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues))
     return out
+
+
+@dataclass(frozen=True)
+class _CueIndex:
+    """Where the rules' first words begin in a document, found once (``str.find`` in the
+    lower-cased text), with a bit per word: each sentence takes its share by bisection."""
+
+    at: list[int]
+    bits: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> "_CueIndex | None":
+        low = text.lower()
+        if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
+            return None
+        found: dict[int, int] = {}
+        for bit, word in enumerate(_all_first_words()):
+            at = low.find(word)
+            while at >= 0:
+                found[at] = found.get(at, 0) | 1 << bit
+                at = low.find(word, at + 1)
+        at = sorted(found)
+        return cls(at, [found[a] for a in at])
+
+    def within(self, start: int, length: int) -> list[tuple[int, int]]:
+        """(offset from ``start``, bits) of the cue words beginning in ``start … start+length``."""
+        i = bisect.bisect_left(self.at, start)
+        j = bisect.bisect_left(self.at, start + length, i)
+        return [(a - start, b) for a, b in zip(self.at[i:j], self.bits[i:j])]
+
+
+@cache
+def _all_first_words() -> tuple[str, ...]:
+    return tuple(sorted({w for rule in _RULE_NAMES for w in _patterns().first_words[rule]}))
+
+
+# the rules whose patterns the index serves (``_Reading.matches``)
+_RULE_NAMES = ("monthly", "quarterly", "daily", "weekly", "range", "absolute", "period",
+               "weak_period", "relative")
+
+
+@cache
+def _cue_bits(rule: str) -> int:
+    words = _all_first_words()
+    return sum(1 << words.index(w) for w in _patterns().first_words[rule])
 
 
 # --- deadlines in tables ("Cơ quan chủ trì" / "Thời gian hoàn thành") ----------------------
