@@ -19,7 +19,7 @@ text (Markdown, tab-separated), else the table's place and the page the row was 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -73,6 +73,7 @@ def _starts_with(key: str, phrase: str) -> bool:
     return key == phrase or key.startswith(tuple(phrase + c for c in " (,/"))
 
 
+@lru_cache(maxsize=4096)  # a pure function of the name: tables repeat their headers
 def column_role(name: str) -> tuple[str, str] | None:
     """(role, matched phrase) of a column name; a multi-row name's bottom part first."""
     w = _words()

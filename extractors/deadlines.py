@@ -167,7 +167,6 @@ def _patterns() -> _Patterns:
             "weak_period": _first_words(lex["weak_period_cues"]),
             "relative": _first_words(lex["relative_cues"]),
             "trigger": _first_words(lex["assign_triggers"]),
-            "verb": _first_words(lex["action_verbs"]),
             "directive": _first_words(lex["directive_words"]),
         },
     )
@@ -231,8 +230,7 @@ def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     shift = len(text) - len(text_stripped)
     if _patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
         return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
-    verb = next(anchored_finditer(_patterns().verb, text_stripped, _patterns().first_words["verb"]),
-                None)  # the first verb: what verb.search finds
+    verb = _patterns().verb.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
     name = text_stripped[:end].strip(" ,:;.-")
     if not name or len(name) > settings.deadline_max_assignee_chars or not looks_like_agency(name):
@@ -724,6 +722,13 @@ def due_cell_deadlines(cell: str, issued_date: str | None, start: int,
                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """The due dates a table's "Thời hạn" cell states ("30/6/2024", "Quý I/2024", "Trước
     tháng 9/2024", "Năm 2024"), read as a clause; spans are ``start`` (the table's place)."""
+    # commitments and table deadlines both read each due cell: read once
+    return list(_due_cell_deadlines(cell, issued_date, start, settings))
+
+
+@lru_cache(maxsize=1024)
+def _due_cell_deadlines(cell: str, issued_date: str | None, start: int,
+                        settings: Settings) -> tuple[Found[Deadline], ...]:
     p = _patterns()
     lex = load_lexicon("deadline_cues")
     cell = cell.strip()
@@ -731,7 +736,7 @@ def due_cell_deadlines(cell: str, issued_date: str | None, start: int,
     clause = cell if p.table_clause.match(cell) \
         else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
         else f"{lex['table_period_cue']} {cell}"
-    return _sentence_deadlines(Sentence(clause, start, None), issued_date, settings)
+    return tuple(_sentence_deadlines(Sentence(clause, start, None), issued_date, settings))
 
 
 def table_deadlines(tables: list[Found[Table]], issued_date: str | None,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -21,7 +22,17 @@ class Line:
 
 def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """Lines of ``text[start:end]``, stripped, with document offsets."""
-    end = len(text) if end is None else end
+    if start == 0 and end is None:  # header, parties and signer each split the whole text
+        return list(_split_whole(text))
+    return _split(text, start, len(text) if end is None else end)
+
+
+@lru_cache(maxsize=2)
+def _split_whole(text: str) -> tuple[Line, ...]:
+    return tuple(_split(text, 0, len(text)))
+
+
+def _split(text: str, start: int, end: int) -> list[Line]:
     out: list[Line] = []
     pos = start
     while pos <= end:

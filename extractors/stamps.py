@@ -169,8 +169,9 @@ def document_stamps(doc: Document, words_for_span=None, *, year_hint: int | None
     confidences: dict[str, float] = {}
     review: list[tuple[str, int]] = []
     head_end = doc.page_starts[1] if doc.pages > 1 else len(doc.text)
-    window = _arrival_window(doc.text[:head_end], settings.stamp_window_lines)
-    if window is not None and doc.ocr:
+    # an arrival stamp in the text is read on a scan only (the search folds the whole head)
+    window = _arrival_window(doc.text[:head_end], settings.stamp_window_lines) if doc.ocr else None
+    if window is not None:
         start, end = window
         words = words_for_span(start, end) if words_for_span else None
         local = [replace_span(w, -start) for w in words] if words else None

@@ -133,9 +133,13 @@ def _fix_score(text: str, encoding: str) -> int:
     return score if good >= 0.8 * len(words) else 0
 
 
+# what a TCVN3 or VNI byte looks like read as Latin-1 / cp1252 (counted in one regex pass)
+_LEGACY_CHAR = regex.compile("[\u00a0-\u00ff\u2212\u2219]")
+
+
 def detect_legacy(text: str) -> str | None:
     """``tcvn3``, ``vni`` or None (Unicode, or not enough evidence to say)."""
-    legacy_chars = sum(1 for c in text if "\u00a0" <= c <= "\u00ff" or c in "\u2212\u2219")
+    legacy_chars = len(_LEGACY_CHAR.findall(text))
     if legacy_chars == 0:
         return None
     if len(_UNICODE_VIET.findall(text)) > 0.2 * legacy_chars:
