@@ -50,6 +50,13 @@ def _cite_pattern(max_gap: int) -> regex.Pattern:
                          regex.I)
 
 
+@cache
+def _cite_reach(max_gap: int) -> int:
+    """How far before its end ``_cite_pattern(max_gap)`` can begin: the longest citation
+    word, the gap, and a final newline ``$`` may stand before."""
+    return max(len(w) for w in citation_words()) + max_gap + 1
+
+
 def _date_near(text: str, end: int, settings: Settings) -> tuple[str | None, int]:
     """A date right after the symbol; returns (ISO date, end offset)."""
     m = _DATE_AFTER.match(text, end, min(len(text), end + settings.reference_date_chars))
@@ -95,7 +102,8 @@ def find_references(text: str, own_number: str | None = None,
                 and m.start() - line_start < _NUMBER_LABEL_CHARS:
             continue  # the number line of this document (or of an appendix)
         before = text[max(line_start, m.start() - settings.reference_lookbehind_chars):m.start()]
-        word = cite.search(before)
+        # the word and its gap end the text before the symbol: no match starts earlier
+        word = cite.search(before, max(0, len(before) - _cite_reach(settings.reference_type_gap)))
         type_start = m.start() - len(before) + word.start() if word else m.start()
         doc_type = (doc_type_from_citation(word.group("word")) if word else None) \
             or doc_type_from_code(parsed.type_code)

@@ -137,12 +137,23 @@ def _fix_score(text: str, encoding: str) -> int:
 _LEGACY_CHAR = regex.compile("[\u00a0-\u00ff\u2212\u2219]")
 
 
+def _more_than(chars: regex.Pattern, text: str, limit: float, chunk: int = 4096) -> bool:
+    """Does the one-character pattern ``chars`` occur more than ``limit`` times in ``text``?
+    (Counted a chunk at a time, stopping once it does.)"""
+    count = 0
+    for at in range(0, len(text), chunk):
+        count += len(chars.findall(text, at, at + chunk))
+        if count > limit:
+            return True
+    return count > limit
+
+
 def detect_legacy(text: str) -> str | None:
     """``tcvn3``, ``vni`` or None (Unicode, or not enough evidence to say)."""
     legacy_chars = len(_LEGACY_CHAR.findall(text))
     if legacy_chars == 0:
         return None
-    if len(_UNICODE_VIET.findall(text)) > 0.2 * legacy_chars:
+    if _more_than(_UNICODE_VIET, text, 0.2 * legacy_chars):
         return None  # real Unicode Vietnamese: never touch it
     import viparse
 
