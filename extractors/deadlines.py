@@ -210,6 +210,7 @@ class Sentence:
 _NUMBERED = regex.compile(
     r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<sub>\d{1,2}\.\d{1,2})\.?|(?P<num>\d{1,2})[.)]|"
     r"(?P<letter>[a-zđ])[.)])\s+(?P<rest>\S.*)$")
+_NUMBERED_FIRST = frozenset("IVXabcdefghijklmnopqrstuvwxyzđ")  # or a digit
 _SENTENCE_END = regex.compile(
     r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
@@ -244,9 +245,13 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
     stack: dict[float, str | None] = {}
     out: dict[int, str | None] = {}
     pos = 0
+    current: str | None = None  # the deepest named heading: changes only with the stack
     for line in text.split("\n"):
         stripped = line.strip()
-        m = _NUMBERED.match(stripped)
+        # every numbered heading opens with a roman numeral, a digit or a letter
+        first = stripped[:1]
+        m = _NUMBERED.match(stripped) \
+            if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
         rank = None
         name = None
         if m:
@@ -264,8 +269,9 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
             stack[rank] = name
-        named = [stack[r] for r in sorted(stack) if stack[r]]
-        out[pos] = named[-1] if named else None
+            named = [stack[r] for r in sorted(stack) if stack[r]]
+            current = named[-1] if named else None
+        out[pos] = current
         pos += len(line) + 1
     return out
 

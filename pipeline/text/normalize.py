@@ -84,12 +84,20 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
         text = _sub(text, "*+", _STAR_BULLET, r"\1- ")
         text = _sub(text, "*_", _EMPHASIS, "")
         text = _sub(text, "\\", _ESCAPE, r"\1")
-    text = _sub(text, " \t", _TRAILING_WS, "")
-    text = _sub(text, "  ", _INNER_SPACES, " ") if "  " in text.text else text
-    text = _sub(text, " ", _LEADING_SPACES, "")
+    t = text.text
+    # "$" (multi-line) is before a newline or at the end; "^" after one or at the start
+    if " \n" in t or "\t\n" in t or t.endswith((" ", "\t")):
+        text = text.sub(_TRAILING_WS, "")
+    text = text.sub(_INNER_SPACES, " ") if "  " in text.text else text
+    t = text.text
+    if "\n " in t or t.startswith(" "):
+        text = text.sub(_LEADING_SPACES, "")
     text = _sub(text, "\n", _WRAP, " ")
     text = text.sub(_MANY_BLANKS, "\n\n") if "\n\n\n" in text.text else text
-    return text.sub(_OUTER_SPACE, "")
+    t = text.text
+    if t and (t[0].isspace() or t[-1].isspace()):  # isspace: regex's \s and four more
+        text = text.sub(_OUTER_SPACE, "")
+    return text
 
 
 def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:
