@@ -290,13 +290,16 @@ def _after_stops(line: str) -> list[int]:
     return out
 
 
-def sentences(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Sentence]:
-    """Prose sentences with their offsets; Markdown table lines are skipped."""
+def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
+              skip: Callable[[int, int], bool] | None = None) -> list[Sentence]:
+    """Prose sentences with their offsets; Markdown table lines are skipped, and so are the
+    lines for which ``skip(start, length)`` says so."""
     heads = _headings(text, settings)
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
-        if line.strip() and not line.lstrip().startswith("|") and "\t" not in line:
+        if line.strip() and not line.lstrip().startswith("|") and "\t" not in line \
+                and not (skip and skip(pos, len(line))):
             start = 0
             for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
                 out.append(Sentence(line[start:m.start()], pos + start, heads.get(pos)))
@@ -657,7 +660,9 @@ def extract_deadlines(text: str, issued_date: str | None,
     """Due dates the document sets, in reading order (spans in the normalised text)."""
     out: list[Found[Deadline]] = []
     index = _CueIndex.of(text)
-    for sentence in sentences(text, settings):
+    # a line where no cue word begins holds no deadline: not split into sentences
+    skip = (lambda start, length: not index.any_within(start, length)) if index else None
+    for sentence in sentences(text, settings, skip):
         if len(sentence.text) < settings.deadline_min_sentence_chars:
             continue
         cues = index.within(sentence.start, len(sentence.text)) if index else None
@@ -688,6 +693,10 @@ class _CueIndex:
                 at = low.find(word, at + 1)
         at = sorted(found)
         return cls(at, [found[a] for a in at])
+
+    def any_within(self, start: int, length: int) -> bool:
+        i = bisect.bisect_left(self.at, start)
+        return i < len(self.at) and self.at[i] < start + length
 
     def within(self, start: int, length: int) -> list[tuple[int, int]]:
         """(offset from ``start``, bits) of the cue words beginning in ``start … start+length``."""

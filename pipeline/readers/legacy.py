@@ -137,6 +137,17 @@ def _fix_score(text: str, encoding: str) -> int:
 _LEGACY_CHAR = regex.compile("[\u00a0-\u00ff\u2212\u2219]")
 
 
+def _legacy_char_count(text: str) -> int:
+    """How many characters of ``text`` are U+00A0–U+00FF, U+2212 or U+2219 (encoders count
+    the Latin-1 and the ASCII ones without a pass in Python)."""
+    latin1 = len(text.encode("latin-1", "ignore"))
+    below_a0 = len(text.encode("ascii", "ignore")) + len(_C1.findall(text))
+    return latin1 - below_a0 + text.count("\u2212") + text.count("\u2219")
+
+
+_C1 = regex.compile("[\u0080-\u009f]")
+
+
 def _more_than(chars: regex.Pattern, text: str, limit: float, chunk: int = 4096) -> bool:
     """Does the one-character pattern ``chars`` occur more than ``limit`` times in ``text``?
     (Counted a chunk at a time, stopping once it does.)"""
@@ -150,7 +161,7 @@ def _more_than(chars: regex.Pattern, text: str, limit: float, chunk: int = 4096)
 
 def detect_legacy(text: str) -> str | None:
     """``tcvn3``, ``vni`` or None (Unicode, or not enough evidence to say)."""
-    legacy_chars = len(_LEGACY_CHAR.findall(text))
+    legacy_chars = _legacy_char_count(text)
     if legacy_chars == 0:
         return None
     if _more_than(_UNICODE_VIET, text, 0.2 * legacy_chars):
