@@ -410,18 +410,28 @@ class _Reading:
     cues: list[tuple[int, int]] | None = None
     taken: list[tuple[int, int]] = field(default_factory=list)
     out: list[Found[Deadline]] = field(default_factory=list)
-    # read once per sentence (plain attributes: cached_property takes a lock in 3.11)
+    # read once per sentence, when first asked (by hand: cached_property takes a lock in 3.11)
     text: str = field(init=False)
-    lower: str = field(init=False)
-    digit: bool = field(init=False)
     year: int | None = field(init=False)  # the issue year: a date without a year takes it
+    _lower: str | None = field(init=False, default=None)
+    _digit: bool | None = field(init=False, default=None)
     _directive: bool | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.text = self.sentence.text
-        self.lower = self.text.lower()
-        self.digit = _DIGIT.search(self.text) is not None
         self.year = year_of(self.issued)
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    @property
+    def digit(self) -> bool:
+        if self._digit is None:
+            self._digit = _DIGIT.search(self.text) is not None
+        return self._digit
 
     @property
     def directive(self) -> bool:
@@ -620,6 +630,10 @@ _RULES: tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
     (_relative_matches, _relative_deadline),
 )
 
+# the cue words each of ``_RULES`` begins with (the period rule: either pattern's)
+_RULE_ORDER = ("monthly", "quarterly", "daily", "weekly", "range", "absolute", "period_any",
+               "relative")
+
 # a period names "quý", "tháng" or "năm"; a relative offset counts in one of its units
 _PERIOD_WORDS = ("quý", "tháng", "năm")
 
@@ -647,7 +661,12 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
                         cues: list[tuple[int, int]] | None = None) -> list[Found[Deadline]]:
     reading = _Reading(sentence, issued, settings, cues)
-    for (matches, handle), may_match in zip(_RULES, _MAY_MATCH):
+    present = 0
+    for _, bits in cues or ():
+        present |= bits
+    for (matches, handle), may_match, name in zip(_RULES, _MAY_MATCH, _RULE_ORDER):
+        if cues is not None and not present & _cue_bits(name):
+            continue  # none of the rule's cue words begins in the sentence
         if not may_match(reading):
             continue  # the rule's pattern cannot match: the sentence lacks what it needs
         for m in matches(reading):
@@ -717,6 +736,8 @@ _RULE_NAMES = ("monthly", "quarterly", "daily", "weekly", "range", "absolute", "
 
 @cache
 def _cue_bits(rule: str) -> int:
+    if rule == "period_any":  # _period_matches reads both period patterns
+        return _cue_bits("period") | _cue_bits("weak_period")
     words = _all_first_words()
     return sum(1 << words.index(w) for w in _patterns().first_words[rule])
 
