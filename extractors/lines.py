@@ -56,7 +56,7 @@ _SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
 def is_upper_line(s: str) -> bool:
     """All its letters are capitals (a letterhead, title or signer-position line)."""
     letters = _LETTER.findall(s)
-    return bool(letters) and all(not c.islower() for c in letters)
+    return bool(letters) and not any(map(str.islower, letters))
 
 
 def is_separator(s: str) -> bool:

@@ -229,14 +229,24 @@ class MappedText:
         # a template without a backslash is the replacement itself (no group to expand)
         literal = repl if isinstance(repl, str) and "\\" not in repl else None
         text = self.text
-        pieces: list[str] = []
-        runs = _Runs()
-        last = 0
+        edits: list[tuple[int, int, str]] = []
         for m in compiled.finditer(text):
             new = literal if literal is not None else repl(m) if callable(repl) else m.expand(repl)
             s, e = m.span()
-            if new == text[s:e]:
-                continue
+            if new != text[s:e]:
+                edits.append((s, e, new))
+        return self.replace_spans(edits)
+
+    def replace_spans(self, edits: list[tuple[int, int, str]]) -> "MappedText":
+        """``text`` with each ``text[s:e]`` replaced by ``new`` (``edits``: ``(s, e, new)`` in
+        order, not overlapping), the map kept as ``sub`` keeps it."""
+        if not edits:
+            return self
+        text = self.text
+        pieces: list[str] = []
+        runs = _Runs()
+        last = 0
+        for s, e, new in edits:
             pieces.append(text[last:s])
             runs.copy(self, last, s)
             pieces.append(new)
@@ -250,8 +260,6 @@ class MappedText:
                 runs.copy(self, s, s + k)
                 runs.add(n - k, self._start(s + k), self._end(e - 1), 0)
             last = e
-        if not pieces:
-            return self
         pieces.append(text[last:])
         runs.copy(self, last, len(text))
         return MappedText._of("".join(pieces), runs)

@@ -43,10 +43,33 @@ _WRAP = regex.compile(
     r"(?<=[\p{Ll}\p{Lu}\d,()\-–])\n(?=\p{Ll})(?![^\n]*\|)(?<![|][^\n]*\n)")
 
 
+# no single code point below U+0340 changes under NFC (tests/text check it)
+FIRST_NFC_UNSTABLE = "\u0340"
+
+
 def _nfc(text: MappedText) -> MappedText:
-    if unicodedata.is_normalized("NFC", text.text):
+    """Each grapheme that NFC changes, replaced by its NFC form.
+
+    Graphemes never cross a newline, and every part of an NFC line is NFC: only the lines
+    that are not are read grapheme by grapheme.
+    """
+    source = text.text
+    if unicodedata.is_normalized("NFC", source):
         return text
-    return text.sub(_GRAPHEME, lambda m: unicodedata.normalize("NFC", m.group(0)))
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in source.split("\n"):
+        end = pos + len(line)
+        if not unicodedata.is_normalized("NFC", line):
+            for m in _GRAPHEME.finditer(source, pos, end):
+                g = m.group()
+                if len(g) == 1 and g < FIRST_NFC_UNSTABLE:
+                    continue
+                new = unicodedata.normalize("NFC", g)
+                if new != g:
+                    edits.append((m.start(), m.end(), new))
+        pos = end + 1
+    return text.replace_spans(edits)
 
 
 def _sub(text: MappedText, needs: str, pattern: regex.Pattern, repl) -> MappedText:

@@ -16,7 +16,7 @@ import pytest
 import regex
 
 from pipeline.text.mapped_text import MappedText
-from pipeline.text.normalize import normalize_text
+from pipeline.text.normalize import FIRST_NFC_UNSTABLE, _nfc, normalize_text
 
 
 @dataclass(frozen=True)
@@ -231,3 +231,20 @@ _NORMALIZE_STEPS = _steps(
     (r"\n{3,}", "\n\n"),
     (r"^\s+|\s+$", ""),
 )
+
+
+def test_no_code_point_below_the_first_unstable_one_changes_under_nfc():
+    first = ord(FIRST_NFC_UNSTABLE)
+    assert all(unicodedata.normalize("NFC", chr(c)) == chr(c) for c in range(first))
+    assert unicodedata.normalize("NFC", FIRST_NFC_UNSTABLE) != FIRST_NFC_UNSTABLE
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_nfc_line_by_line_is_the_grapheme_substitution(seed):
+    """NFC read only in the lines that need it gives the map of NFC over every grapheme."""
+    rng = random.Random(seed)
+    pieces = ["a", "e\u0301", "o\u0302\u0323", "\u0301", "\n", "\r\n", "\u00c5", "A\u030a",
+              "\u212b", "\u0340", "\u1100\u1161", "\u01b0", " ", "\u05b1\u05b0", "\u0600", "1"]
+    raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+    old = _NORMALIZE_STEPS[0](CharMap.identity(raw, 2))  # NFC over every grapheme
+    _same_answers(_nfc(MappedText.identity(raw, 2)), old)
