@@ -223,9 +223,13 @@ _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]ia
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
-@lru_cache(maxsize=16384)
 def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
+    return _subject_upto(text, settings.deadline_max_assignee_chars)
+
+
+@lru_cache(maxsize=16384)  # headings and clauses come back; keyed on the text and a number
+def _subject_upto(text: str, max_chars: int) -> tuple[str, int] | None:
     lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
     text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
@@ -234,7 +238,7 @@ def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
     verb = _patterns().verb.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
     name = text_stripped[:end].strip(" ,:;.-")
-    if not name or len(name) > settings.deadline_max_assignee_chars or not looks_like_agency(name):
+    if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
     return name, shift + end
 

@@ -41,14 +41,14 @@ def fold_diacritics(s: str) -> str:
     return _folded(s) if len(s) <= _CACHED_CHARS else _folded.__wrapped__(s)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _tone_key(s: str) -> str:
     s = unicodedata.normalize("NFC", s)
     s = _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group(0)], s)
     return _SPACES.sub(" ", s).strip().lower()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _folded(s: str) -> str:
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
