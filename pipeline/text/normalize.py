@@ -33,7 +33,9 @@ _STAR_BULLET = regex.compile(r"(?m)^([ \t]*)[*+][ \t]+")
 _EMPHASIS = regex.compile(r"(?<!\()(?:\*{1,3}|_{2,3})(?!\))")
 _ESCAPE = regex.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _CR = regex.compile(r"\r\n?")
-_OUTER_SPACE = regex.compile(r"^\s+|\s+$")
+_OUTER_SPACE_RUN = regex.compile(r"\s+")
+# str.isspace() but not regex's \s
+_NOT_REGEX_SPACE = "\x1c\x1d\x1e\x1f"
 _TRAILING_WS = regex.compile(r"[ \t]+$", regex.M)
 _INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
 _LEADING_SPACES = regex.compile(r"(?m)^ +")
@@ -117,10 +119,22 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
         text = text.sub(_LEADING_SPACES, "")
     text = _sub(text, "\n", _WRAP, " ")
     text = text.sub(_MANY_BLANKS, "\n\n") if "\n\n\n" in text.text else text
+    return _strip_outer(text)
+
+
+def _strip_outer(text: MappedText) -> MappedText:
+    """``text.sub(r"^\\s+|\\s+$", "")`` without scanning the text: the leading run of white
+    space, then the trailing one."""
     t = text.text
-    if t and (t[0].isspace() or t[-1].isspace()):  # isspace: regex's \s and four more
-        text = text.sub(_OUTER_SPACE, "")
-    return text
+    lead = _OUTER_SPACE_RUN.match(t)
+    a = lead.end() if lead else 0
+    b = len(t)
+    while b > a and t[b - 1].isspace() and t[b - 1] not in _NOT_REGEX_SPACE:
+        b -= 1
+    edits = [(0, a, "")] if a else []
+    if b < len(t):
+        edits.append((b, len(t), ""))
+    return text.replace_spans(edits)
 
 
 def normalize_document(raw: RawDocument, sha256: str | None = None) -> Document:

@@ -183,6 +183,7 @@ def test_columns_rebuild_the_same_map():
     "Mục tiêu<sup>1</sup> <i>quan trọng</i> &amp; m<sup>2</sup>\n| a | <ul><li>x</li></ul> |",
     "\ufeffSố: 12/UBND-VP\r\n\u00a0V/v \\*ghi\\* chú\u200b\r\n* mục một\n",
     "A\u030a\u212b e\u0323\u0302 \u05b1\u05b0 \n\u0301x ộ\r\n\u0301",
+    "\x1c  Sở Nội vụ\x1c \n\x1f", " \n Sở \n\n\n\n", "   \n\t ", "",
 ])
 def test_normalisation_through_runs_matches_the_per_character_map(raw):
     """The normaliser's steps as first written, on the reference map, give the same map."""
