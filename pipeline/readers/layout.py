@@ -13,7 +13,6 @@ already found (``Segment`` directly).
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 
 # a horizontal gap wider than this many text heights separates two columns …
@@ -64,7 +63,7 @@ class Row:
 
     @property
     def height(self) -> float:
-        return statistics.median(s.height for s in self.segments)
+        return _median([s.height for s in self.segments])
 
 
 @dataclass
@@ -75,9 +74,17 @@ class Block:
     column: str = "full"  # "full" | "left" | "right"
 
 
+def _median(values: list[float]) -> float:
+    """``statistics.median``, without its generality (this runs for every line)."""
+    values = sorted(values)
+    n = len(values)
+    i = n // 2
+    return values[i] if n % 2 else (values[i - 1] + values[i]) / 2
+
+
 def _median_height(items) -> float:
     heights = [i.height for i in items]
-    return statistics.median(heights) if heights else 1.0
+    return _median(heights) if heights else 1.0
 
 
 def _same_line(a_top: float, a_bottom: float, b: Segment | Word) -> bool:
@@ -89,15 +96,18 @@ def _same_line(a_top: float, a_bottom: float, b: Segment | Word) -> bool:
 def words_to_segments(words: list[Word]) -> list[Segment]:
     """Group words into lines, then cut each line at column gaps."""
     lines: list[list[Word]] = []
+    extents: list[list[float]] = []  # each line's [top, bottom], kept as words join it
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        for line in reversed(lines[-4:]):
-            top = min(w.top for w in line)
-            bottom = max(w.bottom for w in line)
-            if _same_line(top, bottom, word):
-                line.append(word)
+        for k in range(len(lines) - 1, max(len(lines) - 4, 0) - 1, -1):
+            extent = extents[k]
+            if _same_line(extent[0], extent[1], word):
+                lines[k].append(word)
+                extent[0] = min(extent[0], word.top)
+                extent[1] = max(extent[1], word.bottom)
                 break
         else:
             lines.append([word])
+            extents.append([word.top, word.bottom])
     return lines_to_segments(lines)
 
 
@@ -110,7 +120,7 @@ def lines_to_segments(lines: list[list[Word]]) -> list[Segment]:
         line = sorted(line, key=lambda w: w.x0)
         height = _median_height(line)
         gaps = [b.x0 - a.x1 for a, b in zip(line, line[1:])]
-        word_gap = statistics.median(gaps) if len(gaps) >= 4 else float("inf")
+        word_gap = _median(gaps) if len(gaps) >= 4 else float("inf")
         threshold = min(COLUMN_GAP_EM * height,
                         max(COLUMN_GAP_MIN_EM * height, COLUMN_GAP_TIMES_WORD_GAP * word_gap))
         run = [line[0]]
@@ -125,9 +135,16 @@ def lines_to_segments(lines: list[list[Word]]) -> list[Segment]:
 
 
 def _segment(words: list[Word]) -> Segment:
-    return Segment(" ".join(w.text for w in words), min(w.x0 for w in words),
-                   max(w.x1 for w in words), min(w.top for w in words),
-                   max(w.bottom for w in words))
+    x1, top, bottom = words[0].x1, words[0].top, words[0].bottom
+    for w in words:
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
+    # words come sorted by x0: the first one's is the segment's
+    return Segment(" ".join([w.text for w in words]), words[0].x0, x1, top, bottom)
 
 
 def segments_to_rows(segments: list[Segment]) -> list[Row]:

@@ -1,4 +1,4 @@
-"""PDF files: text pages through pdfplumber, scanned pages through Tesseract.
+"""PDF files: text pages through pdfium (or pdfplumber), scanned pages through Tesseract.
 
 Decided page by page: a page whose text layer is missing or garbage (``(cid:12)``
 glyph codes with no Unicode map) is rendered at 300 dpi and OCR'd; the other
@@ -7,18 +7,30 @@ reading order by ``pipeline.readers.layout`` (letterhead and signature grids com
 as blocks); ruled tables are taken out of the flow and handed over as
 ``RawTable`` with their page. Words set in ``.VnTime``/``VNI-Times`` fonts are
 converted from TCVN3/VNI.
+
+The words come from pdfium (``pdfium_text``: the same words pdfplumber would give, a
+hundred times faster) and a page with rules goes through pdfplumber's table finder on
+pdfium's drawing (``pdfium_tables``). pdfplumber itself reads what that path does not
+promise to read the same way: short pages (a scan's empty or stamp-only text layer, judged
+as before), rotated text or pages, glyphs without Unicode, paths inside forms.
 """
 from __future__ import annotations
 
 import io
 from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import pypdfium2 as pdfium
 
 from pipeline.text.document import RawDocument, RawPage, RawTable
 from pipeline.text.errors import UnreadableFile
 from pipeline.readers.layout import Word, words_to_text
 from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
-from pipeline.readers.esignature import annotation_overlay, pdf_overlay
+from pipeline.readers.esignature import MAX_OVERLAY_CHARS, annotation_overlay, pdf_overlay
+from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
+from pipeline.readers.pdfium_text import extract_words, has_rules, read_page
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
 from pipeline.readers.page_image import render_pages
@@ -29,6 +41,11 @@ MIN_TEXT_CHARS = 20
 MIN_IMAGE_COVER = 0.3
 # a page where more than this share of words are (cid:N) codes has no usable text
 MAX_CID_SHARE = 0.3
+# a page with no more visible characters than this is read with pdfplumber: a scan's text
+# layer (empty, or only the portal's signing stamp: esignature.MAX_OVERLAY_CHARS) is judged
+# on pdfplumber's words and text as it always was. The fast path's words are pdfplumber's,
+# so a longer page is one pdf_overlay and needs_ocr always let through.
+SHORT_PAGE_CHARS = MAX_OVERLAY_CHARS
 
 
 def open_pdf(path: Path, data: bytes):
@@ -60,21 +77,35 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
     overlays: dict[int, list] = {}
     e_signature = None
     try:
-        with pdf:
+        with pdf, _pdfium_document(data) as fast:
+            # pdfium repairs page trees pdfminer reads otherwise: then pdfplumber reads all
+            fast = fast if fast is not None and len(fast) == len(pdf.pages) else None
+            advances: dict = {}  # characters' widths measured on earlier pages
             for page in pdf.pages:
                 number = page.page_number
-                words = page.extract_words(extra_attrs=["fontname", "size"])
-                overlay = pdf_overlay(page, words)
-                if overlay is None and not words:  # a stamp drawn in a signature widget
-                    overlay = annotation_overlay(data, number)
-                if overlay is not None:
-                    e_signature = e_signature or overlay[0]
-                    overlays[number] = overlay[1]
-                if overlay is not None or needs_ocr(page, words):
-                    scanned.append(number)
-                    pages.append(RawPage(number, "", ocr=True))
-                    continue
-                text, page_tables, page_encodings = page_to_text(page, words)
+                fast_read = None
+                if fast is not None:
+                    try:
+                        fast_read = fast_page(fast, number, advances)
+                    except pdfium.PdfiumError:
+                        pass  # pdfium cannot read this page: pdfplumber can say why
+                if fast_read is not None:
+                    words, table_source = fast_read.words, fast_read.tables
+                else:
+                    words = page.extract_words(extra_attrs=["fontname", "size"])
+                    table_source = page
+                    overlay = pdf_overlay(page, words)
+                    if overlay is None and not words:  # a stamp drawn in a signature widget
+                        overlay = annotation_overlay(data, number)
+                    if overlay is not None:
+                        e_signature = e_signature or overlay[0]
+                        overlays[number] = overlay[1]
+                    if overlay is not None or needs_ocr(page, words):
+                        scanned.append(number)
+                        pages.append(RawPage(number, "", ocr=True))
+                        continue
+                text, page_tables, page_encodings = page_to_text(table_source, words,
+                                                                 number=number)
                 pages.append(RawPage(number, text))
                 tables.extend(page_tables)
                 encodings.update(page_encodings)
@@ -107,6 +138,57 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
                        tables=tables, e_signature=e_signature, scan=scan_facts(facts))
 
 
+@contextmanager
+def _pdfium_document(data: bytes):
+    """pdfium's reading of the same bytes for the fast text path, or None (pdfplumber
+    reads every page, as it always could)."""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        yield None
+        return
+    try:
+        yield doc
+    finally:
+        doc.close()
+
+
+@dataclass
+class FastPage:
+    """A page read through pdfium: its words, and the stand-in page pdfplumber's table
+    finder runs on when the page has rules (None: no rules, no table to look for)."""
+
+    words: list[dict]
+    tables: PdfiumTablePage | None
+
+
+def fast_page(doc, number: int, advances: dict | None = None) -> FastPage | None:
+    """A page read with pdfium, or None when pdfplumber must read it.
+
+    pdfplumber reads a page pdfium's reading does not match pdfplumber's on
+    (``pdfium_text.read_page``, ``pdfium_tables.table_page``) and a short page — a scan's
+    empty or stamp-only text layer is judged on pdfplumber's words and text, as before.
+    """
+    page = doc[number - 1]
+    try:
+        textpage = page.get_textpage()
+        try:
+            chars = read_page(page, textpage, advances)
+        finally:
+            textpage.close()
+        if chars is None:
+            return None
+        words = extract_words(chars)
+        if sum(len(w["text"]) for w in words) <= SHORT_PAGE_CHARS:
+            return None
+        if not has_rules(page):
+            return FastPage(words, None)
+        tables = table_page(page, number, chars)
+        return FastPage(words, tables) if tables is not None else None
+    finally:
+        page.close()
+
+
 def needs_ocr(page, words: list[dict]) -> bool:
     """No usable text layer: (almost) no text over a large image, or mostly ``(cid:N)``."""
     if words:
@@ -132,26 +214,36 @@ def _inside(word: dict, bbox: tuple[float, float, float, float]) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def page_to_text(page, words: list[dict]) -> tuple[str, list[RawTable], Counter[str]]:
-    """Reading-order text of a text page, its ruled tables, and legacy encodings met."""
+def page_to_text(page, words: list[dict], *, number: int | None = None,
+                 ) -> tuple[str, list[RawTable], Counter[str]]:
+    """Reading-order text of a text page, its ruled tables, and legacy encodings met.
+
+    ``page`` is what pdfplumber's table finder runs on: a pdfplumber page, pdfium's
+    stand-in (``pdfium_tables.PdfiumTablePage``), or None for a page without rules."""
+    found_tables = page.find_tables() if page is not None else []
+    number = number if number is not None else page.page_number
     tables: list[RawTable] = []
     boxes = []
-    for found in page.find_tables():
+    for found in found_tables:
         rows = found.extract()
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue
         boxes.append(found.bbox)
         tables.append(RawTable(rows=[[_cell_text(c) for c in row] for row in rows],
-                               page=page.page_number))
+                               page=number))
     encodings: Counter[str] = Counter()
     flow: list[Word] = []
+    fonts: dict[str | None, tuple[str | None, bool]] = {}  # a page sets few fonts
     for w in words:
-        if any(_inside(w, box) for box in boxes):
+        if boxes and any(_inside(w, box) for box in boxes):
             continue
         text = w["text"]
-        legacy = encoding_for_font(w.get("fontname"))
+        font = w.get("fontname")
+        if font not in fonts:
+            fonts[font] = (encoding_for_font(font), is_capitals_font(font))
+        legacy, capitals = fonts[font]
         if legacy:
-            text = convert(text, legacy, capitals=is_capitals_font(w.get("fontname")))
+            text = convert(text, legacy, capitals=capitals)
             encodings[legacy] += 1
         flow.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"]))
     return words_to_text(flow), tables, encodings
@@ -166,8 +258,6 @@ def _cell_text(cell: str | None) -> str | None:
 
 def pdfium_page_count(path: Path, data: bytes) -> int:
     """Pages pdfium finds in a file pdfminer found none in; none at all is unreadable."""
-    import pypdfium2 as pdfium
-
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
