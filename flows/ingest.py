@@ -19,7 +19,6 @@ moving a failed file into the quarantine folder, which ``quarantine=False`` turn
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import time
@@ -35,7 +34,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.inbox import folders_inside, overlap_error
 from flows.progress import ProgressLine
-from flows.summary import RunSummary
+from flows.summary import RunSummary, add_dataset_figures, stale_run_age
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
     save_readings,
@@ -43,10 +42,10 @@ from flows.tasks import (
 from pipeline.extract import ReadingBundle, failed_record
 from pipeline.extract.version import PIPELINE_VERSION
 from pipeline.load import DEFAULT_REGISTER, dataset_target, open_store
-from pipeline.load.outputs import outputs_current, outputs_token, stamp_outputs
+from pipeline.load.outputs import (EXPORTS, REPORT, export_files, outputs_current, outputs_token,
+                                   stamp_outputs)
 from pipeline.report import write_report as write_review_report
 from schemas import Record
-from schemas.dataset import EXPORTED_TABLES, EXPORTED_VIEWS
 
 DEFAULT_BATCH_SIZE = 50
 RECORDS = "records.jsonl"
@@ -264,10 +263,6 @@ def follow_inbox(run: IngestRun, store) -> None:
         run.logger.info("withdrawn: %s is no longer in the inbox", path)
 
 
-EXPORTS = "exports"
-REPORT = "report"
-
-
 def export_dataset(run: IngestRun, store) -> None:
     """Step 5 (after the run is marked completed): Parquet, records.jsonl, overdue deadlines.
 
@@ -276,8 +271,7 @@ def export_dataset(run: IngestRun, store) -> None:
     which gains this run.
     """
     run.outputs = outputs_token(run.summary.target, store.dataset_token())
-    files = [run.out_dir / f"{name}.parquet" for name in EXPORTED_TABLES + EXPORTED_VIEWS]
-    if outputs_current(run.out_dir, EXPORTS, run.outputs, [*files, run.out_dir / RECORDS]):
+    if outputs_current(run.out_dir, EXPORTS, run.outputs, export_files(run.out_dir)):
         run.logger.info("dataset unchanged since its last export: only runs.parquet written")
         store.export_parquet(run.out_dir, ["runs"])
     else:
@@ -285,10 +279,7 @@ def export_dataset(run: IngestRun, store) -> None:
         store.export_parquet(run.out_dir)
         store.export_records(run.out_dir / RECORDS)
         stamp_outputs(run.out_dir, EXPORTS, run.outputs)
-    run.summary.overdue = [tuple(str(v) if v is not None else None for v in row)
-                           for row in store.overdue_deadlines()]
-    run.summary.overdue_total = store.overdue_count()
-    run.summary.dataset_rows = store.count_rows()
+    add_dataset_figures(run.summary, store)
 
 
 def report_run(run: IngestRun) -> None:
@@ -310,13 +301,6 @@ def report_run(run: IngestRun) -> None:
     except Exception as exc:  # noqa: BLE001 - the run's data is in; the report is a view of it
         run.summary.report_error = f"{type(exc).__name__}: {exc}"
         run.logger.error("review report not written: %s", run.summary.report_error)
-
-
-def stale_run_age() -> dt.timedelta:
-    """How old a run still 'running' on a shared database (PostgreSQL) must be to count as
-    killed: ``$DISPATCHES_STALE_RUN_HOURS`` (default 24); runs there may overlap. On DuckDB
-    every such run counts (one process writes the file at a time)."""
-    return dt.timedelta(hours=float(os.environ.get("DISPATCHES_STALE_RUN_HOURS") or 24))
 
 
 def mark_started(run: IngestRun, store) -> None:

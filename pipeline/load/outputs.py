@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from schemas.dataset import EXPORTED_TABLES, EXPORTED_VIEWS
+
 STAMP_FILE = ".dispatches-outputs.json"
 
 
@@ -45,3 +47,14 @@ def stamp_outputs(out_dir: Path, kind: str, token: str | None) -> None:
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(target)
+
+
+# the kinds of outputs a run folder holds
+EXPORTS = "exports"   # <table>.parquet, <view>.parquet, records.jsonl
+REPORT = "report"     # the review site, report/
+
+
+def export_files(out_dir: Path) -> list[Path]:
+    """Every file the exports write: what must be there for them to be current."""
+    return ([out_dir / f"{name}.parquet" for name in EXPORTED_TABLES + EXPORTED_VIEWS]
+            + [out_dir / "records.jsonl"])

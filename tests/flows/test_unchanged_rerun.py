@@ -9,6 +9,7 @@ import pytest
 
 from fixtures.dispatches import write_inbox
 from flows.ingest import run_ingest
+from pipeline.cli import main as dispatches
 from pipeline.load import open_store
 
 pytestmark = pytest.mark.slow
@@ -52,3 +53,35 @@ def test_an_unchanged_inbox_is_not_exported_again(flow_env, tmp_path):
     (out / "records.jsonl").unlink()  # an output gone: written again
     run_ingest(inbox, out, quarantine=False, write_report=False)
     assert "về việc đã hiệu chỉnh" in subjects(out)
+
+
+def test_the_command_answers_an_unchanged_inbox_without_the_flow(flow_env, tmp_path,
+                                                                 monkeypatch, capsys):
+    import flows.ingest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_inbox(inbox, 3)
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    before = written(out)
+
+    def no_flow(*args, **kwargs):
+        raise AssertionError("the flow ran for an unchanged inbox")
+
+    monkeypatch.setattr(flows.ingest, "run_ingest", no_flow)
+    capsys.readouterr()
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "skipped (unchanged, already loaded)" in printed and "review report:" in printed
+    assert written(out) == before
+    runs = pq.read_table(out / "runs.parquet").to_pylist()
+    assert [(r["status"], r["files_seen"], r["skipped"]) for r in runs
+            if r["run_id"].startswith("unchanged-")] == [("completed", 3, 3)]
+
+    # anything to do — here a new file — and the flow runs
+    write_inbox(inbox, 1, start=3)
+    with pytest.raises(AssertionError, match="the flow ran"):
+        dispatches(["run", str(inbox), "--out", str(out), "-q"])
+    monkeypatch.undo()
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    with open_store(out / "dispatches.duckdb") as store:
+        assert store.query("SELECT count(*) FROM documents")[0][0] == 4
