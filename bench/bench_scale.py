@@ -75,28 +75,42 @@ def write_bench_inbox(folder: Path, count: int) -> None:
             bench_text(i), encoding="utf-8")
 
 
+def role(proc: psutil.Process, root: psutil.Process) -> str:
+    if proc.pid == root.pid:
+        return "dispatches"
+    try:
+        return "Prefect API" if "uvicorn" in " ".join(proc.cmdline()) else "workers"
+    except psutil.Error:
+        return "workers"
+
+
 class TreeSampler:
-    """Peak of the summed RSS of a process and all its descendants, sampled in a thread."""
+    """Peak of the summed RSS of a process and all its descendants, sampled in a thread;
+    and the peak of each part (the command, the Prefect API it starts, the workers)."""
 
     def __init__(self, pid: int, every: float = 0.1):
         self.root = psutil.Process(pid)
         self.every, self.peak = every, 0
+        self.parts: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _sample(self) -> int:
-        total = 0
+        parts: dict[str, int] = {}
         try:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return 0
         for p in procs:
             try:
-                total += p.memory_info().rss
+                name = role(p, self.root)
+                parts[name] = parts.get(name, 0) + p.memory_info().rss
             except psutil.Error:
                 pass
-        return total
+        for name, rss in parts.items():
+            self.parts[name] = max(self.parts.get(name, 0), rss)
+        return sum(parts.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -110,8 +124,8 @@ class TreeSampler:
 
 
 def run_cli(inbox: Path, out: Path, db: str | None, batch_size: int, log: Path,
-            *extra: str) -> tuple[float, int, int]:
-    """One ``dispatches run``: (wall seconds, peak tree RSS in bytes, exit code)."""
+            *extra: str) -> tuple[float, TreeSampler, int]:
+    """One ``dispatches run``: (wall seconds, its memory sampler, exit code)."""
     cmd = [sys.executable, "-m", "pipeline.cli", "run", str(inbox), "--out", str(out),
            "--quiet", "--batch-size", str(batch_size), *extra] + (["--db", db] if db else [])
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -121,7 +135,8 @@ def run_cli(inbox: Path, out: Path, db: str | None, batch_size: int, log: Path,
         sampler = TreeSampler(proc.pid)
         code = proc.wait()
     wall = time.perf_counter() - started
-    return wall, sampler.stop(), code
+    sampler.stop()
+    return wall, sampler, code
 
 
 def batch_times(out: Path, db: str | None) -> list[tuple[float, int]]:
@@ -181,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
           f"then again over the unchanged inbox; work folder {tmp}")
     try:
         # every file extracted, as in a first run (not answered from an earlier bench's cache)
-        first_s, first_rss, code1 = run_cli(inbox, out, args.db, args.batch_size,
+        first_s, first_mem, code1 = run_cli(inbox, out, args.db, args.batch_size,
                                             tmp / "run1.log", "--refresh-cache")
-        rerun_s, rerun_rss, code2 = run_cli(inbox, out, args.db, args.batch_size,
+        rerun_s, rerun_mem, code2 = run_cli(inbox, out, args.db, args.batch_size,
                                             tmp / "run2.log")
         for code, name in ((code1, "run1.log"), (code2, "run2.log")):
             if code not in (0, 1):
@@ -196,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     mb = 1024 * 1024
+    first_rss, rerun_rss = first_mem.peak, rerun_mem.peak
     checks = [
         (f"pace: last {window} docs/s ÷ first {window}", last_rate / first_rate,
          f"≥ {MIN_PACE_RATIO:.2f}", last_rate / first_rate >= MIN_PACE_RATIO),
@@ -208,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  first run: {first_s:.1f} s wall, {args.docs / first_s:.1f} docs/s overall; "
           f"first {window}: {first_rate:.1f} docs/s, last {window}: {last_rate:.1f} docs/s")
     print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
+    for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
+        print(f"  {name} peak RSS by part (MB): " + ", ".join(
+            f"{part} {rss / mb:.0f}" for part, rss in sorted(mem.parts.items())))
     ok = True
     for name, value, threshold, passed in checks:
         print(f"  {name:<48} {value:10.2f}  threshold {threshold:<7} "
