@@ -19,7 +19,6 @@ moving a failed file into the quarantine folder, which ``quarantine=False`` turn
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import time
@@ -35,7 +34,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.inbox import folders_inside, overlap_error
 from flows.progress import ProgressLine
-from flows.summary import RunSummary
+from flows.summary import RunSummary, add_dataset_figures, stale_run_age
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
     save_readings,
@@ -43,10 +42,13 @@ from flows.tasks import (
 from pipeline.extract import ReadingBundle, failed_record
 from pipeline.extract.version import PIPELINE_VERSION
 from pipeline.load import DEFAULT_REGISTER, dataset_target, open_store
+from pipeline.load.outputs import (EXPORTS, REPORT, export_files, outputs_current, outputs_token,
+                                   stamp_outputs)
 from pipeline.report import write_report as write_review_report
 from schemas import Record
 
 DEFAULT_BATCH_SIZE = 50
+RECORDS = "records.jsonl"
 
 
 def batches_of(files: list[FileRef], size: int, workers: int = 1) -> list[list[FileRef]]:
@@ -141,6 +143,8 @@ class IngestRun:
     started: float = field(default_factory=time.perf_counter)
     # doc_id → path of every file read in the inbox this run (the dataset follows it)
     present: dict[str, str] = field(default_factory=dict)
+    # what the outputs are written from (``pipeline.load.outputs``), once the data is in
+    outputs: str | None = None
 
 
 def start_run(inbox: str, out: str, db: str | None, quarantine: bool,
@@ -237,9 +241,13 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
     """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
     futures = submit_batches(batches, refresh_cache, file_timeout)
     progress = ProgressLine(sum(len(b) for b in batches), enabled=show_progress)
-    for future in as_completed(list(futures)):
-        records = store_batch(run, store, futures[future],
-                              batch_result(future, futures[future], run.logger))
+    pending = list(futures)
+    for future in as_completed(pending):
+        # as_completed keeps its own set of what is pending: the list, and the dict, would
+        # hold every finished batch's records and readings to the end of the run
+        pending.clear()
+        batch = futures.pop(future)
+        records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
         progress.advance(len(records), sum(r.status == "failed" for r in records))
     progress.close()
 
@@ -256,33 +264,43 @@ def follow_inbox(run: IngestRun, store) -> None:
 
 
 def export_dataset(run: IngestRun, store) -> None:
-    """Step 5 (after the run is marked completed): Parquet, records.jsonl, overdue deadlines."""
-    store.export_parquet(run.out_dir)
-    store.export_records(run.out_dir / "records.jsonl")
-    run.summary.overdue = [tuple(str(v) if v is not None else None for v in row)
-                           for row in store.overdue_deadlines()]
-    run.summary.overdue_total = store.overdue_count()
-    run.summary.dataset_rows = store.count_rows()
+    """Step 5 (after the run is marked completed): Parquet, records.jsonl, overdue deadlines.
+
+    Exports that show the data as it is (``pipeline.load.outputs``: nothing loaded,
+    corrected or followed since, same day) are left as they are, but for ``runs.parquet``,
+    which gains this run.
+    """
+    run.outputs = outputs_token(run.summary.target, store.dataset_token())
+    if outputs_current(run.out_dir, EXPORTS, run.outputs, export_files(run.out_dir)):
+        run.logger.info("dataset unchanged since its last export: only runs.parquet written")
+        store.export_parquet(run.out_dir, ["runs"])
+    else:
+        stamp_outputs(run.out_dir, EXPORTS, None)
+        store.export_parquet(run.out_dir)
+        store.export_records(run.out_dir / RECORDS)
+        stamp_outputs(run.out_dir, EXPORTS, run.outputs)
+    add_dataset_figures(run.summary, store)
 
 
 def report_run(run: IngestRun) -> None:
     """Step 6: the review site ``OUT/report/`` from records.jsonl and the saved readings.
 
     A report that fails leaves the run as it is (the dataset is complete): logged and said
-    in the summary.
+    in the summary. A report written from the same data (``pipeline.load.outputs``) is
+    left as it is.
     """
+    index = run.out_dir / "report" / "index.html"
+    if run.outputs and outputs_current(run.out_dir, REPORT, run.outputs, [index]):
+        run.summary.report = str(index)
+        return
     try:
+        stamp_outputs(run.out_dir, REPORT, None)
         run.summary.report = str(write_review_report(run.out_dir))
+        if run.outputs:
+            stamp_outputs(run.out_dir, REPORT, run.outputs)
     except Exception as exc:  # noqa: BLE001 - the run's data is in; the report is a view of it
         run.summary.report_error = f"{type(exc).__name__}: {exc}"
         run.logger.error("review report not written: %s", run.summary.report_error)
-
-
-def stale_run_age() -> dt.timedelta:
-    """How old a run still 'running' on a shared database (PostgreSQL) must be to count as
-    killed: ``$DISPATCHES_STALE_RUN_HOURS`` (default 24); runs there may overlap. On DuckDB
-    every such run counts (one process writes the file at a time)."""
-    return dt.timedelta(hours=float(os.environ.get("DISPATCHES_STALE_RUN_HOURS") or 24))
 
 
 def mark_started(run: IngestRun, store) -> None:

@@ -1,6 +1,8 @@
 """What a run did, as a plain dataclass: printed by the CLI, published as a Prefect artifact."""
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import asdict, dataclass, field
 
 
@@ -131,3 +133,18 @@ class RunSummary:
         else:
             md.append("None.")
         return "\n".join(md) + "\n"
+
+
+def add_dataset_figures(summary: RunSummary, store) -> None:
+    """What the summary says of the dataset as a whole: overdue deadlines, rows per table."""
+    summary.overdue = [tuple(str(v) if v is not None else None for v in row)
+                       for row in store.overdue_deadlines()]
+    summary.overdue_total = store.overdue_count()
+    summary.dataset_rows = store.count_rows()
+
+
+def stale_run_age() -> dt.timedelta:
+    """How old a run still 'running' on a shared database (PostgreSQL) must be to count as
+    killed: ``$DISPATCHES_STALE_RUN_HOURS`` (default 24); runs there may overlap. On DuckDB
+    every such run counts (one process writes the file at a time)."""
+    return dt.timedelta(hours=float(os.environ.get("DISPATCHES_STALE_RUN_HOURS") or 24))

@@ -155,8 +155,10 @@ def extract_one(ref: FileRef, timeout: float | None, worker: ExtractionWorker
     return worker.extract(path, data, timeout)
 
 
+# cache_result_in_memory off: Prefect would keep the last 1000 results — every batch's
+# records and readings to the end of the run; the cache on disk is what answers a rerun
 @task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
-      cache_expiration=dt.timedelta(days=30), retries=2,
+      cache_result_in_memory=False, cache_expiration=dt.timedelta(days=30), retries=2,
       retry_delay_seconds=exponential_backoff(1), retry_jitter_factor=0.5,
       retry_condition_fn=retry_if_transient)
 def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> BatchResult:
@@ -177,7 +179,7 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
     return result
 
 
-@task(name="load-batch", cache_policy=NO_CACHE, retries=2,
+@task(name="load-batch", cache_policy=NO_CACHE, cache_result_in_memory=False, retries=2,
       retry_delay_seconds=exponential_backoff(1), retry_condition_fn=retry_if_transient)
 def load_batch(store, records: list[Record], run_id: str, register: str,
                received: dict[str, dt.date]) -> int:
@@ -186,7 +188,7 @@ def load_batch(store, records: list[Record], run_id: str, register: str,
     return store.load_records(records, run_id, register=register, received=received)
 
 
-@task(name="save-readings", cache_policy=NO_CACHE)
+@task(name="save-readings", cache_policy=NO_CACHE, cache_result_in_memory=False)
 def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
     """Write each reading under ``OUT/readings/<doc_id>/``; returns how many were written.
 
@@ -204,7 +206,7 @@ def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
     return saved
 
 
-@task(name="quarantine-failures", cache_policy=NO_CACHE)
+@task(name="quarantine-failures", cache_policy=NO_CACHE, cache_result_in_memory=False)
 def quarantine_failures(records: list[Record], inbox: str, quarantine_dir: str, move: bool,
                         run_id: str, timed_out: list[str] = (),
                         explanations: dict[str, list[str]] | None = None) -> list[Quarantined]:

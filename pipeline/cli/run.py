@@ -88,6 +88,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         if error := unwritable(folder):  # before Prefect starts: say it at once
             print(f"dispatches run: {error}", file=sys.stderr)
             return EXIT_ENVIRONMENT
+    if not args.refresh_cache:
+        from flows.unchanged import unchanged_run  # no Prefect in it: stays fast
+
+        # an inbox unchanged since the last run, outputs current: nothing to start Prefect for
+        summary = unchanged_run(str(inbox), args.out, args.db,
+                                quarantine_dir=args.quarantine_dir,
+                                write_report=not args.no_report, register=args.register)
+        if summary is not None:
+            print(summary.to_text())
+            if summary.report:
+                print(f"review report: {summary.report}")
+            return 0
     _prefect_env(args.verbose)
     # the local API boots on the other core while the pipeline and Prefect are imported
     with temporary_prefect_api() as api:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline.lexicon.display import doc_type_names, mark_names
-from schemas.dataset import SCHEMA_VERSION, TABLES, TableSpec
+from schemas.dataset import SCHEMA_VERSION, TABLES, Column, TableSpec
 
 _TYPES = {
     "duckdb": {"text": "VARCHAR", "integer": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN",
@@ -23,6 +23,47 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMPTZ",
         "ALTER TABLE recipients ADD COLUMN IF NOT EXISTS kind TEXT"],
 }
+
+
+# The loader's own tables beside the dataset (never exported): the keys duplicates and
+# references are matched on — số/ký hiệu with diacritics folded, a cited issuer's key — are
+# computed in Python as each document is loaded, so the matching itself is a join over the
+# documents a batch touches; and the token of the dataset's latest change, which tells a run
+# whether its exports are still those of the data.
+LINK_TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    TableSpec("document_keys", (
+        Column("doc_id", "text", nullable=False),
+        Column("number_key", "text", "number_key(documents.number_raw)"),
+    ), ("doc_id",)),
+    TableSpec("reference_keys", (
+        Column("doc_id", "text", nullable=False), Column("ordinal", "integer", nullable=False),
+        Column("number_key", "text", "number_key(references.number)"),
+        Column("issuer_key", "text", "agency_key(references.issuer), '' when it has none; "
+                                     "null: no issuer stated"),
+    ), ("doc_id", "ordinal")),
+    TableSpec("dataset_state", (
+        Column("name", "text", nullable=False), Column("token", "text"),
+        Column("changed_at", "timestamp"),
+    ), ("name",), per_document=False),
+)}
+
+
+def table_spec(name: str) -> TableSpec:
+    """A dataset table's spec, or one of the loader's own (``LINK_TABLES``)."""
+    return TABLES.get(name) or LINK_TABLES[name]
+
+
+def link_table_statements(dialect: str) -> list[str]:
+    """The loader's own tables; on PostgreSQL, the indexes its joins look up by."""
+    tables = [create_table(spec, dialect) for spec in LINK_TABLES.values()]
+    if dialect != "postgresql":  # DuckDB hash-joins: an index would only slow the writes
+        return tables
+    return tables + [
+        "CREATE INDEX IF NOT EXISTS document_keys_number_idx ON document_keys (number_key)",
+        "CREATE INDEX IF NOT EXISTS reference_keys_number_idx ON reference_keys (number_key)",
+        "CREATE INDEX IF NOT EXISTS documents_path_idx ON documents (source_path)",
+        "CREATE INDEX IF NOT EXISTS documents_agency_idx ON documents (issuer_agency_id)",
+    ]
 
 
 def quote(name: str) -> str:
@@ -164,5 +205,6 @@ def schema_statements(dialect: str) -> list[str]:
             + create_indexes(dialect) + view_statements(dialect))
 
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "create_table", "quote", "schema_statements",
+__all__ = ["LINK_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "create_table",
+           "link_table_statements", "quote", "schema_statements", "table_spec",
            "view_statements"]

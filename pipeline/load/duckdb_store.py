@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipeline.load.ddl import quote
+from pipeline.load.ddl import quote, table_spec
 from pipeline.load.locking import open_when_free, resolve_lock_timeout
 from pipeline.load.store import DatasetStore
-from schemas.dataset import TABLES
 
+STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
@@ -53,7 +53,7 @@ class DuckDBStore(DatasetStore):
         if not rows:
             return
         # one Arrow batch per table: row-by-row executemany is ~100× slower in DuckDB
-        names = TABLES[table].column_names
+        names = table_spec(table).column_names
         batch = pa.Table.from_pylist([{n: r.get(n) for n in names} for r in rows])
         self.con.register("_incoming", batch)
         try:
@@ -61,6 +61,17 @@ class DuckDBStore(DatasetStore):
             self.con.execute(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
+
+    def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
+        cursor = self.con.execute(_duckdb_params(sql), params or None)
+        while rows := cursor.fetchmany(STREAM_ROWS):
+            yield from rows
+
+    def arrow_reader(self, sql: str):
+        relation = self.con.sql(sql)
+        # DuckDB ≥ 1.4 names it to_arrow_reader; older releases fetch_record_batch
+        return (getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch)(
+            STREAM_ROWS)
 
     def fetch_arrow(self, sql: str):
         relation = self.con.sql(sql)

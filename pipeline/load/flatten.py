@@ -190,3 +190,15 @@ def record_to_rows(record: Record, run_id: str | None = None,
     assert set(children) == set(CHILD_TABLES)
     assert list(document) == TABLES["documents"].column_names
     return DocumentRows(record.doc_id, document, children)
+
+
+def link_key_rows(rows: DocumentRows) -> dict[str, list[dict[str, object]]]:
+    """The loader's matching keys of one document's rows (``ddl.LINK_TABLES``): its số/ký
+    hiệu, and per reference the cited số/ký hiệu and issuer, as ``number_key``/``agency_key``
+    fold them — what the loader compares, computed once here so SQL can join on it."""
+    document = {"doc_id": rows.doc_id, "number_key": number_key(rows.document["number_raw"])}
+    references = [{"doc_id": rows.doc_id, "ordinal": r["ordinal"],
+                   "number_key": number_key(r["number"]),
+                   "issuer_key": (agency_key(r["issuer"]) or "") if r["issuer"] else None}
+                  for r in rows.children["references"]]
+    return {"document_keys": [document], "reference_keys": references}

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from pipeline.load.ddl import quote
+from pipeline.load.ddl import quote, table_spec
 from pipeline.load.store import DatasetStore
-from schemas.dataset import TABLES
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -20,6 +19,7 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+STREAM_ROWS = 2048  # rows fetched at a time by stream()
 WRITER_LOCK_KEY = 0x64697370  # "disp": the dataset's writers serialise on it
 
 
@@ -50,7 +50,7 @@ class PostgresStore(DatasetStore):
     def insert_rows(self, table: str, rows: list[dict[str, object]]) -> None:
         if not rows:
             return
-        spec = TABLES[table]
+        spec = table_spec(table)
         json_cols = {c.name for c in spec.columns if c.type == "json"}
         cols = ", ".join(map(quote, spec.column_names))
         values = ", ".join(f"CAST(:{n} AS JSONB)" if n in json_cols else f":{n}"
@@ -58,6 +58,14 @@ class PostgresStore(DatasetStore):
         stmt = sa.text(f"INSERT INTO {quote(table)} ({cols}) VALUES ({values})")
         with self._connection() as conn:
             conn.execute(stmt, [{n: r.get(n) for n in spec.column_names} for r in rows])
+
+    def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
+        # a server-side cursor: the rows come STREAM_ROWS at a time
+        with self._connection() as conn:
+            result = conn.execution_options(yield_per=STREAM_ROWS).execute(sa.text(sql),
+                                                                            params or {})
+            for row in result:
+                yield tuple(row)
 
     def fetch_arrow(self, sql: str):
         import pyarrow as pa

@@ -4,9 +4,12 @@ A backend (``duckdb_store``, ``postgres``) supplies five primitives — run a st
 rows, query, fetch a table as Arrow, open a transaction; everything the dataset means is here:
 
 - ``load_records``: in ONE transaction per batch, delete the batch's documents and their child
-  rows, insert the new ones, then refresh what depends on the whole dataset (duplicates,
-  reference links, agencies). Re-loading the same records changes no row; a kill mid-run
-  loses at most the batch in flight, never half a document.
+  rows, insert the new ones, then refresh what depends on other documents (duplicates,
+  reference links, agencies) — for what the batch touched only: the duplicate groups of its
+  số/ký hiệu (old and new), the references citing them, its issuers. That is a join in SQL
+  on keys stored beside the documents (``ddl.LINK_TABLES``), so a batch costs the same in
+  an empty dataset and in a full one. Re-loading the same records changes no row; a kill
+  mid-run loses at most the batch in flight, never half a document.
 - duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
   the same key gets ``duplicate_of`` = the earlier one (by issued date, path, doc_id) and a
   ``duplicate_number`` warning; both rows stay.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -31,8 +35,9 @@ from pathlib import Path
 
 from pipeline.corrections import apply_corrections, latest_corrections, value_of
 from pipeline.corrections.fields import MISSING
-from pipeline.load.ddl import MIGRATIONS, quote, schema_statements
-from pipeline.load.flatten import DocumentRows, agency_key, number_key, record_to_rows
+from pipeline.load.ddl import (LINK_TABLES, MIGRATIONS, link_table_statements, quote,
+                               schema_statements)
+from pipeline.load.flatten import DocumentRows, link_key_rows, record_to_rows
 from schemas import Correction, Record
 from schemas.dataset import CHILD_TABLES, EXPORTED_TABLES, SCHEMA_VERSION, TABLES
 
@@ -55,6 +60,21 @@ class InboxChanges:
     moved: list[tuple[str, str]] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Touched:
+    """What a write touched, so that only what depends on it is recomputed: số/ký hiệu keys
+    (their duplicate groups, the references citing them), issuers (``agencies``), and the
+    documents whose own references are all to be linked again."""
+
+    number_keys: set[str] = field(default_factory=set)
+    agencies: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
+
+
+# the loader's keys per document, replaced with it (``dataset_state`` is not per document)
+_KEY_TABLES = tuple(name for name, spec in LINK_TABLES.items() if spec.per_document)
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,18 @@ class DatasetStore(ABC):
     @abstractmethod
     def fetch_arrow(self, sql: str):  # -> pyarrow.Table
         ...
+
+    def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
+        """The rows of a query a few at a time, not all at once (the backends fetch in
+        chunks); run nothing else on the store until it is exhausted."""
+        yield from self.query(sql, params)
+
+    def arrow_reader(self, sql: str):  # -> pyarrow.RecordBatchReader
+        """A query's rows as Arrow record batches, read as they are written out."""
+        import pyarrow as pa
+
+        table = self.fetch_arrow(sql)
+        return pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
 
     @abstractmethod
     @contextmanager
@@ -119,7 +151,31 @@ class DatasetStore(ABC):
                 self.insert_rows("schema_version", [{"version": SCHEMA_VERSION, "applied_at": _now()}])
             for sql in schema_statements(self.dialect)[len(TABLES):]:
                 self.execute(sql)
+            for sql in link_table_statements(self.dialect):
+                self.execute(sql)
+            self._backfill_link_keys()
         return SCHEMA_VERSION
+
+    def _backfill_link_keys(self) -> None:
+        """Documents loaded before the loader kept its keys get them (once): their derived
+        rows were computed over the whole dataset then, so nothing else changes."""
+        missing = [r[0] for r in self.query(
+            "SELECT doc_id FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM document_keys k WHERE k.doc_id = d.doc_id) ORDER BY doc_id")]
+        for names, placeholders in _chunks(missing):
+            documents = {doc_id: DocumentRows(doc_id, {"number_raw": raw},
+                                              {"references": []})
+                         for doc_id, raw in self.query(
+                             "SELECT doc_id, number_raw FROM documents "
+                             f"WHERE doc_id IN ({placeholders})", names)}
+            for doc_id, ordinal, number, issuer in self.query(
+                    'SELECT doc_id, ordinal, number, issuer FROM "references" '
+                    f"WHERE doc_id IN ({placeholders})", names):
+                documents[doc_id].children["references"].append(
+                    {"ordinal": ordinal, "number": number, "issuer": issuer})
+            keys = [link_key_rows(rows) for rows in documents.values()]
+            for table in _KEY_TABLES:
+                self.insert_rows(table, [row for k in keys for row in k[table]])
 
     # --- what is there ------------------------------------------------------------------
     def schema_version(self) -> int | None:
@@ -195,9 +251,10 @@ class DatasetStore(ABC):
         if not incoming:
             return 0
         ids = sorted(incoming)
+        touched = Touched(documents=set(ids))
         with self.transaction():
             self.lock_writers()
-            self._replace_edited(incoming, run_id)
+            self._replace_edited(incoming, run_id, touched)
             corrections = self._corrections_by_doc(ids)
             batch: dict[str, DocumentRows] = {}
             for doc_id in ids:
@@ -207,21 +264,51 @@ class DatasetStore(ABC):
                 if corrected is not None:
                     self._update_correction_status(record, mine, corrected.status)
             self._keep_run_of_unchanged(batch, ids)
-            for table in (*CHILD_TABLES, "documents"):
+            self._touch_stored(touched, ids)  # the versions replaced: their groups, issuers
+            for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
                 self.delete_documents(table, ids)
             self.insert_rows("documents", [batch[i].document for i in ids])
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
-            self.refresh_derived()
+            keys = {i: link_key_rows(batch[i]) for i in ids}
+            for table in _KEY_TABLES:
+                self.insert_rows(table, [row for i in ids for row in keys[i][table]])
+            touched.number_keys.update(k["document_keys"][0]["number_key"] for k in keys.values())
+            touched.agencies.update(batch[i].document["issuer_agency_id"] for i in ids)
+            self.refresh_derived(touched)
             if register is not None:
                 self.register_new_documents(register, received or {})
+            self.mark_changed()
         return len(ids)
+
+    def _touch_stored(self, touched: Touched, doc_ids: list[str]) -> None:
+        """Add the stored documents' số/ký hiệu keys and issuers to ``touched``."""
+        for names, placeholders in _chunks(doc_ids):
+            for key, agency in self.query(
+                    "SELECT k.number_key, d.issuer_agency_id FROM documents d "
+                    "LEFT JOIN document_keys k ON k.doc_id = d.doc_id "
+                    f"WHERE d.doc_id IN ({placeholders})", names):
+                touched.number_keys.add(key)
+                touched.agencies.add(agency)
+
+    def mark_changed(self) -> None:
+        """A new ``dataset_token``: what was exported before no longer shows the data."""
+        self.execute("DELETE FROM dataset_state WHERE name = 'dataset'")
+        self.insert_rows("dataset_state", [{"name": "dataset", "token": uuid.uuid4().hex,
+                                            "changed_at": _now()}])
+
+    def dataset_token(self) -> str | None:
+        """Changes with every write of the dataset's documents (loads, corrections, the
+        inbox followed); the same token, the same data: exports made at it are current."""
+        rows = self.query("SELECT token FROM dataset_state WHERE name = 'dataset'")
+        return rows[0][0] if rows else None
 
     def lock_writers(self) -> None:
         """Serialise writers within a transaction (PostgreSQL: an advisory lock); DuckDB
         already lets one process write a file at a time."""
 
-    def _replace_edited(self, incoming: Mapping[str, Record], run_id: str | None) -> None:
+    def _replace_edited(self, incoming: Mapping[str, Record], run_id: str | None,
+                        touched: Touched) -> None:
         """An edited file: a document now loaded under a path another document held.
 
         The older version goes to ``documents_history`` and leaves the live tables; its số
@@ -250,7 +337,9 @@ class DatasetStore(ABC):
                          "WHERE doc_id = :new)", new)
             self.execute("UPDATE corrections SET doc_id = :new WHERE doc_id = :old", new)
         gone = [old for old, *_ in older]
-        for table in (*CHILD_TABLES, "documents"):
+        self._touch_stored(touched, gone)
+        touched.documents.update(gone)
+        for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
             self.delete_documents(table, gone)
 
     def follow_inbox(self, inbox: str, present: Mapping[str, str],
@@ -291,6 +380,14 @@ class DatasetStore(ABC):
                 self.insert_rows("documents_history", [
                     _history_row(doc_id, now, "withdrawn", path, None, version, run_id, record)])
                 changes.withdrawn.append(path)
+            if changes.moved:  # a duplicate group's order goes by path
+                touched = Touched()
+                self._touch_stored(touched, sorted(d for d, p in present.items()
+                                                   if p in {new for _, new in changes.moved}))
+                self._flag_duplicates(touched)
+                self._link_references(touched)
+            if changes.moved or changes.withdrawn or changes.restored:
+                self.mark_changed()
         return changes
 
     def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
@@ -434,8 +531,8 @@ class DatasetStore(ABC):
         corrections: dict[str, list[Correction]] = defaultdict(list)
         for c in self.corrections():
             corrections[c.doc_id].append(c)
-        for (stored,) in self.query("SELECT record FROM documents WHERE withdrawn_at IS NULL "
-                                    "ORDER BY source_path, doc_id"):
+        for (stored,) in self.stream("SELECT record FROM documents WHERE withdrawn_at IS NULL "
+                                     "ORDER BY source_path, doc_id"):
             record = _record(stored)
             if corrections.get(record.doc_id):
                 record = apply_corrections(record, corrections[record.doc_id]).record
@@ -452,88 +549,142 @@ class DatasetStore(ABC):
         for names, placeholders in _chunks(doc_ids):
             self.execute(f"DELETE FROM {quote(table)} WHERE doc_id IN ({placeholders})", names)
 
-    def refresh_derived(self) -> None:
-        """Recompute what depends on the whole dataset; same data in → same rows out."""
-        self._flag_duplicates()
-        self._link_references()
-        self._rebuild_agencies()
+    def refresh_derived(self, touched: Touched | None = None) -> None:
+        """Recompute what depends on other documents: for what ``touched`` names, or for the
+        whole dataset (``None``); same data in → same rows out."""
+        self._flag_duplicates(touched)
+        self._link_references(touched)
+        self._rebuild_agencies(touched)
 
-    def _flag_duplicates(self) -> None:
-        rows = self.query(
-            "SELECT doc_id, number_raw, issuer_agency_id, issued_on, source_path, duplicate_of, "
-            "number FROM documents WHERE status <> 'failed'")
-        groups: dict[tuple, list[tuple]] = defaultdict(list)
-        for doc_id, raw, issuer, issued_on, path, _, number in rows:
-            key = number_key(raw)
-            if key and number is not None:  # a draft's blank number identifies nothing
-                groups[(key, issuer)].append((issued_on or dt.date.max, path or "", doc_id))
-        wanted: dict[str, str | None] = {}
-        for members in groups.values():
-            members.sort()
-            for _, _, doc_id in members[1:]:
-                wanted[doc_id] = members[0][2]
-        for doc_id, _, _, _, _, current, _ in rows:
-            if wanted.get(doc_id) != current:
-                self.execute("UPDATE documents SET duplicate_of = :dup WHERE doc_id = :doc_id",
-                             {"dup": wanted.get(doc_id), "doc_id": doc_id})
-        self.execute("DELETE FROM warnings WHERE origin = 'loader' AND code = 'duplicate_number'")
-        number_of = {doc_id: raw for doc_id, raw, *_ in rows}
-        self.insert_rows("warnings", [
-            {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
-             "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document {first}; "
-                        "kept as a separate document",
-             "field": "number", "page": None}
-            for doc_id, first in sorted(wanted.items())])
+    def _binary(self) -> str:
+        """Text compared by code point, as Python does (PostgreSQL sorts by its locale)."""
+        return ' COLLATE "C"' if self.dialect == "postgresql" else ""
 
-    def _link_references(self) -> None:
-        docs: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
-        for doc_id, raw, issuer, issued, dup in self.query(
-                "SELECT doc_id, number_raw, issuer_agency_id, issued_date, duplicate_of "
-                "FROM documents WHERE status <> 'failed'"):
-            if dup is None and number_key(raw):
-                docs[number_key(raw)].append((doc_id, issuer, issued))
-        for doc_id, ordinal, number, issuer, date, current in self.query(
-                'SELECT doc_id, ordinal, number, issuer, date, referenced_doc_id FROM "references"'):
-            found = [c for c in docs.get(number_key(number) or "", ())
-                     if c[0] != doc_id
-                     and (not date or not c[2] or c[2] == date)
-                     and (not issuer or not c[1] or _same_agency(issuer, c[1]))]
-            link = found[0][0] if len(found) == 1 else None
-            if link != current:
-                self.execute('UPDATE "references" SET referenced_doc_id = :link '
-                             "WHERE doc_id = :doc_id AND ordinal = :ordinal",
-                             {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+    @staticmethod
+    def _where_in(columns: str | tuple[str, ...], values: set | None
+                  ) -> Iterator[tuple[str | tuple[str, ...], dict[str, str]]]:
+        """``(condition, parameters)``: ``column IN (…)`` for each of ``columns`` over
+        ``values`` a chunk at a time, or once ``TRUE`` (the whole dataset: ``values`` None)."""
+        one = isinstance(columns, str)
+        cols = (columns,) if one else columns
+        if values is None:
+            yield ("TRUE" if one else ("TRUE",) * len(cols)), {}
+            return
+        for names, placeholders in _chunks(sorted(v for v in values if v is not None)):
+            conditions = tuple(f"{c} IN ({placeholders})" for c in cols)
+            yield (conditions[0] if one else conditions), names
 
-    def _rebuild_agencies(self) -> None:
-        names: dict[str, Counter] = defaultdict(Counter)
-        for agency_id, name, n in self.query(
-                "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
-                "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
-                "GROUP BY issuer_agency_id, issuer_name"):
-            names[agency_id][name] += n
-        rows = []
-        for agency_id in sorted(names):
-            spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
-            rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
-                         "aliases": json.dumps([s for s, _ in spellings[1:]], ensure_ascii=False)})
-        self.execute("DELETE FROM agencies")
-        self.insert_rows("agencies", rows)
+    def _flag_duplicates(self, touched: Touched | None) -> None:
+        """Decree 30: the same số/ký hiệu and issuer identify a document; in each group the
+        first (by issued date, path, doc_id) is the document, the others its duplicates.
+        Groups are keyed by số/ký hiệu: only those of ``touched`` are looked at."""
+        c = self._binary()
+        members = (
+            "SELECT d.doc_id, first_value(d.doc_id) OVER ("
+            "  PARTITION BY k.number_key, d.issuer_agency_id ORDER BY d.issued_on NULLS LAST, "
+            f"  COALESCE(d.source_path, ''){c}, d.doc_id{c}) AS first_doc "
+            "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
+            "WHERE d.status <> 'failed' AND d.number IS NOT NULL AND k.number_key IS NOT NULL "
+            "AND {where}")  # a draft's blank number identifies nothing
+        for where, params in self._where_in("k.number_key",
+                                            touched and touched.number_keys):
+            rows = self.query(
+                "SELECT d.doc_id, d.number_raw, d.duplicate_of, m.first_doc "
+                "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
+                f"LEFT JOIN ({members.format(where=where)}) m ON m.doc_id = d.doc_id "
+                f"WHERE {where} AND (m.first_doc <> d.doc_id OR d.duplicate_of IS NOT NULL)",
+                params)
+            wanted: dict[str, str] = {}
+            for doc_id, raw, current, first in rows:
+                want = first if first is not None and first != doc_id else None
+                if want is not None:
+                    wanted[doc_id] = want
+                if want != current:
+                    self.execute("UPDATE documents SET duplicate_of = :dup "
+                                 "WHERE doc_id = :doc_id", {"dup": want, "doc_id": doc_id})
+            self.execute(
+                "DELETE FROM warnings WHERE origin = 'loader' AND code = 'duplicate_number' "
+                f"AND doc_id IN (SELECT k.doc_id FROM document_keys k WHERE {where})", params)
+            number_of = {doc_id: raw for doc_id, raw, *_ in rows}
+            self.insert_rows("warnings", [
+                {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
+                 "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
+                            f"{first}; kept as a separate document",
+                 "field": "number", "page": None}
+                for doc_id, first in sorted(wanted.items())])
+
+    def _link_references(self, touched: Touched | None) -> None:
+        """``references.referenced_doc_id``: the one live, non-duplicate document with the
+        cited số/ký hiệu whose date and issuer do not disagree with the citation (a cited
+        issuer agrees when its key and the issuer id contain one another); else empty.
+        Looked at: the references citing a key of ``touched``, and those of its documents."""
+        candidates = (
+            "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
+            "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
+            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND k.number_key IS NOT NULL")
+        sql = (
+            "SELECT r.doc_id, r.ordinal, r.referenced_doc_id, "
+            "  CASE WHEN count(c.doc_id) = 1 THEN min(c.doc_id) END "
+            'FROM "references" r '
+            "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
+            f"LEFT JOIN ({candidates}) c ON c.number_key = rk.number_key "
+            "  AND c.doc_id <> r.doc_id "
+            "  AND (COALESCE(r.date, '') = '' OR COALESCE(c.issued_date, '') = '' "
+            "       OR c.issued_date = r.date) "
+            "  AND (rk.issuer_key IS NULL OR rk.issuer_key = '' "
+            "       OR COALESCE(c.issuer_agency_id, '') = '' "
+            "       OR strpos(c.issuer_agency_id, rk.issuer_key) > 0 "
+            "       OR strpos(rk.issuer_key, c.issuer_agency_id) > 0) "
+            "WHERE {where} GROUP BY r.doc_id, r.ordinal, r.referenced_doc_id")
+        scopes = ([("rk.number_key", touched.number_keys), ("r.doc_id", touched.documents)]
+                  if touched else [("", None)])
+        for column, values in scopes:
+            for where, params in self._where_in(column, values):
+                for doc_id, ordinal, current, link in self.query(sql.format(where=where),
+                                                                 params):
+                    if link != current:
+                        self.execute('UPDATE "references" SET referenced_doc_id = :link '
+                                     "WHERE doc_id = :doc_id AND ordinal = :ordinal",
+                                     {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+
+    def _rebuild_agencies(self, touched: Touched | None) -> None:
+        """One ``agencies`` row per issuer id: its most used spelling, the others aliases."""
+        for (where, here), params in self._where_in(("issuer_agency_id", "agency_id"),
+                                                    touched and touched.agencies):
+            names: dict[str, Counter] = defaultdict(Counter)
+            for agency_id, name, n in self.query(
+                    "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
+                    "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
+                    f"AND {where} GROUP BY issuer_agency_id, issuer_name", params):
+                names[agency_id][name] += n
+            rows = []
+            for agency_id in sorted(names):
+                spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
+                rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
+                             "aliases": json.dumps([s for s, _ in spellings[1:]],
+                                                   ensure_ascii=False)})
+            self.execute(f"DELETE FROM agencies WHERE {here}", params)
+            self.insert_rows("agencies", rows)
 
     # --- exports ------------------------------------------------------------------------
-    def export_parquet(self, out_dir: Path) -> list[Path]:
+    def export_parquet(self, out_dir: Path, names: Iterable[str] | None = None) -> list[Path]:
         """Write ``<table>.parquet`` for every dataset table and ``<view>.parquet`` for every
-        exported view (``EXPORTED_VIEWS``). Each file is written beside its target and renamed
-        over it, so a reader sees the old file or the new one, never half of one; rows come in
-        a stable order (tables by key; views, which have none, by their natural columns, then
-        every column). Dashboards should read these: a Parquet file never blocks the loader."""
+        exported view (``EXPORTED_VIEWS``), or for those of ``names``. Each file is written
+        beside its target and renamed over it, so a reader sees the old file or the new one,
+        never half of one; rows come in a stable order (tables by key; views, which have
+        none, by their natural columns, then every column), a batch at a time (memory stays
+        that of a batch, whatever the table). Dashboards should read these: a Parquet file
+        never blocks the loader."""
         import pyarrow.parquet as pq
 
         from schemas.dataset import EXPORTED_VIEWS
 
         view_order = {"v_incoming_register": ("so_dang_ky", "nam", "so_den", "doc_id"),
                       "v_open_deadlines": ("due_date", "source_doc_id")}
-        orders = {name: list(TABLES[name].primary_key) for name in EXPORTED_TABLES}
-        for name in EXPORTED_VIEWS:
+        wanted = set(EXPORTED_TABLES + EXPORTED_VIEWS if names is None else names)
+        orders = {name: list(TABLES[name].primary_key) for name in EXPORTED_TABLES
+                  if name in wanted}
+        for name in (v for v in EXPORTED_VIEWS if v in wanted):
             columns = self.fetch_arrow(f"SELECT * FROM {quote(name)} WHERE 1 = 0").column_names
             first = [c for c in view_order.get(name, ()) if c in columns]
             orders[name] = first + [c for c in columns if c not in first]
@@ -541,10 +692,12 @@ class DatasetStore(ABC):
         written = []
         for name, order in orders.items():
             by = ", ".join(f"{quote(c)} NULLS LAST" for c in order)
-            table = self.fetch_arrow(f"SELECT * FROM {quote(name)} ORDER BY {by}")
+            reader = self.arrow_reader(f"SELECT * FROM {quote(name)} ORDER BY {by}")
             target = out_dir / f"{name}.parquet"
             tmp = target.with_suffix(".parquet.tmp")
-            pq.write_table(table, tmp)
+            with pq.ParquetWriter(tmp, reader.schema) as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
             tmp.replace(target)
             written.append(target)
         return written
@@ -594,9 +747,3 @@ def _record(stored: object) -> Record:
     if not isinstance(stored, str):  # PostgreSQL JSONB comes back parsed
         return Record.model_validate(stored)
     return Record.model_validate_json(stored)
-
-
-def _same_agency(cited: str, stored_agency_id: str) -> bool:
-    """A citation's issuer (``Sở Nội vụ``) agrees with a stored issuer id when one contains the other."""
-    key = agency_key(cited) or ""
-    return key in stored_agency_id or stored_agency_id in key

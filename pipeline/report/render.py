@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -91,9 +91,15 @@ def page_name(record: Mapping[str, Any]) -> str:
 
 
 def read_records(run_dir: Path) -> list[dict[str, Any]]:
-    path = run_dir / RECORDS_FILE
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return list(iter_records(run_dir))
+
+
+def iter_records(run_dir: Path) -> Iterator[dict[str, Any]]:
+    """The records of ``run_dir/records.jsonl`` one at a time (a dataset may hold many)."""
+    with open(run_dir / RECORDS_FILE, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
 
 
 def document_text(record: Mapping[str, Any], run_dir: Path) -> DocumentText:
@@ -270,32 +276,46 @@ def _options(values: list[str]) -> str:
     return "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in sorted(set(values)))
 
 
-def index_page(records: list[Mapping[str, Any]], chart_svg: str, title: str) -> str:
-    rows = []
-    for rec in records:
-        src = Path(str(get_dotted(rec, "source.path") or "?")).name
-        issuer = get_dotted(rec, "issuer.name") or ""
-        cells = [src, rec.get("doc_type") or "", get_dotted(rec, "number.raw") or "",
-                 rec.get("issued_date") or "", issuer, rec.get("status") or ""]
-        ocr = "yes" if get_dotted(rec, "source.ocr") else "no"
-        n_warn = len(rec.get("warnings") or []) + (1 if rec.get("error") else 0)
-        search = " ".join(str(c) for c in cells + [rec.get("subject") or ""]).lower()
-        link = f'<a href="docs/{escape(page_name(rec))}">{escape(src)}</a>'
-        tds = [link] + [escape(str(c)) for c in cells[1:5]]
-        rows.append(
-            f'<tr data-type="{escape(str(rec.get("doc_type") or ""))}" '
+@dataclass(frozen=True)
+class IndexRow:
+    """A record's row of the index: its HTML, and what the filters offer."""
+
+    html: str
+    doc_type: str | None
+    status: str | None
+
+
+def index_row(rec: Mapping[str, Any]) -> IndexRow:
+    src = Path(str(get_dotted(rec, "source.path") or "?")).name
+    issuer = get_dotted(rec, "issuer.name") or ""
+    cells = [src, rec.get("doc_type") or "", get_dotted(rec, "number.raw") or "",
+             rec.get("issued_date") or "", issuer, rec.get("status") or ""]
+    ocr = "yes" if get_dotted(rec, "source.ocr") else "no"
+    n_warn = len(rec.get("warnings") or []) + (1 if rec.get("error") else 0)
+    search = " ".join(str(c) for c in cells + [rec.get("subject") or ""]).lower()
+    link = f'<a href="docs/{escape(page_name(rec))}">{escape(src)}</a>'
+    tds = [link] + [escape(str(c)) for c in cells[1:5]]
+    html = (f'<tr data-type="{escape(str(rec.get("doc_type") or ""))}" '
             f'data-status="{escape(str(rec.get("status") or ""))}" data-ocr="{ocr}" '
             f'data-warnings="{n_warn}" data-search="{escape(search)}">'
             + "".join(f"<td>{t}</td>" for t in tds)
             + f'<td class="status-{escape(str(rec.get("status") or ""))}">'
               f'{escape(str(rec.get("status") or ""))}</td><td>{n_warn}</td><td>{ocr}</td></tr>')
+    return IndexRow(html, rec.get("doc_type"), rec.get("status"))
+
+
+def index_page(records: Iterable[Mapping[str, Any] | IndexRow], chart_svg: str,
+               title: str) -> str:
+    """The list of documents (records, or their ``index_row``s) and the deadline chart."""
+    records = [r if isinstance(r, IndexRow) else index_row(r) for r in records]
+    rows = [r.html for r in records]
     filters = (
         '<div class="filters">'
         '<label>Search <input id="f-text" type="search" placeholder="file, number, subject…"></label>'
         f'<label>Type <select id="f-type"><option value="">all</option>'
-        f'{_options([str(r.get("doc_type")) for r in records if r.get("doc_type")])}</select></label>'
+        f'{_options([str(r.doc_type) for r in records if r.doc_type])}</select></label>'
         f'<label>Status <select id="f-status"><option value="">all</option>'
-        f'{_options([str(r.get("status")) for r in records if r.get("status")])}</select></label>'
+        f'{_options([str(r.status) for r in records if r.status])}</select></label>'
         '<label>OCR <select id="f-ocr"><option value="">all</option><option value="yes">yes</option>'
         '<option value="no">no</option></select></label>'
         '<label><input id="f-warn" type="checkbox"> with warnings</label>'
@@ -316,22 +336,28 @@ def write_report(run_dir: str | Path, out_dir: str | Path | None = None,
 
     ``out_dir`` defaults to ``run_dir/report``; ``today`` (default: the current date) decides
     which deadlines are overdue; ``records`` may be passed instead of reading the file.
+    The file is read a record at a time (twice: pages, then deadlines), so memory is that of
+    one record and of the index's rows, whatever the size of the dataset.
     """
     run_dir = Path(run_dir)
     out = Path(out_dir) if out_dir else run_dir / "report"
-    if records is None:
-        records = read_records(run_dir)
+
+    def each_record() -> Iterable[Mapping[str, Any]]:
+        return records if records is not None else iter_records(run_dir)
+
     today = today or dt.date.today()
     (out / "docs").mkdir(parents=True, exist_ok=True)
-    for rec in records:
+    docs = (out / "docs").resolve()
+    rows = []
+    for rec in each_record():
         text = document_text(rec, run_dir)
-        hrefs = [os.path.relpath(p, (out / "docs").resolve()).replace(os.sep, "/")
-                 for p in text.images]
+        hrefs = [os.path.relpath(p, docs).replace(os.sep, "/") for p in text.images]
         page = document_page(rec, text, hrefs)
         (out / "docs" / page_name(rec)).write_text(page, encoding="utf-8")
-    items, undated = open_deadlines(records)
+        rows.append(index_row(rec))
+    items, undated = open_deadlines(each_record())
     index = out / "index.html"
-    index.write_text(index_page(records, deadline_chart_svg(items, today, undated),
+    index.write_text(index_page(rows, deadline_chart_svg(items, today, undated),
                                 f"Dispatches review — {run_dir.name or run_dir.resolve().name}"),
                      encoding="utf-8")
     return index

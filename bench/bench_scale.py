@@ -1,0 +1,239 @@
+"""Benchmark: does ``dispatches run`` keep its pace and its memory over a big inbox?
+
+    .venv/bin/python bench/bench_scale.py [--docs 10000] [--db postgresql://…]
+                                          [--batch-size 50] [--keep DIR]
+
+Generates N small text dispatches (``tests/fixtures/dispatches.py``) with work for the
+loader's linking: every 20th one repeats the số/ký hiệu and issuer of a document ten
+before it (a duplicate to flag), and every 10th one is dated the day the documents 50
+after it cite, with citations stated without issuer, so half of those references find
+their document (the other half cite a number its duplicate took: no document has it). Then runs the real CLI twice in a subprocess, DuckDB in the run
+folder unless ``--db``:
+
+  1. ``dispatches run INBOX --out OUT --quiet --refresh-cache`` — every document is new
+     (and extracted: an earlier bench's extraction cache is not used);
+  2. the same command again over the unchanged inbox.
+
+Figures:
+- pace: documents/s of the first thousand loaded and of the last thousand, from the load
+  timestamps (``register_entries.registered_at``: one per batch transaction, the moment
+  its documents were committed; duplicates get no entry, so the documents of a batch are
+  counted as its entries — the same share in every thousand). Ratio last/first must be
+  ≥ 0.90 (a store whose cost grows with the dataset slows down as it fills).
+- peak memory: the resident set (RSS) of the whole process tree (the CLI, the Prefect
+  API it starts, extraction workers), summed over the processes, sampled with psutil
+  every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB.
+- rerun wall time ≤ 10 s, and its ratio to the first run.
+Exit 1 when a threshold is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
+
+from fixtures.dispatches import PROVINCES, dispatch_text  # noqa: E402
+
+MIN_PACE_RATIO = 0.90
+MAX_RUN_MB = 500
+MAX_RERUN_MB = 300
+MAX_RERUN_S = 10.0
+WINDOW = 1000  # documents in the first and the last window
+
+
+def bench_text(i: int) -> str:
+    """Dispatch ``i``: a duplicate every 20th, a cited document every 10th (see above)."""
+    if i % 20 == 13:  # same số/ký hiệu (unit follows i % 5) and issuer as i - 10
+        j = i - 10
+        text = dispatch_text(i, number=100 + j, province=PROVINCES[j % len(PROVINCES)])
+    else:
+        text = dispatch_text(i)
+    if i % 10 == 3:  # document i + 50 cites "{100 + i}/UBND-…" dated 02/01/2024
+        day, month = 1 + i % 28, 1 + i % 12
+        text = text.replace(f"ngày {day} tháng {month} năm 2024", "ngày 02 tháng 01 năm 2024")
+    # citations without issuer: matched on số/ký hiệu and date alone
+    return re.sub(r" của Ủy ban nhân dân tỉnh [^\n]*? về việc", " về việc", text)
+
+
+def write_bench_inbox(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"cv-{i:05d}{'.txt' if i % 2 else '.md'}").write_text(
+            bench_text(i), encoding="utf-8")
+
+
+def role(proc: psutil.Process, root: psutil.Process) -> str:
+    if proc.pid == root.pid:
+        return "dispatches"
+    try:
+        return "Prefect API" if "uvicorn" in " ".join(proc.cmdline()) else "workers"
+    except psutil.Error:
+        return "workers"
+
+
+class TreeSampler:
+    """Peak of the summed RSS of a process and all its descendants, sampled in a thread;
+    and the peak of each part (the command, the Prefect API it starts, the workers)."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        self.root = psutil.Process(pid)
+        self.every, self.peak = every, 0
+        self.parts: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> int:
+        parts: dict[str, int] = {}
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        for p in procs:
+            try:
+                name = role(p, self.root)
+                parts[name] = parts.get(name, 0) + p.memory_info().rss
+            except psutil.Error:
+                pass
+        for name, rss in parts.items():
+            self.parts[name] = max(self.parts.get(name, 0), rss)
+        return sum(parts.values())
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_cli(inbox: Path, out: Path, db: str | None, batch_size: int, log: Path,
+            *extra: str) -> tuple[float, TreeSampler, int]:
+    """One ``dispatches run``: (wall seconds, its memory sampler, exit code)."""
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", str(inbox), "--out", str(out),
+           "--quiet", "--batch-size", str(batch_size), *extra] + (["--db", db] if db else [])
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        sampler = TreeSampler(proc.pid)
+        code = proc.wait()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    return wall, sampler, code
+
+
+def batch_times(out: Path, db: str | None) -> list[tuple[float, int]]:
+    """(commit time in seconds, documents registered) per load transaction, in order."""
+    sql = ("SELECT registered_at, count(*) FROM register_entries "
+           "GROUP BY registered_at ORDER BY registered_at")
+    if db:
+        import sqlalchemy as sa
+
+        from pipeline.load.postgres import sqlalchemy_url
+
+        engine = sa.create_engine(sqlalchemy_url(db))
+        with engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(sa.text(sql))]
+        engine.dispose()
+    else:
+        import duckdb
+
+        con = duckdb.connect(str(out / "dispatches.duckdb"), read_only=True)
+        rows = con.execute(sql).fetchall()
+        con.close()
+    return [(at.timestamp(), n) for at, n in rows]
+
+
+def pace(batches: list[tuple[float, int]], window: int) -> tuple[float, float]:
+    """Documents/s of the first ``window`` documents loaded and of the last ``window``:
+    from the commit of the batch before a window to that of its last batch (the first
+    batch's own documents start the clock, so they are not counted)."""
+    def rate(seq: list[tuple[float, int]]) -> float:
+        t0, docs, k = seq[0][0], 0, 1
+        while k < len(seq) and docs < window:
+            docs += seq[k][1]
+            k += 1
+        return docs / max(seq[k - 1][0] - t0, 1e-9)
+
+    first = rate(batches)
+    last = rate([(-t, n) for t, n in reversed(batches)])  # the same walk, backwards in time
+    return first, last
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10000)
+    ap.add_argument("--batch-size", type=int, default=50)
+    ap.add_argument("--db", default=None, help="a PostgreSQL URL (an empty database)")
+    ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    args = ap.parse_args(argv)
+    window = min(WINDOW, args.docs // 4)
+
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    inbox, out = tmp / "inbox", tmp / "out"
+    for folder in (inbox, out):
+        shutil.rmtree(folder, ignore_errors=True)
+    write_bench_inbox(inbox, args.docs)
+    print(f"measures: dispatches run over {args.docs} generated dispatches "
+          f"({args.db and 'PostgreSQL' or 'DuckDB'}, batches of {args.batch_size}), "
+          f"then again over the unchanged inbox; work folder {tmp}")
+    try:
+        # every file extracted, as in a first run (not answered from an earlier bench's cache)
+        first_s, first_mem, code1 = run_cli(inbox, out, args.db, args.batch_size,
+                                            tmp / "run1.log", "--refresh-cache")
+        rerun_s, rerun_mem, code2 = run_cli(inbox, out, args.db, args.batch_size,
+                                            tmp / "run2.log")
+        for code, name in ((code1, "run1.log"), (code2, "run2.log")):
+            if code not in (0, 1):
+                print((tmp / name).read_text()[-3000:])
+                print(f"dispatches run exited {code}")
+                return 2
+        first_rate, last_rate = pace(batch_times(out, args.db), window)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    mb = 1024 * 1024
+    first_rss, rerun_rss = first_mem.peak, rerun_mem.peak
+    checks = [
+        (f"pace: last {window} docs/s ÷ first {window}", last_rate / first_rate,
+         f"≥ {MIN_PACE_RATIO:.2f}", last_rate / first_rate >= MIN_PACE_RATIO),
+        ("first run peak RSS of the process tree (MB)", first_rss / mb, f"≤ {MAX_RUN_MB}",
+         first_rss / mb <= MAX_RUN_MB),
+        ("rerun wall time (s)", rerun_s, f"≤ {MAX_RERUN_S:.0f}", rerun_s <= MAX_RERUN_S),
+        ("rerun peak RSS of the process tree (MB)", rerun_rss / mb, f"≤ {MAX_RERUN_MB}",
+         rerun_rss / mb <= MAX_RERUN_MB),
+    ]
+    print(f"  first run: {first_s:.1f} s wall, {args.docs / first_s:.1f} docs/s overall; "
+          f"first {window}: {first_rate:.1f} docs/s, last {window}: {last_rate:.1f} docs/s")
+    print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
+    for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
+        print(f"  {name} peak RSS by part (MB): " + ", ".join(
+            f"{part} {rss / mb:.0f}" for part, rss in sorted(mem.parts.items())))
+    ok = True
+    for name, value, threshold, passed in checks:
+        print(f"  {name:<48} {value:10.2f}  threshold {threshold:<7} "
+              f"{'ok' if passed else 'MISSED'}")
+        ok &= passed
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""A rerun over an unchanged inbox writes nothing again but runs.parquet; a change to the
+data (a correction, a file) or a missing output brings the exports and the report back."""
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from fixtures.dispatches import write_inbox
+from flows.ingest import run_ingest
+from pipeline.cli import main as dispatches
+from pipeline.load import open_store
+
+pytestmark = pytest.mark.slow
+
+
+def written(out) -> dict[str, int]:
+    """When each output was last written (ns), by name."""
+    names = ["documents.parquet", "v_incoming_register.parquet", "records.jsonl",
+             "report/index.html"]
+    return {n: (out / n).stat().st_mtime_ns for n in names}
+
+
+def subjects(out) -> list[str]:
+    lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    return sorted(json.loads(line)["subject"] for line in lines)
+
+
+def test_an_unchanged_inbox_is_not_exported_again(flow_env, tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_inbox(inbox, 4)
+    first = run_ingest(inbox, out, quarantine=False)
+    before, listed = written(out), subjects(out)
+
+    again = run_ingest(inbox, out, quarantine=False)
+    assert (again.skipped, again.loaded) == (4, 0)
+    assert written(out) == before
+    assert subjects(out) == listed
+    assert again.report == first.report
+    assert pq.read_table(out / "runs.parquet").num_rows == 2  # this run is listed
+
+    with open_store(out / "dispatches.duckdb") as store:
+        doc_id = store.query("SELECT doc_id FROM documents ORDER BY source_path")[0][0]
+        store.add_correction(doc_id, "subject", "về việc đã hiệu chỉnh", "chuyên viên")
+    corrected = run_ingest(inbox, out, quarantine=False)
+    assert corrected.loaded == 0
+    now = written(out)
+    assert all(now[n] != before[n] for n in now)
+    assert "về việc đã hiệu chỉnh" in subjects(out)
+    assert "về việc đã hiệu chỉnh" in (out / "report" / "index.html").read_text(encoding="utf-8")
+
+    (out / "records.jsonl").unlink()  # an output gone: written again
+    run_ingest(inbox, out, quarantine=False, write_report=False)
+    assert "về việc đã hiệu chỉnh" in subjects(out)
+
+
+def test_the_command_answers_an_unchanged_inbox_without_the_flow(flow_env, tmp_path,
+                                                                 monkeypatch, capsys):
+    import flows.ingest
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_inbox(inbox, 3)
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    before = written(out)
+
+    def no_flow(*args, **kwargs):
+        raise AssertionError("the flow ran for an unchanged inbox")
+
+    monkeypatch.setattr(flows.ingest, "run_ingest", no_flow)
+    capsys.readouterr()
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "skipped (unchanged, already loaded)" in printed and "review report:" in printed
+    assert written(out) == before
+    runs = pq.read_table(out / "runs.parquet").to_pylist()
+    assert [(r["status"], r["files_seen"], r["skipped"]) for r in runs
+            if r["run_id"].startswith("unchanged-")] == [("completed", 3, 3)]
+
+    # anything to do — here a new file — and the flow runs
+    write_inbox(inbox, 1, start=3)
+    with pytest.raises(AssertionError, match="the flow ran"):
+        dispatches(["run", str(inbox), "--out", str(out), "-q"])
+    monkeypatch.undo()
+    assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
+    with open_store(out / "dispatches.duckdb") as store:
+        assert store.query("SELECT count(*) FROM documents")[0][0] == 4
