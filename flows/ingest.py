@@ -34,7 +34,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.inbox import folders_inside, overlap_error
-from flows.progress import ProgressLine
+from flows.progress import announce, files_progress
 from flows.summary import RunSummary
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
@@ -235,13 +235,14 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
 def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
                      file_timeout: float | None, show_progress: bool) -> None:
     """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
-    futures = submit_batches(batches, refresh_cache, file_timeout)
-    progress = ProgressLine(sum(len(b) for b in batches), enabled=show_progress)
-    for future in as_completed(list(futures)):
-        records = store_batch(run, store, futures[future],
-                              batch_result(future, futures[future], run.logger))
-        progress.advance(len(records), sum(r.status == "failed" for r in records))
-    progress.close()
+    with files_progress(sum(len(b) for b in batches), show_progress) as progress:
+        futures = submit_batches(batches, refresh_cache, file_timeout)
+        for future in as_completed(list(futures)):
+            records = store_batch(run, store, futures[future],
+                                  batch_result(future, futures[future], run.logger))
+            # files the tasks did not report (cached batches, Dask): counted here
+            progress.batch_loaded([(f.path, r.status == "failed")
+                                   for f, r in zip(futures[future], records)], len(records))
 
 
 def follow_inbox(run: IngestRun, store) -> None:
@@ -318,6 +319,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
     register_name: the sổ đăng ký văn bản đến new documents get their số đến in.
     """
     run = start_run(inbox, out, db, quarantine, quarantine_dir, register_name)
+    announce("reading the inbox")
     store = open_store(run.summary.target)
     finished = False
     try:
@@ -325,10 +327,12 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
+        announce("following the inbox")
         follow_inbox(run, store)
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True
+        announce("exporting")
         export_dataset(run, store)
     finally:
         try:
@@ -337,6 +341,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         finally:
             store.close()
     if write_report:
+        announce("writing the report")
         report_run(run)
     publish_summary(run)
     return run.summary

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
-from pipeline.cli.prefect_api import PrefectApiError, temporary_prefect_api, using
+from flows.progress import RunProgress, showing
+from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
 def _prefect_env(verbose: bool) -> None:
@@ -89,8 +90,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"dispatches run: {error}", file=sys.stderr)
             return EXIT_ENVIRONMENT
     _prefect_env(args.verbose)
-    # the local API boots on the other core while the pipeline and Prefect are imported
-    with temporary_prefect_api() as api:
+    # a kept local API answers at once; one started now boots on the other core while the
+    # pipeline and Prefect are imported
+    with showing(RunProgress(enabled=not args.quiet)) as progress, \
+            local_prefect_api() as api:
+        progress.phase("starting Prefect's local server" if api is not None and api.started
+                       else "starting Prefect")
         from flows.ingest import run_ingest
         from pipeline.load import DatasetLockedError
 
@@ -103,15 +108,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                                      dask_address=args.dask_address, workers=args.workers,
                                      refresh_cache=args.refresh_cache,
                                      show_progress=not args.quiet, **_flow_params(args))
-        except DatasetLockedError as exc:
-            print(f"dispatches run: {exc}", file=sys.stderr)
-            return 2
-        except PrefectApiError as exc:
+        except (DatasetLockedError, PrefectApiError) as exc:
+            progress.close()  # the live display ends before the message
             print(f"dispatches run: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:  # the disk filled up, a folder became read-only mid-run
             if not is_environment_error(exc):
                 raise
+            progress.close()
             print(f"dispatches run: {environment_message(exc)}", file=sys.stderr)
             return EXIT_ENVIRONMENT
     print(summary.to_text())
@@ -179,7 +183,8 @@ def register(subparsers) -> None:
                    help="threads or Dask workers (default: CPU count)")
     p.add_argument("--refresh-cache", action="store_true",
                    help="ignore cached extractions and extract again")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress on stderr (phases, files extracted, rate, time left)")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser(
