@@ -231,11 +231,16 @@ def local_prefect_api() -> Iterator[TemporaryApi | KeptApi | None]:
     (nothing started) when ``PREFECT_API_URL`` is already set. Enter it before Prefect is
     imported (it reads its settings then)."""
     keep = keep_minutes()
-    if os.environ.get("PREFECT_API_URL") or keep <= 0:
+    api = None
+    if not os.environ.get("PREFECT_API_URL") and keep > 0:
+        try:
+            api = KeptApi(prefect_home(), keep * 60)
+        except OSError:  # PREFECT_HOME cannot take its files: the temporary server says why
+            api = None
+    if api is None:
         with temporary_prefect_api() as api:
             yield api
         return
-    api = KeptApi(prefect_home(), keep * 60)
     os.environ["PREFECT_API_URL"] = api.url
     try:
         yield api
