@@ -32,6 +32,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.inbox import folders_inside, overlap_error
 from flows.progress import announce, files_progress
@@ -220,14 +221,18 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
-    run.summary.loaded += load_batch(store, records, run.run_id, run.register, received)
+    # quote(): Prefect would walk every field of every record looking for futures (about
+    # 5 ms a document); these are plain values
+    run.summary.loaded += load_batch(store, quote(records), run.run_id, run.register,
+                                     quote(received))
     failed = count_batch(run.summary, records, result)
     readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
     if readings:
-        run.summary.readings += save_readings(readings, str(run.out_dir))
+        run.summary.readings += save_readings(quote(readings), str(run.out_dir))
     if failed:
-        moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
-                                    run.run_id, result.timed_out, result.explanations)
+        moved = quarantine_failures(quote(failed), run.inbox, str(run.quarantine_dir),
+                                    run.quarantine, run.run_id, result.timed_out,
+                                    quote(result.explanations))
         run.summary.quarantined += sum(q.moved_to is not None for q in moved)
     return records
 
