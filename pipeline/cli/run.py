@@ -8,7 +8,12 @@ The flow writes the review site OUT/report/ at the end of a run (scheduled ones 
 ``--no-report`` turns that off.
 
 Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
-logging is turned down to warnings unless ``--verbose``.
+logging is turned down to warnings unless ``--verbose``. ``run`` uses a local Prefect API
+kept between runs (``prefect_api``: started by the first run, stopped after
+``$DISPATCHES_PREFECT_KEEP_MINUTES`` idle, default 10; 0: one per run), or the server of
+``PREFECT_API_URL``. On stderr it shows what it is doing (``flows.progress``): starting
+Prefect, reading the inbox, each file extracted with the rate and the time left, then
+following the inbox, exporting and writing the report; ``--quiet``: nothing.
 
 A dataset file another program holds (DuckDB: one writing process per file) is waited for
 ``$DISPATCHES_LOCK_TIMEOUT`` seconds (default 30), then the command says in one line which
