@@ -27,7 +27,6 @@ the kernel to stop if this process is killed outright (no orphan server holding 
 from __future__ import annotations
 
 import ctypes
-import fcntl
 import hashlib
 import json
 import os
@@ -42,6 +41,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): a temporary server per run
+    fcntl = None
 
 # what Prefect sets for its own temporary server (prefect.server.api.server)
 EPHEMERAL_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
@@ -232,7 +236,7 @@ def local_prefect_api() -> Iterator[TemporaryApi | KeptApi | None]:
     imported (it reads its settings then)."""
     keep = keep_minutes()
     api = None
-    if not os.environ.get("PREFECT_API_URL") and keep > 0:
+    if not os.environ.get("PREFECT_API_URL") and keep > 0 and fcntl is not None:
         try:
             api = KeptApi(prefect_home(), keep * 60)
         except OSError:  # PREFECT_HOME cannot take its files: the temporary server says why
