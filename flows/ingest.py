@@ -31,9 +31,10 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.inbox import folders_inside, overlap_error
-from flows.progress import ProgressLine
+from flows.progress import announce, files_progress
 from flows.summary import RunSummary, add_dataset_figures, stale_run_age
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
@@ -224,14 +225,18 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
-    run.summary.loaded += load_batch(store, records, run.run_id, run.register, received)
+    # quote(): Prefect would walk every field of every record looking for futures (about
+    # 5 ms a document); these are plain values
+    run.summary.loaded += load_batch(store, quote(records), run.run_id, run.register,
+                                     quote(received))
     failed = count_batch(run.summary, records, result)
     readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
     if readings:
-        run.summary.readings += save_readings(readings, str(run.out_dir))
+        run.summary.readings += save_readings(quote(readings), str(run.out_dir))
     if failed:
-        moved = quarantine_failures(failed, run.inbox, str(run.quarantine_dir), run.quarantine,
-                                    run.run_id, result.timed_out, result.explanations)
+        moved = quarantine_failures(quote(failed), run.inbox, str(run.quarantine_dir),
+                                    run.quarantine, run.run_id, result.timed_out,
+                                    quote(result.explanations))
         run.summary.quarantined += sum(q.moved_to is not None for q in moved)
     return records
 
@@ -239,17 +244,18 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
 def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
                      file_timeout: float | None, show_progress: bool) -> None:
     """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
-    futures = submit_batches(batches, refresh_cache, file_timeout)
-    progress = ProgressLine(sum(len(b) for b in batches), enabled=show_progress)
-    pending = list(futures)
-    for future in as_completed(pending):
-        # as_completed keeps its own set of what is pending: the list, and the dict, would
-        # hold every finished batch's records and readings to the end of the run
-        pending.clear()
-        batch = futures.pop(future)
-        records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
-        progress.advance(len(records), sum(r.status == "failed" for r in records))
-    progress.close()
+    with files_progress(sum(len(b) for b in batches), show_progress) as progress:
+        futures = submit_batches(batches, refresh_cache, file_timeout)
+        pending = list(futures)
+        for future in as_completed(pending):
+            # as_completed keeps its own set of what is pending: the list, and the dict, would
+            # hold every finished batch's records and readings to the end of the run
+            pending.clear()
+            batch = futures.pop(future)
+            records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
+            # files the tasks did not report (cached batches, Dask): counted here
+            progress.batch_loaded([(f.path, r.status == "failed")
+                                   for f, r in zip(batch, records)], len(records))
 
 
 def follow_inbox(run: IngestRun, store) -> None:
@@ -336,6 +342,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
     register_name: the sổ đăng ký văn bản đến new documents get their số đến in.
     """
     run = start_run(inbox, out, db, quarantine, quarantine_dir, register_name)
+    announce("reading the inbox")
     store = open_store(run.summary.target)
     finished = False
     try:
@@ -343,10 +350,12 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
+        announce("following the inbox")
         follow_inbox(run, store)
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True
+        announce("exporting")
         export_dataset(run, store)
     finally:
         try:
@@ -355,6 +364,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         finally:
             store.close()
     if write_report:
+        announce("writing the report")
         report_run(run)
     publish_summary(run)
     return run.summary

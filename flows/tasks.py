@@ -24,6 +24,7 @@ from prefect.tasks import exponential_backoff
 from prefect.transactions import get_transaction
 from prefect.utilities.hashing import hash_objects
 
+from flows.progress import file_extracted
 from flows.quarantine import Quarantined, quarantine_file
 from pipeline.extract import ReadingBundle, save_reading
 from pipeline.extract.record import Extracted
@@ -175,6 +176,7 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
                 result.timed_out.append(ref.path)
             if done.traceback:
                 result.explanations[ref.path] = done.traceback
+            file_extracted(ref.path, done.record.status == "failed")
     keep_out_of_cache(result)
     return result
 

@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the command line of this process (not a call from Python, e.g. a test): a command
+    # may then end the process its own way (``run`` skips the interpreter's teardown)
+    args.owns_process = argv is None
     return args.func(args)
 
 

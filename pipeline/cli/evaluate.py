@@ -13,15 +13,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.evaluate import EvalReport, evaluate, format_table, load_gold_dir, read_records_jsonl
-from pipeline.extract import extract_file
-from pipeline.readers import iter_input_files
+if TYPE_CHECKING:  # the pipeline itself loads when the command runs: the CLI starts fast
+    from pipeline.evaluate import EvalReport
 
 
 def collect_records(paths: list[str]) -> list[dict[str, Any]]:
     """Records of PATHs: ``.jsonl`` files are read, anything else is extracted."""
+    from pipeline.evaluate import read_records_jsonl
+    from pipeline.extract import extract_file
+    from pipeline.readers import iter_input_files
+
     records: list[dict[str, Any]] = []
     to_extract = []
     for p in paths:
@@ -35,6 +38,8 @@ def collect_records(paths: list[str]) -> list[dict[str, Any]]:
 
 
 def run_eval(gold_dir: Path, paths: list[str]) -> EvalReport:
+    from pipeline.evaluate import evaluate, load_gold_dir
+
     return evaluate(load_gold_dir(gold_dir), collect_records(paths))
 
 
@@ -54,6 +59,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
+        from pipeline.evaluate import format_table
+
         print(format_table(report, misses=args.misses))
     if args.min is not None and report.overall < args.min:
         print(f"dispatches eval: overall {report.overall:.4f} is below --min {args.min}",

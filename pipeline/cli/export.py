@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipeline.export import register_rows, write_metadata, write_register
-from pipeline.load import (DEFAULT_REGISTER, DatasetLockedError, dataset_exists,
-                           dataset_target, open_store)
-from schemas.dataset import SCHEMA_VERSION
-
 
 def _open(args: argparse.Namespace):
+    # the dataset's code (and the whole pipeline under it) loads only for this command
+    from pipeline.load import DatasetLockedError, dataset_exists, dataset_target, open_store
+    from schemas.dataset import SCHEMA_VERSION
+
+    args.db = args.db or dataset_target("out")
     if not dataset_exists(args.db):
         raise SystemExit(f"dispatches export: {args.db}: no dataset (run `dispatches run INBOX "
                          "--out DIR` first, or pass --db)")
@@ -45,6 +45,9 @@ def _format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
 def cmd_register(args: argparse.Namespace) -> int:
     fmt = _format(args, ("xlsx", "csv"))
     out = Path(args.out or f"so-den-{args.register}-{args.year}.{fmt}")
+    # the writers (openpyxl) load only for this command: the others start fast
+    from pipeline.export import register_rows, write_register
+
     with _open(args) as store:
         rows = register_rows(store, args.year, args.register)
     write_register(rows, out, args.year, args.register, fmt)
@@ -55,6 +58,8 @@ def cmd_register(args: argparse.Namespace) -> int:
 def cmd_metadata(args: argparse.Namespace) -> int:
     fmt = _format(args, ("json", "csv"))
     out = Path(args.out or f"metadata.{fmt}")
+    from pipeline.export import write_metadata
+
     with _open(args) as store:
         n = write_metadata(store.corrected_records(), out, fmt)
     print(f"{out}: metadata of {n} documents")
@@ -74,8 +79,8 @@ def register(subparsers) -> None:
     reg.add_argument("--year", type=int, required=True, help="calendar year of ngày đến")
     reg.add_argument("--format", choices=("xlsx", "csv"),
                      help="default: from --out's suffix, else xlsx")
-    reg.add_argument("--register", default=DEFAULT_REGISTER, metavar="NAME",
-                     help=f"which register (default: {DEFAULT_REGISTER})")
+    reg.add_argument("--register", default="chung", metavar="NAME",
+                     help="which register (default: chung)")
     meta = sub.add_parser("metadata", help="each document's metadata (Phụ lục VI)",
                           description="CodeNumber, CodeNotation, IssuedDate, OrganName, "
                                       "TypeName, Subject, SignerInfo, To, Priority, DueDate, "
@@ -84,7 +89,7 @@ def register(subparsers) -> None:
                       help="default: from --out's suffix, else json")
     for q in (reg, meta):
         q.add_argument("--out", metavar="FILE", help="where to write (default: in this folder)")
-        q.add_argument("--db", default=dataset_target("out"), metavar="URL",
+        q.add_argument("--db", metavar="URL",
                        help="the dataset (default: out/dispatches.duckdb)")
     reg.set_defaults(func=cmd_register)
     meta.set_defaults(func=cmd_metadata)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.cli.environment import EXIT_ENVIRONMENT, environment_message, is_environment_error
-from pipeline.extract import extract_file, failed_record
-from pipeline.readers import iter_input_files
-from pipeline.readers.walk import Skipped
-from pipeline.settings import DEFAULT_SETTINGS
-from schemas import Record
+
+if TYPE_CHECKING:  # the pipeline itself loads when the command runs: the CLI starts fast
+    from pipeline.readers.walk import Skipped
+    from schemas import Record
 
 STDIN = "-"
 
@@ -24,6 +24,9 @@ STDIN = "-"
 def read_stdin(name: str) -> Record:
     """The record of standard input's bytes, read up to the file size limit (a pipe from
     ``/dev/zero`` must not fill memory)."""
+    from pipeline.extract import extract_file, failed_record
+    from pipeline.settings import DEFAULT_SETTINGS
+
     path = Path(name)
     limit = DEFAULT_SETTINGS.max_file_bytes
     data = sys.stdin.buffer.read(limit + 1)
@@ -34,6 +37,9 @@ def read_stdin(name: str) -> Record:
 
 
 def records(args: argparse.Namespace, skipped: list[Skipped]):
+    from pipeline.extract import extract_file
+    from pipeline.readers import iter_input_files
+
     for named in args.paths:
         if named == STDIN:
             yield read_stdin(args.name or STDIN)

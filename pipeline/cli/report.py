@@ -13,10 +13,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from pipeline.report.render import RECORDS_FILE, write_report
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    # spaCy's renderer loads only for this command: the others start fast
+    from pipeline.report.render import RECORDS_FILE, write_report
+
     run_dir = Path(args.run_dir)
     if not (run_dir / RECORDS_FILE).is_file():
         print(f"dispatches report: {run_dir}: no {RECORDS_FILE} (is this a run folder?)",

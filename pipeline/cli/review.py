@@ -13,13 +13,13 @@ import getpass
 import sys
 from pathlib import Path
 
-from pipeline.load import dataset_exists, dataset_target
 
 def cmd_review(args: argparse.Namespace) -> int:
     # the web stack (uvicorn, FastAPI, Jinja2, spaCy's renderer) loads only for this command,
     # as Prefect does for `run`: the other commands start fast
     import uvicorn
 
+    from pipeline.load import dataset_exists, dataset_target
     from pipeline.review import ReviewConfig, create_app
     from pipeline.review.app import LOCAL_HOSTS
 

@@ -8,7 +8,12 @@ The flow writes the review site OUT/report/ at the end of a run (scheduled ones 
 ``--no-report`` turns that off.
 
 Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
-logging is turned down to warnings unless ``--verbose``.
+logging is turned down to warnings unless ``--verbose``. ``run`` uses a local Prefect API
+kept between runs (``prefect_api``: started by the first run, stopped after
+``$DISPATCHES_PREFECT_KEEP_MINUTES`` idle, default 10; 0: one per run), or the server of
+``PREFECT_API_URL``. On stderr it shows what it is doing (``flows.progress``): starting
+Prefect, reading the inbox, each file extracted with the rate and the time left, then
+following the inbox, exporting and writing the report; ``--quiet``: nothing.
 
 A dataset file another program holds (DuckDB: one writing process per file) is waited for
 ``$DISPATCHES_LOCK_TIMEOUT`` seconds (default 30), then the command says in one line which
@@ -17,6 +22,7 @@ process holds it and exits 2.
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
@@ -24,7 +30,8 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
-from pipeline.cli.prefect_api import PrefectApiError, temporary_prefect_api, using
+from flows.progress import RunProgress, showing
+from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
 def _prefect_env(verbose: bool) -> None:
@@ -74,7 +81,38 @@ def _folders_error(args: argparse.Namespace) -> str | None:
                          quarantine=args.quarantine_dir or out / "quarantine")
 
 
+class _Teardown:
+    """Ends the process once every exit handler has run, without the interpreter's teardown:
+    freeing the modules a run loads (Prefect, spaCy, pydantic models…) takes seconds on two
+    cores and writes nothing. Registered first, it runs last of the exit handlers (Prefect
+    sends its last logs and events in earlier ones); only after a command that returned
+    its exit code — after an uncaught exception the interpreter ends as usual — and only
+    when the command is the process (``dispatches run``, not ``main([...])`` from Python)."""
+
+    def __init__(self, owns_process: bool):
+        self.code: int | None = None
+        if owns_process:
+            atexit.register(self.skip)
+
+    def skip(self) -> None:
+        if self.code is None:
+            return
+        logging.shutdown()  # its handler was registered before this one: run it now
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(self.code)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    teardown = _Teardown(getattr(args, "owns_process", False))
+    teardown.code = code = _run(args)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     inbox = Path(args.inbox)
     if not inbox.is_dir():
         print(f"dispatches run: {inbox}: not a folder", file=sys.stderr)
@@ -101,8 +139,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"review report: {summary.report}")
             return 0
     _prefect_env(args.verbose)
-    # the local API boots on the other core while the pipeline and Prefect are imported
-    with temporary_prefect_api() as api:
+    # a kept local API answers at once; one started now boots on the other core while the
+    # pipeline and Prefect are imported
+    with showing(RunProgress(enabled=not args.quiet)) as progress, \
+            local_prefect_api() as api:
+        progress.phase("starting Prefect's local server" if api is not None and api.started
+                       else "starting Prefect")
         from flows.ingest import run_ingest
         from pipeline.load import DatasetLockedError
 
@@ -115,15 +157,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                                      dask_address=args.dask_address, workers=args.workers,
                                      refresh_cache=args.refresh_cache,
                                      show_progress=not args.quiet, **_flow_params(args))
-        except DatasetLockedError as exc:
-            print(f"dispatches run: {exc}", file=sys.stderr)
-            return 2
-        except PrefectApiError as exc:
+        except (DatasetLockedError, PrefectApiError) as exc:
+            progress.close()  # the live display ends before the message
             print(f"dispatches run: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:  # the disk filled up, a folder became read-only mid-run
             if not is_environment_error(exc):
                 raise
+            progress.close()
             print(f"dispatches run: {environment_message(exc)}", file=sys.stderr)
             return EXIT_ENVIRONMENT
     print(summary.to_text())
@@ -191,7 +232,8 @@ def register(subparsers) -> None:
                    help="threads or Dask workers (default: CPU count)")
     p.add_argument("--refresh-cache", action="store_true",
                    help="ignore cached extractions and extract again")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress on stderr (phases, files extracted, rate, time left)")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser(

@@ -1,4 +1,5 @@
-"""The temporary Prefect API that ``dispatches run`` starts before importing Prefect."""
+"""The local Prefect API of ``dispatches run``: kept between runs (stopped once idle), or
+temporary for one run, started before Prefect is imported."""
 from __future__ import annotations
 
 import os
@@ -10,7 +11,8 @@ import urllib.request
 
 import pytest
 
-from pipeline.cli.prefect_api import PrefectApiError, temporary_prefect_api
+from pipeline.cli.prefect_api import (KeptApi, PrefectApiError, TemporaryApi, local_prefect_api,
+                                      server_key, temporary_prefect_api)
 
 pytestmark = pytest.mark.slow
 
@@ -69,3 +71,54 @@ def test_the_server_does_not_outlive_a_killed_command(tmp_path):
     while alive(server) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not alive(server), "the Prefect API outlived the command that started it"
+
+
+def wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return not alive(pid)
+
+
+def test_a_kept_api_serves_the_next_run_and_stops_when_idle(monkeypatch, tmp_path):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DISPATCHES_PREFECT_KEEP_MINUTES", "0.1")  # 6 s without a run
+    with local_prefect_api() as api:
+        assert isinstance(api, KeptApi) and api.started
+        assert os.environ["PREFECT_API_URL"] == api.url
+        api.wait_ready(180)
+        pid = api.process.pid
+    assert "PREFECT_API_URL" not in os.environ
+    assert alive(pid), "the kept API stopped with the command"
+
+    with local_prefect_api() as again:  # the next run: found, not started
+        assert not again.started and again.url == api.url
+        again.wait_ready(1)
+        time.sleep(10)  # longer than the idle time: a run in progress keeps it
+        assert alive(pid)
+        with urllib.request.urlopen(again.url + "/health", timeout=5) as r:
+            assert r.status == 200
+    assert wait_gone(pid, 40), "the kept API did not stop once idle"
+    assert not list((tmp_path / "home").glob("dispatches-api-*.json"))  # no stale URL left
+
+
+def test_keeping_off_or_a_users_server_starts_no_kept_api(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    with local_prefect_api() as api:
+        assert api is None
+    monkeypatch.delenv("PREFECT_API_URL")
+    monkeypatch.setenv("DISPATCHES_PREFECT_KEEP_MINUTES", "0")
+    with local_prefect_api() as api:
+        assert isinstance(api, TemporaryApi)
+        pid = api.process.pid
+    assert wait_gone(pid, 20)
+
+
+def test_a_kept_api_is_reused_only_with_the_same_server_settings(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_DATABASE_CONNECTION_URL", raising=False)
+    key = server_key()
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "DEBUG")  # the client's own: same server
+    assert server_key() == key
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "sqlite+aiosqlite:////tmp/x.db")
+    assert server_key() != key
