@@ -184,18 +184,19 @@ def is_borderless(table) -> bool:
 
 
 def _layout_blocks(texts: list[list[str | None]]) -> str:
-    """Column by column: every left cell top to bottom, then the right ones. A table of
-    one row per line gives each column as one block of lines (an empty cell a blank line)."""
+    """Column by column: every left cell top to bottom, then the right ones. A column drawn
+    one row per line (every cell a single line) is one block of lines, an empty cell a blank
+    line; otherwise each cell is a block."""
     ncols = max(len(r) for r in texts)
     blocks = []
     for c in range(ncols):
-        cells = [row[c] if c < len(row) and row[c] else "" for row in texts]
-        if len(texts) > 3:
-            block = "\n".join(cell.strip("\n") for cell in cells).strip("\n")
+        cells = [(row[c] if c < len(row) and row[c] else "").strip("\n") for row in texts]
+        if len(cells) > 1 and not any("\n" in cell for cell in cells):
+            block = "\n".join(cells).strip("\n")
             if block.strip():
                 blocks.append(block)
             continue
-        blocks.extend(cell.strip("\n") for cell in cells if cell.strip())
+        blocks.extend(cell for cell in cells if cell.strip())
     return "\n\n".join(blocks)
 
 

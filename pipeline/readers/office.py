@@ -25,7 +25,7 @@ from pipeline.text.errors import MissingProgram, UnreadableFile
 #: seconds a conversion may take (a 2000s dispatch converts in 2-5 s on one core)
 CONVERT_TIMEOUT_S = 120
 INSTALL_HINT = "install libreoffice-writer-nogui (scripts/install-system-deps.sh does)"
-_KINDS = {".doc": "Word 97-2003 (.doc)", ".rtf": "RTF (.rtf)"}
+_KINDS = {".doc": "a Word 97-2003 (.doc)", ".rtf": "an RTF (.rtf)"}
 
 
 def office_program() -> str | None:
@@ -38,7 +38,7 @@ def convert_to_docx(path: Path, data: bytes, suffix: str, *,
     kind = _KINDS.get(suffix, suffix)
     office = office_program()
     if office is None:
-        raise MissingProgram(path, f"a {kind} file needs LibreOffice to convert it, and "
+        raise MissingProgram(path, f"{kind} file needs LibreOffice to convert it, and "
                                    f"'soffice' is not installed ({INSTALL_HINT})")
     with tempfile.TemporaryDirectory(prefix="dispatch-office-") as tmp:
         work = Path(tmp)
@@ -56,14 +56,14 @@ def convert_to_docx(path: Path, data: bytes, suffix: str, *,
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             _kill_group(proc)
-            raise UnreadableFile(path, f"LibreOffice took over {timeout:g} s to convert this "
+            raise UnreadableFile(path, f"LibreOffice took over {timeout:g} s to convert "
                                        f"{kind} file; stopped") from exc
         finally:
             _kill_group(proc)  # a helper left behind by a finished conversion, if any
         out = out_dir / "in.docx"
         if not out.is_file() or out.stat().st_size == 0:
-            raise UnreadableFile(path, f"LibreOffice could not convert this {kind} file "
-                                       f"(damaged, or not a {kind} file){_why(proc, err)}")
+            raise UnreadableFile(path, f"LibreOffice could not convert this file: damaged, or "
+                                       f"not {kind} file{_why(proc, err)}")
         return out.read_bytes()
 
 
