@@ -70,6 +70,8 @@ def _classify(line: Line) -> _Kind:
     if not line.text.strip():
         return _Kind("blank")
     pieces = split_cells(line.text)
+    if not pieces[0] and len([p for p in pieces if p]) >= 2:
+        pieces = pieces[1:]  # both columns centred on tab stops: "<TAB>UBND…<TAB>CỘNG HÒA…"
     rest = [p for p in pieces[1:] if p]
     if not rest or any(len(p) > MAX_CELL_CHARS for p in pieces):
         return _Kind("plain")
