@@ -19,6 +19,7 @@ from fixtures.office import build_office_docx, soffice, to_office_many
 
 from pipeline.extract import extract_file, load_document
 from pipeline.readers import office, read_document
+from pipeline.readers.columns import Line, lay_out_columns, split_cells
 from pipeline.readers.office import convert_to_docx
 from pipeline.text.errors import UnreadableFile
 
@@ -106,6 +107,28 @@ def test_tab_after_a_list_marker_or_in_body_text_is_not_a_column(tmp_path):
     text = load_document(build_office_docx(layout, tmp_path / "marker.docx")).text
     assert "1.\tCấp kinh phí cho Trung tâm Lưu trữ." in text
     assert "Điều 3.\tHiệu lực thi hành." in text
+
+
+def test_columns_centred_on_tab_stops_and_a_signer_after_blank_lines():
+    lines = [Line("\tUBND TỈNH HÀ TÂY\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+             Line("\tSỞ TÀI CHÍNH\tĐộc lập - Tự do - Hạnh phúc"),
+             Line("Số: 15/QĐ-STC\t\tHà Đông, ngày   tháng 5 năm 2004"),
+             Line(""), Line("QUYẾT ĐỊNH", centred=True), Line(""),
+             Line("Nơi nhận:\tKT. GIÁM ĐỐC"), Line("- Lưu VT.\tPHÓ GIÁM ĐỐC"), Line(""),
+             Line(""), Line("\t\tTrương Chí Trung")]
+    assert lay_out_columns(lines) == [
+        "", "UBND TỈNH HÀ TÂY\nSỞ TÀI CHÍNH\nSố: 15/QĐ-STC", "",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Đông, ngày   tháng 5 năm 2004", "",
+        "", "QUYẾT ĐỊNH", "",
+        "", "Nơi nhận:\n- Lưu VT.", "", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\n\nTrương Chí Trung", ""]
+
+
+def test_tab_laid_lines_without_letterhead_cues_stay_as_typed():
+    lines = [Line("Họ và tên\tChức vụ"), Line("Nguyễn Văn An\tChuyên viên")]
+    assert lay_out_columns(lines) == ["Họ và tên\tChức vụ", "Nguyễn Văn An\tChuyên viên"]
+    assert split_cells("Số:     /QĐ-UB      Hà Nội, ngày   tháng 5 năm 2004") == \
+        ["Số:     /QĐ-UB", "Hà Nội, ngày   tháng 5 năm 2004"]
 
 
 def test_soft_hyphen_of_a_tcvn3_run_is_u(tmp_path):
@@ -238,6 +261,20 @@ def test_conversions_run_in_parallel_from_threads_and_processes(office_files, tm
     with ProcessPoolExecutor(2) as pool:
         assert all(n > 0 for n in pool.map(_convert, paths[:2]))
     assert not list(tmp_path.glob("dispatch-office-*")), "temporary folder left behind"
+
+
+@needs_office
+@pytest.mark.parametrize("name, fonts, layout", [
+    ("14-cong-van-quyet-toan-2003-tcvn3.rtf", (".VnTime", ".VnTimeH", "VNI-Times"), "<w:tab/>"),
+    ("15-quyet-dinh-phong-chong-lut-2006-vni.doc", ("VNI-Times", ".VnTimeH"), "<w:tbl>")])
+def test_office_samples_are_what_they_say(name, fonts, layout):
+    """samples/14 and 15: legacy fonts, TCVN3's 'ư' as soft hyphens, tabs or a table."""
+    path = Path(__file__).resolve().parents[2] / "samples" / name
+    xml = zipfile.ZipFile(io.BytesIO(convert_to_docx(path, path.read_bytes(), path.suffix))
+                          ).read("word/document.xml").decode()
+    for font in fonts:
+        assert f'"{font}"' in xml, font
+    assert "<w:softHyphen/>" in xml and layout in xml
 
 
 @needs_office
