@@ -4,9 +4,11 @@ Paragraphs and tables are read in body order; headers and footers are not part
 of the body and are ignored. Layout tables — the borderless grids that hold the
 letterhead and the signature area — are read as blocks, left column then right
 column; data tables become ``RawTable`` with a merged cell read once (python-docx
-repeats it in every cell it spans). Runs set in ``.VnTime``/``VNI-Times`` fonts are
-converted from TCVN3/VNI; a document with no such font names but legacy text
-throughout is converted as a whole.
+repeats it in every cell it spans); a borderless grid of one row per line (Word 97
+letterheads) is a layout table too. Lines laid out in two columns with tabs or runs of
+spaces are read as blocks the same way (``columns``). Runs set in ``.VnTime``/``VNI-Times``
+fonts are converted from TCVN3/VNI, their soft hyphens read as TCVN3's 'ư'; a document with
+no such font names but legacy text throughout is converted as a whole.
 """
 from __future__ import annotations
 
@@ -20,15 +22,12 @@ import regex
 
 from pipeline.text.document import RawDocument, RawPage, RawTable
 from pipeline.text.errors import UnreadableFile
-from pipeline.readers.columns import Line, lay_out_columns
+from pipeline.readers.columns import LAYOUT_CUES, Line, lay_out_columns
 from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
 from pipeline.readers.limits import check_docx_archive
 from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.keys import tone_key
 
-# text that marks a table as the letterhead or the signature grid
-_LAYOUT_CUES = regex.compile(
-    r"cộng hòa xã hội|độc lập - tự do|^số\s*:|nơi nhận|^(tm|kt|tl|tuq|q)\.\s|\bv/v\b", regex.M)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # a borderless letterhead or signature grid drawn one row per line
 MAX_LAYOUT_ROWS = 16
@@ -160,7 +159,7 @@ def is_layout_table(table, texts: list[list[str | None]]) -> bool:
                                              is_borderless(table)):
         return False
     joined = "\n".join(tone_key(line) for row in texts for c in row if c for line in c.split("\n"))
-    return bool(_LAYOUT_CUES.search(joined))
+    return bool(LAYOUT_CUES.search(joined))
 
 
 def _visible(borders) -> bool:

@@ -1,4 +1,4 @@
-"""The generated samples (``samples/10-…`` to ``13-…``) are exactly what ``scripts/make_samples.py``
+"""The generated samples (``samples/10-…`` to ``15-…``) are exactly what ``scripts/make_samples.py``
 builds: the script is run into a temporary folder and every file compared byte for byte, so
 the checked-in PDF, Word file and scans cannot drift from the script that documents them.
 
