@@ -24,7 +24,7 @@ Urgency = Literal["hoa_toc", "thuong_khan", "khan"]
 Confidentiality = Literal["mat", "toi_mat", "tuyet_mat"]
 Authority = Literal["KT", "TL", "TM", "TUQ", "Q"]
 DeadlineKind = Literal["absolute", "range", "recurring", "relative", "period"]
-SourceFormat = Literal["pdf", "docx", "doc", "txt", "md", "image"]
+SourceFormat = Literal["pdf", "docx", "doc", "rtf", "txt", "md", "image"]
 
 ISO_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 

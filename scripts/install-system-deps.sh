@@ -6,24 +6,27 @@
 #   fonts-dejavu-core                  a TTF with Vietnamese glyphs, used by the test fixtures
 #   postgresql                         a server for the loader tests
 #   chromium, chromium-driver          the report's browser test (optional: skipped if apt has none)
-#   libreoffice-writer-nogui           .doc → .docx conversion (optional, large):
-#                                      pass --with-libreoffice or set WITH_LIBREOFFICE=1
+#   libreoffice-writer-nogui           old office files (Word 97 .doc, .rtf) → .docx; without it
+#                                      every .doc and .rtf of an archive fails. Installed by default
+#                                      (about 300 MB with its dependencies); to leave it out pass
+#                                      --without-libreoffice or set WITH_LIBREOFFICE=0
 #
 # Idempotent: packages already installed are skipped, `apt-get update` runs at most once.
 set -euo pipefail
 
-WITH_LIBREOFFICE="${WITH_LIBREOFFICE:-0}"
+WITH_LIBREOFFICE="${WITH_LIBREOFFICE:-1}"
 for arg in "$@"; do
   case "$arg" in
-    --with-libreoffice) WITH_LIBREOFFICE=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --with-libreoffice) WITH_LIBREOFFICE=1 ;;  # the default; kept for old scripts
+    --without-libreoffice) WITH_LIBREOFFICE=0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "install-system-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "install-system-deps: apt-get not found; install tesseract-ocr (+ vie), poppler-utils," \
-       "fonts-dejavu-core and postgresql with your package manager" >&2
+       "fonts-dejavu-core, postgresql and libreoffice-writer-nogui with your package manager" >&2
   exit 1
 fi
 
@@ -32,8 +35,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
 required=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core postgresql)
+if [ "$WITH_LIBREOFFICE" = "1" ]; then required+=(libreoffice-writer-nogui); fi
 optional=(chromium chromium-driver)
-if [ "$WITH_LIBREOFFICE" = "1" ]; then optional+=(libreoffice-writer-nogui); fi
 
 is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -65,5 +68,13 @@ done
 if command -v tesseract >/dev/null 2>&1; then
   tesseract --list-langs 2>/dev/null | grep -qx vie \
     || { echo "install-system-deps: tesseract has no 'vie' model" >&2; exit 1; }
+fi
+if [ "$WITH_LIBREOFFICE" = "1" ] && ! command -v soffice >/dev/null 2>&1; then
+  echo "install-system-deps: libreoffice-writer-nogui is installed but 'soffice' is not on PATH" >&2
+  exit 1
+fi
+if [ "$WITH_LIBREOFFICE" != "1" ]; then
+  echo "install-system-deps: LibreOffice left out: .doc and .rtf files will fail" \
+       "(install libreoffice-writer-nogui to read them)" >&2
 fi
 echo "install-system-deps: ok"

@@ -1,4 +1,5 @@
-"""Build the generated samples: a text PDF, a Word file and two scans (``samples/10-…`` to ``13-…``).
+"""Build the generated samples: a text PDF, a Word file, two scans and two old office files
+(``samples/10-…`` to ``15-…``).
 
     .venv/bin/python scripts/make_samples.py [OUT_DIR]      # default: samples/
 
@@ -6,7 +7,7 @@ The dispatches are ours (invented bodies, people and numbers), laid out the way 
 30/2020/NĐ-CP sets a page (A4; margins 20/20/30/15 mm; letterhead in two columns: the issuing
 body on the left, the national motto on the right; the signature area in two columns: ``Nơi
 nhận`` on the left, the signer on the right). Each one is written once here as a ``Letter``
-and drawn by one of three renderers:
+and drawn by one of four renderers:
 
 - ``render_pdf``: a text PDF as a word processor exports it (fpdf2, DejaVu Serif), with the
   appendix table on its own pages, header row repeated on every page, merged section rows;
@@ -15,10 +16,15 @@ and drawn by one of three renderers:
 - ``render_scan``: the printed, signed and stamped page as a scanner gives it back (Pillow):
   a red round seal over the left of the signature, a blue signature, a red ``HỎA TỐC`` stamp
   or the receiving office's ``ĐẾN`` stamp, a slight tilt, blur and paper noise; saved as a
-  300-dpi JPEG, or embedded at 200 dpi in an image-only PDF (as the portal publishes scans).
+  300-dpi JPEG, or embedded at 200 dpi in an image-only PDF (as the portal publishes scans);
+- ``render_office``: a 2000s Word file typed in TCVN3 (``.VnTime``) or VNI (``VNI-Times``)
+  fonts, letterhead and signature laid out with tabs or a borderless table of one row per
+  line, saved by LibreOffice as ``.rtf`` or Word 97 ``.doc``.
 
 The output is deterministic: the same script, fonts and library versions give byte-identical
-files (fixed PDF dates, fixed ZIP timestamps in the DOCX, seeded noise).
+files (fixed PDF dates, fixed ZIP timestamps in the DOCX, seeded noise; the ``.rtf`` and
+``.doc`` for the same LibreOffice version — another version may write other bytes for the
+same text, so the test compares what the reader reads from them).
 ``tests/evaluate/test_make_samples.py`` rebuilds them and compares with ``samples/``; after
 changing a text here (or upgrading fpdf2, python-docx or Pillow) run the script again and
 check the hand-written ``samples/expected/<file>.json`` still says what the document says.
@@ -31,6 +37,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -355,6 +362,75 @@ def thong_bao_tham_dinh() -> Letter:
         name=C("Võ Thị Thanh Hà", 13, "B"))
 
 
+def cong_van_2003_tcvn3() -> Letter:
+    """14: a 2003 công văn typed in TCVN3 (.VnTime) with a tab-laid letterhead, saved as .rtf."""
+    return Letter(
+        file="14-cong-van-quyet-toan-2003-tcvn3.rtf",
+        title="Cong van 87/TCKH-NS",
+        date=datetime(2003, 11, 14, 8, 0, tzinfo=UTC),
+        left=[L("UBND HUYỆN ĐÔNG SƠN"), L("PHÒNG TÀI CHÍNH - KẾ HOẠCH", style="B"),
+              L("Số: 87/TCKH-NS"), L("V/v quyết toán kinh phí sửa chữa trường học", 12)],
+        right=[L("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, "B"),
+               L("Độc lập - Tự do - Hạnh phúc", style="B"),
+               L("Đông Sơn, ngày 14 tháng 11 năm 2003", style="I")],
+        body=[
+            L("Kính gửi: Hiệu trưởng các trường tiểu học và trung học cơ sở trong huyện.",
+              before=6),
+            P("Thực hiện Quyết định số 1245/QĐ-UB ngày 20/3/2003 của UBND huyện về việc phân bổ "
+              "kinh phí sửa chữa, chống xuống cấp trường học năm 2003, Phòng Tài chính - Kế hoạch "
+              "đề nghị các trường đã được cấp kinh phí lập hồ sơ quyết toán gồm: biên bản nghiệm "
+              "thu khối lượng, hóa đơn chứng từ chi và bảng tổng hợp quyết toán theo mẫu.",
+              before=5),
+            P("Các trường gửi hồ sơ về Phòng Tài chính - Kế hoạch huyện trước ngày 05/12/2003 để "
+              "thẩm tra, tổng hợp báo cáo UBND huyện. Trường nào chưa quyết toán sẽ không được xét cấp "
+              "kinh phí năm 2004."),
+            P("Đề nghị Hiệu trưởng các trường thực hiện nghiêm túc./."),
+        ],
+        cc=[L("Nơi nhận:", 12, "BI"), L("- Như trên;", 11), L("- UBND huyện (để b/c);", 11),
+            L("- Phòng Giáo dục huyện;", 11), L("- Lưu VT, NS.", 11)],
+        signer=[L("TRƯỞNG PHÒNG", style="B")],
+        name=L("Lương Thị Hường", style="B"))
+
+
+def quyet_dinh_2006_vni() -> Letter:
+    """15: a 2006 quyết định typed in VNI-Times, letterhead and signature in borderless
+    tables of one row per line, the signature block in TCVN3; saved as Word 97 .doc."""
+    return Letter(
+        file="15-quyet-dinh-phong-chong-lut-2006-vni.doc",
+        title="Quyet dinh 312/QD-SNN",
+        date=datetime(2006, 8, 22, 8, 0, tzinfo=UTC),
+        left=[C("UBND TỈNH BẮC GIANG"), C("SỞ NÔNG NGHIỆP", style="B"),
+              C("VÀ PHÁT TRIỂN NÔNG THÔN", style="B"), C(""), C("Số: 312/QĐ-SNN")],
+        right=[C("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, "B"),
+               C("Độc lập - Tự do - Hạnh phúc", style="B"), C(""), C(""),
+               C("Bắc Giang, ngày 22 tháng 8 năm 2006", style="I")],
+        body=[
+            C("QUYẾT ĐỊNH", 14, "B", before=8),
+            C("Về việc thành lập Tổ thường trực phòng, chống lụt bão năm 2006", style="B"),
+            C("GIÁM ĐỐC SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", style="B", before=5),
+            P("Căn cứ Quyết định số 58/2004/QĐ-UB ngày 12/7/2004 của UBND tỉnh Bắc Giang quy "
+              "định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở Nông nghiệp và Phát "
+              "triển nông thôn;", before=4),
+            P("Căn cứ Chỉ thị số 07/CT-UB ngày 18/4/2006 của UBND tỉnh về công tác phòng, chống "
+              "lụt bão năm 2006;"),
+            P("Xét đề nghị của Chi cục trưởng Chi cục Quản lý đê điều và Phòng, chống lụt bão,"),
+            C("QUYẾT ĐỊNH:", style="B", before=4),
+            P("Điều 1. Thành lập Tổ thường trực phòng, chống lụt bão năm 2006 gồm 05 cán bộ của "
+              "Chi cục Quản lý đê điều và Phòng, chống lụt bão, do Phó Chi cục trưởng làm Tổ "
+              "trưởng.", before=4),
+            P("Điều 2. Tổ thường trực trực ban 24/24 giờ trong mùa mưa bão, tổng hợp tình hình "
+              "đê điều và báo cáo Giám đốc Sở trước 8 giờ 00 hằng ngày; kết thúc nhiệm vụ sau "
+              "ngày 30/11/2006."),
+            P("Điều 3. Quyết định có hiệu lực kể từ ngày ký. Chánh Văn phòng Sở, Chi cục trưởng "
+              "Chi cục Quản lý đê điều và Phòng, chống lụt bão và các ông, bà có tên trong Tổ "
+              "thường trực chịu trách nhiệm thi hành Quyết định này./."),
+        ],
+        cc=[L("Nơi nhận:", 12, "BI"), L("- Như Điều 3;", 11), L("- Ban Chỉ huy PCLB tỉnh (b/c);", 11),
+            L("- Lưu VT, ĐĐ.", 11)],
+        signer=[C("KT. GIÁM ĐỐC", style="B"), C("PHÓ GIÁM ĐỐC", style="B")],
+        name=C("Trương Văn Thược", style="B"))
+
+
 def plain_text(letter: Letter) -> str:
     """What the document says, one paragraph a line (table rows as ``a | b | c``)."""
     lines = [f"{r.lead} {r.text}".strip()
@@ -588,6 +664,151 @@ def render_docx(letter: Letter, out: Path) -> Path:
     buf = io.BytesIO()
     document.save(buf)
     out.write_bytes(_deterministic_zip(buf.getvalue()))
+    return out
+
+
+# --------------------------------------------------------------------------- old office files
+
+# Word 97 files of the 2000s: the text typed in TCVN3 (.VnTime; capitals in .VnTimeH over
+# lower-case bytes) or VNI (VNI-Times), the columns laid out with tabs or a borderless table
+# of one row per line; LibreOffice saves the .docx made here as .rtf or .doc.
+LEGACY_FONTS = {"tcvn3": (".VnTime", ".VnTimeH"), "vni": ("VNI-Times", "VNI-Times")}
+
+
+@dataclass(frozen=True)
+class OfficeForm:
+    fmt: str                  # "rtf" | "doc"
+    layout: str               # "tabs" | "table": how letterhead and signature are laid out
+    encoding: str             # the document's font: "tcvn3" | "vni"
+    other: dict[str, str] = field(default_factory=dict)  # part → another encoding
+
+
+def encode_legacy(text: str, encoding: str) -> str:
+    """Unicode → the characters a TCVN3/VNI font stored (in TCVN3 'ư' is U+00AD)."""
+    import unicodedata
+
+    from viparse.normalize.encodings import CHARMAPS
+
+    table = {uni: legacy for legacy, uni in CHARMAPS[encoding].pairs}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in table:
+            out.append(table[ch])
+        elif encoding == "tcvn3" and ch.lower() in table:
+            out.append(table[ch.lower()])  # no capital toned letters in TCVN3
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _legacy_run(paragraph, run: Run, encoding: str) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    text = run.text
+    capitals = encoding == "tcvn3" and text == text.upper() and text != text.lower()
+    r = paragraph.add_run(encode_legacy(text.lower() if capitals else text, encoding))
+    name = LEGACY_FONTS[encoding][1 if capitals else 0]
+    r.font.name = name
+    fonts = r._element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    r.font.size = Pt(run.size)
+    r.bold = "B" in run.style
+    r.italic = "I" in run.style
+
+
+def _office_docx(letter: Letter, form: OfficeForm) -> bytes:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+    from docx.shared import Mm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+    section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
+    section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
+    normal = document.styles["Normal"]
+    normal.font.name = LEGACY_FONTS[form.encoding][0]
+    normal.font.size = Pt(13)
+    props = document.core_properties
+    props.author = props.last_modified_by = "Van thu"
+    props.title = letter.title
+    props.created = props.modified = letter.date.replace(tzinfo=None)
+    props.revision = 1
+    props.comments = ""
+    aligns = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER,
+              "R": WD_ALIGN_PARAGRAPH.RIGHT, "J": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+    def enc(part: str) -> str:
+        return form.other.get(part, form.encoding)
+
+    def paragraph(container, run: Run | None, part: str, first: bool = False):
+        p = container.paragraphs[0] if first else container.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        if run is not None:
+            p.alignment = aligns[run.align]
+            p.paragraph_format.space_before = Mm(run.before)
+            if run.text:
+                _legacy_run(p, Run(f"{run.lead} {run.text}".strip(), run.size, run.style),
+                            enc(part))
+        return p
+
+    def band(left: list[Run], right: list[Run], parts: tuple[str, str], name: Run | None):
+        rows = list(zip_longest(left, right + ([C(""), C(""), name] if name else [])))
+        if form.layout == "table":
+            table = document.add_table(rows=len(rows), cols=2)
+            table.autofit = False
+            for row, pair in zip(table.rows, rows):
+                for cell, run, part, width in zip(row.cells, pair, parts, (70.0, 95.0)):
+                    cell.width = Mm(width)
+                    paragraph(cell, run, part, first=True)
+            return
+        for lrun, rrun in rows:  # "left<TAB>right", the right column on a centre tab stop
+            p = paragraph(document, None, parts[0])
+            p.paragraph_format.tab_stops.add_tab_stop(Mm(112), WD_TAB_ALIGNMENT.CENTER)
+            if lrun is not None and lrun.text:
+                _legacy_run(p, lrun, enc(parts[0]))
+            if rrun is not None and rrun.text:
+                p.add_run("\t")
+                _legacy_run(p, rrun, enc(parts[1]))
+
+    band(letter.left, letter.right, ("left", "right"), None)
+    for run in letter.body:
+        paragraph(document, run, "body")
+    document.add_paragraph()
+    band(letter.cc, letter.signer, ("cc", "signer"), letter.name)
+    document.add_paragraph()  # Word ends a document with a paragraph
+    buf = io.BytesIO()
+    document.save(buf)
+    return _deterministic_zip(buf.getvalue())
+
+
+def office_program() -> str | None:
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def render_office(letter: Letter, out: Path, form: OfficeForm) -> Path:
+    """The letter as a 2000s Word file, saved by LibreOffice as ``form.fmt`` (its own
+    profile; the output is the same bytes for the same LibreOffice version)."""
+    import subprocess
+    import tempfile
+
+    office = office_program()
+    if office is None:
+        raise FileNotFoundError("LibreOffice (soffice) not found: "
+                                "scripts/install-system-deps.sh installs it")
+    filters = {"doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format"}
+    with tempfile.TemporaryDirectory(prefix="make-samples-") as tmp:
+        src = Path(tmp) / f"{out.stem}.docx"
+        src.write_bytes(_office_docx(letter, form))
+        subprocess.run([office, "--headless", "--norestore", "--nolockcheck",
+                        f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
+                        "--convert-to", filters[form.fmt], "--outdir", tmp, str(src)],
+                       check=True, capture_output=True, timeout=180)
+        out.write_bytes((Path(tmp) / f"{out.stem}.{form.fmt}").read_bytes())
     return out
 
 
@@ -865,9 +1086,20 @@ def _scan_pdf(letter: Letter, out: Path) -> Path:
     return out
 
 
+def _rtf_tcvn3_tabs(letter: Letter, out: Path) -> Path:
+    # the motto typed in VNI: a line copied in from another file, as happened
+    return render_office(letter, out, OfficeForm("rtf", "tabs", "tcvn3", {"right": "vni"}))
+
+
+def _doc_vni_table(letter: Letter, out: Path) -> Path:
+    return render_office(letter, out, OfficeForm("doc", "table", "vni", {"signer": "tcvn3"}))
+
+
 # each sample: its letter and how it is made
 SAMPLES = ((cong_van_cam_ket, render_pdf), (quyet_dinh_kiem_tra, render_docx),
-           (cong_van_hoa_toc, _scan_jpeg), (thong_bao_tham_dinh, _scan_pdf))
+           (cong_van_hoa_toc, _scan_jpeg), (thong_bao_tham_dinh, _scan_pdf),
+           (cong_van_2003_tcvn3, _rtf_tcvn3_tabs), (quyet_dinh_2006_vni, _doc_vni_table))
+OFFICE_RENDERERS = (_rtf_tcvn3_tabs, _doc_vni_table)
 
 
 def scanned_files() -> frozenset[str]:
@@ -875,11 +1107,19 @@ def scanned_files() -> frozenset[str]:
     return frozenset(make().file for make, render in SAMPLES if render in (_scan_jpeg, _scan_pdf))
 
 
-def build(out_dir: Path) -> list[Path]:
-    """Write every generated sample into ``out_dir``; returns their paths."""
+def office_files() -> frozenset[str]:
+    """The samples LibreOffice writes (.rtf, .doc): same bytes only for the same version."""
+    return frozenset(make().file for make, render in SAMPLES if render in OFFICE_RENDERERS)
+
+
+def build(out_dir: Path, *, office: bool = True) -> list[Path]:
+    """Write every generated sample into ``out_dir`` (``office=False``: not the ones
+    LibreOffice writes); returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     made = []
     for make, render in SAMPLES:
+        if render in OFFICE_RENDERERS and not office:
+            continue
         letter = make()
         made.append(render(letter, out_dir / letter.file))
     return made

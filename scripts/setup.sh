@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Set up a fresh checkout: system programs (Tesseract + vie, poppler, PostgreSQL, Chromium),
-# a virtualenv in .venv and the package with its dev extra. Idempotent: safe to run again.
+# Set up a fresh checkout: system programs (Tesseract + vie, poppler, PostgreSQL, LibreOffice
+# for .doc/.rtf, Chromium), a virtualenv in .venv and the package with its dev extra.
+# Idempotent: safe to run again.
 #
-#   scripts/setup.sh                 everything
-#   SKIP_SYSTEM_DEPS=1 scripts/setup.sh   only the Python side (no apt)
+#   scripts/setup.sh                          everything
+#   WITH_LIBREOFFICE=0 scripts/setup.sh       without LibreOffice (.doc and .rtf then fail)
+#   SKIP_SYSTEM_DEPS=1 scripts/setup.sh       only the Python side (no apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

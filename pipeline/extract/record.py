@@ -114,7 +114,7 @@ def record_status(record: Record) -> str:
 
 def failed_record(path: Path, error: str, data: bytes | None = None) -> Record:
     suffix = path.suffix.lower().lstrip(".")
-    fmt = suffix if suffix in {"pdf", "docx", "doc", "txt", "md"} else None
+    fmt = suffix if suffix in {"pdf", "docx", "doc", "rtf", "txt", "md"} else None
     return Record(
         doc_id=sha256_bytes(data) if data is not None else sha256_bytes(str(path).encode()),
         status="failed", error=error, pipeline_version=PIPELINE_VERSION,

@@ -176,9 +176,9 @@ def test_docx_letterhead_table_is_read_as_blocks(fixture_dir):
 
 
 def test_doc_without_libreoffice_is_a_failed_record(tmp_path, monkeypatch):
-    import pipeline.readers.docx as docx_reader
+    import pipeline.readers.office as office_reader
 
-    monkeypatch.setattr(docx_reader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(office_reader.shutil, "which", lambda name: None)
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     record = extract_file(path)
