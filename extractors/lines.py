@@ -38,6 +38,9 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
 
 
 _LETTER = regex.compile(r"\p{L}")
+# "Nơi nhận" and OCR's "Noi nhan", "Nơinhận", "Nơ nhận": the distribution list's label
+# (the signer's block is looked for next to it too)
+CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
 _SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
 
 
