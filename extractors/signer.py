@@ -22,7 +22,7 @@ from extractors.lines import CC_LABEL, Line, ascii_key, is_upper_line, split_lin
 from extractors.names import ABBREVIATIONS, ADMIN_UNITS, BODY_HEADS, sentence_case_name
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
-from pipeline.text.keys import fold_diacritics
+from pipeline.text.keys import fold_diacritics, tone_key
 from pipeline.text.spans import Found
 from schemas import Signer
 
@@ -146,13 +146,21 @@ def _is_position(text: str) -> bool:
 
 
 def _is_mixed_position(text: str) -> bool:
-    """``Phó Chủ tịch``, ``Thứ trưởng``: a short position in mixed case, no name's shape."""
+    """``Phó Chủ tịch``, ``Thứ trưởng``, ``UBND huyện``: a short position or body in mixed
+    case. Its words are compared with their tone marks: without them the surname Trương
+    reads as the position TRƯỞNG."""
     t = text.strip(" *.:")
-    key = ascii_key(t)
     return (len(t) <= _SHORT_POSITION_CHARS and not regex.search(r"[\d,;:()]", t)
-            and bool(_POSITION_WORDS.search(key) or _BODY_WORDS.search(key)
-                     or key.split(" ")[0] in _ABBREVIATED_BODIES)
-            and not _NAME.match(t))
+            and bool(_MIXED_POSITION.search(tone_key(t))
+                     or ascii_key(t).split(" ")[0] in _ABBREVIATED_BODIES))
+
+
+_MIXED_POSITION = regex.compile(
+    r"(?<!\p{L})(?:" + _alternatives(sorted(
+        {tone_key(w) for w in _LEXICON["position_words"]}
+        # a body's words of two syllables and more ("Ủy ban"): "Sở", "Bộ" may end a name
+        | {tone_key(w) for w in _LEXICON["body_words"] if " " in w},
+        key=len, reverse=True)) + r")(?!\p{L})")
 
 
 _ABBREVIATED_BODIES = {ascii_key(a) for a in ABBREVIATIONS if len(a) > 3}  # UBND, HĐND
@@ -285,7 +293,8 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
         [m.end() for m in _ITEM_END.finditer(t)] if _LIST_LINE.match(t) else []
     for cut in cuts:
         right = t[cut:].strip()
-        if right and _is_position(right):
+        # an item ends with ";" or "." ("- Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH;"): a position not
+        if right and not right.endswith((";", ",", ".")) and _is_position(right):
             left = t[:cut].rstrip()
             at = line.start + t.index(right, cut)
             return (Line(left, line.start, line.start + len(left)) if left else None,

@@ -20,12 +20,28 @@ from extractors.number_symbol import parse_number_symbol
     # stray spaces
     ("7338 /UBND-SNV", ("7338/UBND-SNV", 7338, None, None, "UBND", "SNV")),
     ("3552/ UBND - SNV", ("3552/UBND-SNV", 3552, None, None, "UBND", "SNV")),
+    # before the 2004 rules: the type between slashes, the issuer after it
+    ("12/TT/BTC", ("12/TT/BTC", 12, None, "TT", "BTC", None)),
+    ("15/TTLT/BTC-BNV", ("15/TTLT/BTC-BNV", 15, None, "TTLT", "BTC", "BNV")),
+    ("12/2003/TT/BTC", ("12/2003/TT/BTC", 12, 2003, "TT", "BTC", None)),
+    # … and number-issuer/type/unit, the issuer glued to the number
+    ("1141-TC/QĐ/CĐKT", ("1141-TC/QĐ/CĐKT", 1141, None, "QĐ", "TC", "CĐKT")),
+    ("123/QĐ-UB", ("123/QĐ-UB", 123, None, "QĐ", "UB", None)),
+    ("45/2003/QĐ-UB", ("45/2003/QĐ-UB", 45, 2003, "QĐ", "UB", None)),
+    # a blank number with Word's dashes: en dash, non-breaking hyphen, soft hyphen dropped
+    ("     /QĐ–UB", ("/QĐ-UB", None, None, "QĐ", "UB", None)),
+    ("/QĐ\u2011UB", ("/QĐ-UB", None, None, "QĐ", "UB", None)),
+    ("12/QĐ-\u00adUB", ("12/QĐ-UB", 12, None, "QĐ", "UB", None)),
 ])
 def test_parse_number_symbol(raw, expected):
     n = parse_number_symbol(raw)
     assert (n.raw, n.number, n.year, n.type_code, n.issuer_code, n.unit_code) == expected
 
 
-@pytest.mark.parametrize("raw", ["hello", "24/42", "Quý I/2024", ""])
+@pytest.mark.parametrize("raw", [
+    "hello", "24/42", "Quý I/2024", "",
+    # three codes with none of them a type in the type's place: no reading is sure
+    "12/BTC/TCT", "1141-TC/XX/CĐKT",
+])
 def test_not_a_symbol(raw):
     assert parse_number_symbol(raw) is None
