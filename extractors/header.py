@@ -212,6 +212,8 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
             if is_separator(line.text):
                 continue
             return None  # the document opens with its number or motto: no letterhead in the text
+        if doc_type_from_title(line.text) or _is_gazette_title(line.text):
+            break  # the type line: no letterhead above it in the text
         if not is_upper_line(line.text) or is_mark(line.text):
             if block:
                 break
@@ -334,7 +336,7 @@ def _catalogue_title() -> regex.Pattern:
         rf"\s*(?:số\s*)?(?P<sym>[\d][^\s]*[/-][^\s]+)?\s*"
         rf"(?:ngày\s+(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{4}}|\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}}))?"
         rf"(?:\s*của\s+(?P<after>[^,;]+?)(?=\s+(?:{openings})\s))?"
-        rf"\s*(?P<subject>.+?)"
+        rf"(?:\s*(?P<subject>.+?))?"
         rf"(?:\s+do\s+(?P<issuer>[^,;]+?)\s+ban hành)?\s*$",
         regex.I)
 
@@ -345,7 +347,7 @@ _HEAD_OF_BODY = regex.compile(
     regex.I)
 
 
-def catalogue_title(lines: list[Line]) -> Header | None:
+def catalogue_title(lines: list[Line], first: Line | None = None) -> Header | None:
     """A document known only by its catalogue title (legal portals' pages with no body yet,
     and 2000s files whose header is one line):
 
@@ -353,7 +355,7 @@ def catalogue_title(lines: list[Line]) -> Header | None:
     ban hành``, ``Nghị định của Chính phủ số 114/2003/NĐ-CP ngày 10/10/2003 về …``,
     ``Thông tư số 89/2002/TT-BTC ngày 9/10/2002 của Bộ Tài chính hướng dẫn …``.
     """
-    first = next((ln for ln in lines if not ln.blank), None)
+    first = first or next((ln for ln in lines if not ln.blank), None)
     if first is None:
         return None
     m = _catalogue_title().match(first.text)
@@ -372,8 +374,15 @@ def catalogue_title(lines: list[Line]) -> Header | None:
             header.number = found("sym", parsed)
     if m.group("date"):
         header.issued_date = found("date", parse_vn_date(f"ngày {m.group('date')}"))
-    subject = _SUBJECT_PREFIX.sub("", m.group("subject")).strip()
-    if regex.match(r"của\s", subject, regex.I):
+    subject = _SUBJECT_PREFIX.sub("", m.group("subject") or "").strip()
+    if not subject:
+        pass  # the title ends with its number or date: the subject is on the next line
+    elif regex.match(r"của\s", subject, regex.I) and is_upper_line(subject):
+        # "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH": the title names who issues it, nothing more
+        at = m.start("subject") + len(m.group("subject")) - len(subject) + 4
+        header.issuer = Found(Issuer(name=sentence_case_name(_HEAD_OF_BODY.sub("", subject[4:]))),
+                              start + at, start + m.end("subject"), Confidence.INFERRED)
+    elif regex.match(r"của\s", subject, regex.I):
         # "… của Bộ Tài chính <subject>" with no word that opens the subject: where the
         # issuer ends is unknown, so neither is filled
         header.warnings.append(RecordWarning(
@@ -383,11 +392,39 @@ def catalogue_title(lines: list[Line]) -> Header | None:
     else:
         header.subject = found("subject", subject)
     for group in ("issuer", "after", "by"):
-        if m.group(group):
+        if m.group(group) and header.issuer is None:
             name = _HEAD_OF_BODY.sub("", m.group(group).strip())
             header.issuer = found(group, Issuer(name=sentence_case_name(name)))
             break
     return header
+
+
+def _is_gazette_title(text: str) -> bool:
+    """``QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH …``, ``THÔNG TƯ SỐ 12/TT/BTC …``: a type
+    line that goes on to name who issues it or its number (the 2000s gazette's titles)."""
+    key = ascii_key(text)
+    return is_upper_line(text) and any(
+        key.startswith(ascii_key(title) + word) for title in title_words()
+        for word in (" CUA ", " SO "))
+
+
+def _gazette_title(text: str, head: list[Line]) -> Header | None:
+    """The catalogue a gazette-style title states, over the lines it wraps onto:
+    ``THÔNG TƯ CỦA BỘ TÀI CHÍNH SỐ 89/2002/TT-BTC NGÀY 9 THÁNG 10 NĂM 2002`` /
+    ``HƯỚNG DẪN …`` (all in capitals)."""
+    for i, line in enumerate(head):
+        if not _is_gazette_title(line.text):
+            continue
+        last = line
+        for nxt in head[i + 1:]:
+            if nxt.blank or not is_upper_line(nxt.text) or _AUTHORITY_LINE.match(nxt.text) \
+                    or _BODY_START.match(nxt.text):
+                break
+            last = nxt
+        # the wrapped lines as one, line breaks read as spaces: the same offsets
+        joined = Line(text[line.start:last.end].replace("\n", " "), line.start, last.end)
+        return catalogue_title(head, joined)
+    return None
 
 
 def _catalogue_first(lines: list[Line]) -> Header | None:
@@ -407,13 +444,13 @@ def read_header(text: str, settings: Settings = DEFAULT_SETTINGS) -> Header:
     start = _issuing_document(lines, settings)
     if start is not None:
         # a regulation placed before the decision that issues it: the decision's header
-        header = _read_lines(lines[start:], settings)
+        header = _read_lines(text, lines[start:], settings)
         header.start = lines[start].start
         return header
-    return _read_lines(lines, settings)
+    return _read_lines(text, lines, settings)
 
 
-def _read_lines(lines: list[Line], settings: Settings) -> Header:
+def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
     lines = lines[:settings.header_scan_lines]
     head = lines[:_header_end(lines, settings.header_lines)]
     header = Header()
@@ -438,6 +475,15 @@ def _read_lines(lines: list[Line], settings: Settings) -> Header:
         header.warnings = catalogue.warnings
     elif header.number is None and header.issued_date is None and header.doc_type is None:
         header = catalogue_title(head) or header
+    else:
+        gazette = _gazette_title(text, head)
+        if gazette is not None:
+            # what the title states and the letterhead did not (a text without letterhead)
+            for name in ("number", "issued_date", "issuer"):
+                if getattr(header, name) is None:
+                    setattr(header, name, getattr(gazette, name))
+            header.subject = gazette.subject or header.subject
+            header.warnings += gazette.warnings
     header.urgency = marks(lines[:settings.mark_scan_lines], mark_codes("urgency"))
     header.confidentiality = marks(lines[:settings.mark_scan_lines], mark_codes("secrecy"))
     if header.place and header.place.value:

@@ -403,3 +403,27 @@ def test_a_regulation_alone_is_read_as_itself():
     h = header_of(REGULATION)
     assert h.doc_type.value == "quy_dinh"
     assert h.number is None and h.start == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the gazette's title in capitals, over two lines, no letterhead above it
+    (("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH SỐ 1141-TC/QĐ/CĐKT NGÀY 1 THÁNG 11 NĂM 1995\n"
+      "VỀ VIỆC BAN HÀNH CHẾ ĐỘ KẾ TOÁN DOANH NGHIỆP\nBỘ TRƯỞNG BỘ TÀI CHÍNH\nCăn cứ Nghị định;"),
+     ("quyet_dinh", "1141-TC/QĐ/CĐKT", "1995-11-01", "Bộ Tài chính",
+      "BAN HÀNH CHẾ ĐỘ KẾ TOÁN DOANH NGHIỆP")),
+    # … its subject on the next line, in sentence case
+    (("THÔNG TƯ CỦA BỘ TÀI CHÍNH SỐ 89/2002/TT-BTC NGÀY 9 THÁNG 10 NĂM 2002\n"
+      "Hướng dẫn thực hiện khoán biên chế\nCăn cứ Nghị định;"),
+     ("thong_tu", "89/2002/TT-BTC", "2002-10-09", "Bộ Tài chính",
+      "Hướng dẫn thực hiện khoán biên chế")),
+    # … only who issues it: never the type line read as the issuer ("Quyết định")
+    ("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH\nVề việc ban hành Chế độ kế toán\nCăn cứ Nghị định;",
+     ("quyet_dinh", None, None, "Bộ Tài chính", "ban hành Chế độ kế toán")),
+    ("QUYẾT ĐỊNH\nVề việc ban hành Chế độ kế toán\nBỘ TRƯỞNG BỘ TÀI CHÍNH\nCăn cứ Nghị định;",
+     ("quyet_dinh", None, None, None, "ban hành Chế độ kế toán")),
+])
+def test_a_gazette_title_states_the_header(text, expected):
+    h = header_of(text)
+    v = lambda f: f.value if f else None  # noqa: E731
+    assert (v(h.doc_type), h.number and h.number.value.raw, v(h.issued_date),
+            h.issuer and h.issuer.value.name, v(h.subject)) == expected
