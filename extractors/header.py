@@ -292,11 +292,7 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None,
                     break
         if doc_type is None:
             # "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH": the 2000s title names who issues it
-            key = ascii_key(t)
-            for title in title_words():
-                if key.startswith(ascii_key(title) + " CUA "):
-                    doc_type = doc_type_from_title(title)
-                    break
+            doc_type = gazette_type(t)
         if doc_type is None:
             continue
         found_type = Found(doc_type, line.start, line.end)
@@ -399,13 +395,26 @@ def catalogue_title(lines: list[Line], first: Line | None = None) -> Header | No
     return header
 
 
-def _is_gazette_title(text: str) -> bool:
-    """``QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH …``, ``THÔNG TƯ SỐ 12/TT/BTC …``: a type
-    line that goes on to name who issues it or its number (the 2000s gazette's titles)."""
+@cache
+def _gazette_heads() -> tuple[tuple[str, str], ...]:
+    """(``QUYET DINH CUA ``, type name) for every type name, followed by "của" or "số"."""
+    return tuple((f"{ascii_key(title)} {word} ", title) for title in title_words()
+                 for word in ("CUA", "SO"))
+
+
+def gazette_type(text: str) -> str | None:
+    """The type of ``QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH …``, ``THÔNG TƯ SỐ 12/TT/BTC …``:
+    a type line in capitals that goes on to name who issues it or its number (the titles
+    of the 2000s gazette)."""
+    if not is_upper_line(text):
+        return None
     key = ascii_key(text)
-    return is_upper_line(text) and any(
-        key.startswith(ascii_key(title) + word) for title in title_words()
-        for word in (" CUA ", " SO "))
+    return next((doc_type_from_title(title) for head, title in _gazette_heads()
+                 if key.startswith(head)), None)
+
+
+def _is_gazette_title(text: str) -> bool:
+    return gazette_type(text) is not None
 
 
 def _gazette_title(text: str, head: list[Line]) -> Header | None:
@@ -506,7 +515,11 @@ def _unread_number(head: list[Line]) -> list[RecordWarning]:
 
 _NOTE_WITHIN = 12  # non-blank lines from the top where a regulation's "(Ban hành kèm theo …)" stands
 _LETTERHEAD_LINES = 8  # lines above a number line that its letterhead spans at most
-_SIGNING_MARK = regex.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[./]?\s", regex.I)
+# a signing mark ("TM.", "K/T") closes the block above a letterhead
+_SIGNING_MARK = regex.compile(
+    r"^(?:" + "|".join(rf"{regex.escape(c)}\s*\." + (rf"|{c[0]}\s*/\s*{c[1]}" if len(c) == 2 else "")
+                       for c in (a["code"] for a in load_lexicon("signer")["authority"]))
+    + r")", regex.I)
 
 
 def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
