@@ -247,9 +247,21 @@ def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
     return None
 
 
-def _subject_block(lines: list[Line], i: int, first: str, first_start: int) -> Found[str]:
+def _left_of_place_date(text: str) -> str:
+    """A ``V/v`` line without the right column beside it: before a tab, the motto or the
+    place-date run into it ("V/v báo cáo quý I Hà Nội, ngày 15 tháng 4 năm 2005")."""
+    text = left_column(Line(text, 0, len(text))).text
+    m = LONG_DATE.search(text)
+    if m:
+        pm = _PLACE.search(text[:m.start()])
+        text = text[:pm.start(1) if pm else m.start()]
+    return text.rstrip()
+
+
+def _subject_block(lines: list[Line], i: int, first: str, first_start: int,
+                   first_end: int | None = None) -> Found[str]:
     parts = [first]
-    end = lines[i].end
+    end = lines[i].end if first_end is None else first_end
     for line in lines[i + 1:]:
         t = line.text
         if (line.blank or _is_motto(t) or _NUMBER_LINE.match(t) or LONG_DATE.search(t)
@@ -275,7 +287,9 @@ def subject_and_type(lines: list[Line], number: NumberSymbol | None,
         vv = _SUBJECT_PREFIX.match(t)
         # "V/v …" is a công văn's subject; "Về việc …" is one too when no type line came first
         if vv:
-            subject = _subject_block(lines, i, t[vv.end():], line.start + vv.end())
+            first = _left_of_place_date(t[vv.end():])
+            subject = _subject_block(lines, i, first, line.start + vv.end(),
+                                     None if first == t[vv.end():] else line.start + vv.end() + len(first))
             doc_type = Found("cong_van", line.start, line.start + vv.end())
             if number and number.type_code and doc_type_from_code(number.type_code):
                 doc_type = Found(doc_type_from_code(number.type_code), line.start, line.end)
@@ -478,10 +492,14 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
         header.warnings += _unread_number(head)
     catalogue = _catalogue_first(head)
     if catalogue is not None:
-        # one catalogue line states what the letterhead would: it wins, the rest fills in
+        # one catalogue line states what a letterhead would: without a number line of the
+        # letterhead's below it, it wins; with one (a portal's title over the document), the
+        # letterhead does and the catalogue line fills in
+        wins = header.number is None
         for name in ("doc_type", "number", "issued_date", "issuer", "subject"):
-            setattr(header, name, getattr(catalogue, name))
-        header.warnings = catalogue.warnings
+            if getattr(catalogue, name) is not None and (wins or getattr(header, name) is None):
+                setattr(header, name, getattr(catalogue, name))
+        header.warnings += catalogue.warnings
     elif header.number is None and header.issued_date is None and header.doc_type is None:
         header = catalogue_title(head) or header
     else:
@@ -493,6 +511,8 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
                     setattr(header, name, getattr(gazette, name))
             header.subject = gazette.subject or header.subject
             header.warnings += gazette.warnings
+    # a warning about a field another line filled after all has nothing left to review
+    header.warnings = [w for w in header.warnings if getattr(header, w.field, None) is None]
     header.urgency = marks(lines[:settings.mark_scan_lines], mark_codes("urgency"))
     header.confidentiality = marks(lines[:settings.mark_scan_lines], mark_codes("secrecy"))
     if header.place and header.place.value:

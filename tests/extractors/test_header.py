@@ -427,3 +427,23 @@ def test_a_gazette_title_states_the_header(text, expected):
     v = lambda f: f.value if f else None  # noqa: E731
     assert (v(h.doc_type), h.number and h.number.value.raw, v(h.issued_date),
             h.issuer and h.issuer.value.name, v(h.subject)) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "V/v hướng dẫn xếp lương cán bộ\tHà Nội, ngày 15 tháng 4 năm 2005",
+    "V/v hướng dẫn xếp lương cán bộ Hà Nội, ngày 15 tháng 4 năm 2005",
+    "V/v hướng dẫn xếp lương cán bộ Độc lập - Tự do - Hạnh phúc",
+])
+def test_a_subject_line_beside_the_right_column(line):
+    h = header_of(f"BỘ NỘI VỤ\nSố: 1234/BNV-TCBC\n{line}\n\nKính gửi: Các tỉnh.\n")
+    assert (h.doc_type.value, h.subject.value) == ("cong_van", "hướng dẫn xếp lương cán bộ")
+
+
+def test_a_portal_title_over_the_letterhead_gives_way_to_it():
+    h = header_of("Quyết định 1141/QĐ-BTC về chế độ kế toán doanh nghiệp\n\n"
+                  "BỘ TÀI CHÍNH\nSố: 1141/QĐ-BTC\nHà Nội, ngày 1 tháng 11 năm 2005\n\n"
+                  "QUYẾT ĐỊNH\nVề việc ban hành Chế độ kế toán doanh nghiệp\n\nCăn cứ Luật Kế toán;\n")
+    assert (h.issuer.value.name, h.number.value.raw, h.issued_date.value) == \
+        ("Bộ Tài chính", "1141/QĐ-BTC", "2005-11-01")
+    assert h.subject.value == "ban hành Chế độ kế toán doanh nghiệp"
+    assert h.number.confidence == Confidence.READ  # off the letterhead, not the portal's title
