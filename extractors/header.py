@@ -522,7 +522,7 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
 
 
 def _unread_number(head: list[Line]) -> list[RecordWarning]:
-    """A number line whose symbol did not parse ("Số: 12/BTC/TCT": three codes, none in the
+    """A number line whose symbol did not parse ("Số: 1141-TC/XX/CĐKT": three codes, none in the
     type's place): named for a person to read, the number left empty rather than guessed."""
     for line in head:
         m = _NUMBER_LINE.match(line.text)

@@ -69,11 +69,15 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
     year = int(m.group("year")) if m.group("year") else None
     type_code = issuer_code = unit_code = None
     if m.group("codes2"):
-        # "12/TT/BTC", "15/TTLT/BTC-BNV": the type between slashes, the issuer(s) after
-        if len(codes) != 1 or codes[0].upper() not in known:
-            return None
-        type_code, codes = codes[0], [c for c in m.group("codes2").split("-") if c]
-    if type_code is None and codes and codes[0].upper() in known \
+        codes2 = [c for c in m.group("codes2").split("-") if c]
+        if len(codes) == 1 and codes[0].upper() in known:
+            # "12/TT/BTC", "15/TTLT/BTC-BNV": the type between slashes, the issuer(s) after
+            type_code, codes = codes[0], codes2
+        else:
+            # "20/CV/XDHL", "711/2024/CNC-TB/VBPĐ": no type in the type's place; the issuer
+            # first, the rest its units (the symbol itself is kept whole in raw)
+            codes = codes + codes2
+    if type_code is None and not m.group("codes2") and codes and codes[0].upper() in known \
             and (len(codes) > 1 or year is not None):
         type_code = codes.pop(0)
     if codes:
@@ -96,6 +100,7 @@ SYMBOL_IN_TEXT = regex.compile(
             -\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*
           | /\s?(?:(?:19|20)\d\d\s?/\s?)?{_CODE}(?:\s?-\s?{_CODE})*
         )
+        (?:/{_CODE}(?:-{_CODE})*)?    # the pre-2004 third part: 12/TT/BTC, 1141-TC/QĐ/CĐKT
     )
     (?![\w])
     """,

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.number_symbol import parse_number_symbol
+from extractors.number_symbol import SYMBOL_IN_TEXT, parse_number_symbol
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -24,6 +24,9 @@ from extractors.number_symbol import parse_number_symbol
     ("12/TT/BTC", ("12/TT/BTC", 12, None, "TT", "BTC", None)),
     ("15/TTLT/BTC-BNV", ("15/TTLT/BTC-BNV", 15, None, "TTLT", "BTC", "BNV")),
     ("12/2003/TT/BTC", ("12/2003/TT/BTC", 12, 2003, "TT", "BTC", None)),
+    # … no type between the slashes: the issuer, then its units; raw kept as printed
+    ("20/CV/XDHL", ("20/CV/XDHL", 20, None, None, "CV", "XDHL")),
+    ("711/2024/CNC-TB/VBPĐ", ("711/2024/CNC-TB/VBPĐ", 711, 2024, None, "CNC", "TB-VBPĐ")),
     # … and number-issuer/type/unit, the issuer glued to the number
     ("1141-TC/QĐ/CĐKT", ("1141-TC/QĐ/CĐKT", 1141, None, "QĐ", "TC", "CĐKT")),
     ("123/QĐ-UB", ("123/QĐ-UB", 123, None, "QĐ", "UB", None)),
@@ -40,8 +43,19 @@ def test_parse_number_symbol(raw, expected):
 
 @pytest.mark.parametrize("raw", [
     "hello", "24/42", "Quý I/2024", "",
-    # three codes with none of them a type in the type's place: no reading is sure
-    "12/BTC/TCT", "1141-TC/XX/CĐKT",
+    # number-issuer/type/unit with no type in the type's place: no reading is sure
+    "1141-TC/XX/CĐKT",
 ])
 def test_not_a_symbol(raw):
     assert parse_number_symbol(raw) is None
+
+
+@pytest.mark.parametrize("text, symbols", [
+    # a citation of a pre-2004 symbol is read whole, not cut at its second slash
+    ("theo Quyết định số 1141-TC/QĐ/CĐKT ngày 1/11/1995", ["1141-TC/QĐ/CĐKT"]),
+    ("Thông tư số 12/TT/BTC và Thông tư liên tịch số 15/TTLT/BTC-BNV.",
+     ["12/TT/BTC", "15/TTLT/BTC-BNV"]),
+    ("Nghị quyết số 18-NQ/TW; Nghị định số 61/2018/NĐ-CP;", ["18-NQ/TW", "61/2018/NĐ-CP"]),
+])
+def test_symbols_in_running_text(text, symbols):
+    assert [m.group("sym") for m in SYMBOL_IN_TEXT.finditer(text)] == symbols

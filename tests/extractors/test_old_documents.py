@@ -182,3 +182,9 @@ def test_a_word_file_laid_with_tabs(tmp_path):
     got = fields_of(extract_file(path))
     for key in ("doc_type", "number", "issuer", "place", "issued_date", "signer", "cc"):
         assert got[key] == HAI_DUONG[key], key
+
+
+def test_old_symbols_cited_in_the_body_are_read_whole():
+    record = extract_file(DOCS / "qd_btc_1995_old_symbol.txt")
+    # the document's own number is no reference; the 1988 order and the 1993 decree are
+    assert [r.number for r in record.references] == ["06-LCT/HĐNN8", "15/CP"]
