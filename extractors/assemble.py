@@ -94,7 +94,8 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
     confidentiality = keep("confidentiality", header.confidentiality)
     recipients = keep_all("recipients", recipient_list(text, settings))
     cc = keep_all("cc", cc_list(text, settings))
-    signer = keep("signer", signer_block(text, settings))
+    # a regulation placed before the decision that issues it: the decision's signer
+    signer = keep("signer", signer_block(text, settings, start=header.start))
     references = keep_all("references", document_references(
         doc, text, own_number=number.raw if number else None, settings=settings))
     # the body valid on the document's date; the parent or the place tells a district's province
@@ -123,10 +124,14 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
         urgency = stamps.urgency.value
         provenance["urgency"] = provenance_of(doc, stamps.urgency)
     provenance.update(stamps.provenance)
+    # a scanned first page's unread number line is named by the OCR review
+    header_warnings = [w for w in header.warnings
+                       if not (w.field == "number" and 1 in doc.ocr_pages)]
     return Extraction(
         doc_type=doc_type, number=number, issuer=issuer, place=place, issued_date=issued,
         subject=subject, urgency=urgency, confidentiality=confidentiality,
         recipients=recipients, cc=cc, signer=signer, references=references,
         tables=table_values, deadlines=deadlines,
         commitments=[c.value for c in commitments.found], arrival=stamps.arrival,
-        provenance=provenance, warnings=list(stamps.warnings) + commitments.warnings)
+        provenance=provenance,
+        warnings=header_warnings + list(stamps.warnings) + commitments.warnings)

@@ -50,6 +50,9 @@ def _split(text: str, start: int, end: int) -> list[Line]:
 
 _SPACES = regex.compile(r"\s+")
 _LETTER = regex.compile(r"\p{L}")
+# "Nơi nhận" and OCR's "Noi nhan", "Nơinhận", "Nơ nhận": the distribution list's label
+# (the signer's block is looked for next to it too)
+CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
 _SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
 
 

@@ -5,7 +5,10 @@ Forms (Decree 30/2020, Appendix I):
 - công văn ``7338/UBND-SNV`` (issuer, unit; no type code);
 - normative ``61/2018/NĐ-CP``, ``33/2005/QH11`` (with the year);
 - Party ``18-NQ/TW``;
-- draft ``/BC-UBND`` or ``…./….../TT-BCA`` (number left blank).
+- draft ``/BC-UBND`` or ``…./….../TT-BCA`` (number left blank);
+- before the 2004 rules (Decree 110/2004): the type between slashes ``12/TT/BTC``,
+  ``15/TTLT/BTC-BNV``, and the issuer glued to the number ``1141-TC/QĐ/CĐKT``
+  (number-issuer/type/unit).
 """
 from __future__ import annotations
 
@@ -21,20 +24,24 @@ SYMBOL = regex.compile(
     rf"""
     (?P<num>\d{{1,6}})? \s*
     (?:
-        -\s*(?P<party_type>{_CODE})\s*/\s*(?P<party_issuer>{_CODE}(?:\s*-\s*{_CODE})*)   # 18-NQ/TW
+        -\s*(?P<old_issuer>{_CODE})\s*/\s*(?P<old_type>{_CODE})\s*/\s*(?P<old_unit>{_CODE}(?:\s*-\s*{_CODE})*)  # 1141-TC/QĐ/CĐKT
+      | -\s*(?P<party_type>{_CODE})\s*/\s*(?P<party_issuer>{_CODE}(?:\s*-\s*{_CODE})*)   # 18-NQ/TW
       | /\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<codes>{_CODE}(?:\s*-\s*{_CODE})*)      # 61/2018/NĐ-CP, 7338/UBND-SNV
+        (?:\s*/\s*(?P<codes2>{_CODE}(?:\s*-\s*{_CODE})*))?                                  # 12/TT/BTC
     )
     """,
     regex.X | regex.V1,
 )
-_SPACES = regex.compile(r"\s+")
+_SPACES = regex.compile(r"[\s\u00ad]+")  # soft hyphens too: Word hides them
 # a blank number in a draft: "…./…../TT-BCA", "/BC-UBND", "     /QĐ-UBND"
 _DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
+# Word's en dash, non-breaking and soft hyphens inside a symbol are its hyphen
+_DASHES = regex.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
 
 
 def clean_symbol(raw: str) -> str:
     """Remove stray spaces (``7338 /UBND-SNV``) and draft dots; keep the document's spelling."""
-    s = _SPACES.sub("", raw)
+    s = _DASHES.sub("-", _SPACES.sub("", raw))
     s = _DRAFT_BLANKS.sub("", s)
     return s.rstrip(".,;:")
 
@@ -50,14 +57,29 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
     if not m:
         return None
     number = int(m.group("num")) if m.group("num") else None
+    known = type_codes()
+    if m.group("old_type"):
+        if m.group("old_type").upper() not in known:
+            return None  # three codes, none of them in the type's place: no reading is sure
+        return NumberSymbol(raw=s, number=number, type_code=m.group("old_type"),
+                            issuer_code=m.group("old_issuer"), unit_code=m.group("old_unit"))
     if m.group("party_type"):
         return NumberSymbol(raw=s, number=number, type_code=m.group("party_type"),
                             issuer_code=m.group("party_issuer"))
     codes = [c for c in m.group("codes").split("-") if c]
     year = int(m.group("year")) if m.group("year") else None
-    known = type_codes()
     type_code = issuer_code = unit_code = None
-    if codes and codes[0].upper() in known and (len(codes) > 1 or year is not None):
+    if m.group("codes2"):
+        codes2 = [c for c in m.group("codes2").split("-") if c]
+        if len(codes) == 1 and codes[0].upper() in known:
+            # "12/TT/BTC", "15/TTLT/BTC-BNV": the type between slashes, the issuer(s) after
+            type_code, codes = codes[0], codes2
+        else:
+            # "20/CV/XDHL", "711/2024/CNC-TB/VBPĐ": no type in the type's place; the issuer
+            # first, the rest its units (the symbol itself is kept whole in raw)
+            codes = codes + codes2
+    if type_code is None and not m.group("codes2") and codes and codes[0].upper() in known \
+            and (len(codes) > 1 or year is not None):
         type_code = codes.pop(0)
     if codes:
         issuer_code = codes.pop(0)
@@ -79,6 +101,7 @@ SYMBOL_IN_TEXT = regex.compile(
             -\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*
           | /\s?(?:(?:19|20)\d\d\s?/\s?)?{_CODE}(?:\s?-\s?{_CODE})*
         )
+        (?:/{_CODE}(?:-{_CODE})*)?    # the pre-2004 third part: 12/TT/BTC, 1141-TC/QĐ/CĐKT
     )
     (?![\w])
     """,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import regex
 
 from extractors.header import is_mark
-from extractors.lines import Line, is_upper_line, split_lines
+from extractors.lines import CC_LABEL, Line, is_upper_line, split_lines
+from extractors.signer import signature_columns
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.keys import fold_diacritics
@@ -25,9 +26,6 @@ def _label(spellings: list[str]) -> regex.Pattern:
 
 _TO_LABEL = _label(load_lexicon("cues")["recipients"])
 _CABLE_LABEL = regex.compile(r"\bđiện\s*:\s*$", regex.I)
-# "Nơi nhận" and OCR's "Noi nhan", "Nơinhận", "Nơ nhận": the distribution list's label
-# (the signer's block is looked for next to it too)
-CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
 _SUB_LABEL_MAX_CHARS = 40  # a line ending in ":" this short labels a part of the list
 _BULLET = regex.compile(r"^[-–—+•*·]\s*")
 _STORE = regex.compile(r"^Lưu\s*[:.]", regex.I)
@@ -135,8 +133,9 @@ def _bullet_items(text: str, lines: list[Line], i: int, *, until_store: bool = F
 
 
 def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]]:
-    """Items of the ``Nơi nhận`` list, ``Lưu: …`` included."""
-    lines = split_lines(text)
+    """Items of the ``Nơi nhận`` list, ``Lưu: …`` included (a signer's lines run into it
+    on a tab-laid page are the signature's, not items)."""
+    lines = signature_columns(text, split_lines(text))
     for i, line in enumerate(lines):
         m = CC_LABEL.match(line.text)
         if not m:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.lines import Line, ascii_key, is_upper_line, split_lines
-from extractors.parties import CC_LABEL
+from extractors.lines import CC_LABEL, Line, ascii_key, is_upper_line, split_lines
+from extractors.names import ABBREVIATIONS, ADMIN_UNITS, BODY_HEADS, sentence_case_name
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
-from pipeline.text.keys import fold_diacritics
+from pipeline.text.keys import fold_diacritics, tone_key
 from pipeline.text.spans import Found
 from schemas import Signer
 
@@ -40,8 +40,16 @@ def _folded_words(name: str) -> regex.Pattern:
     return regex.compile(rf"\b(?:{_alternatives(words)})\b")
 
 
+def _slashed(code: str) -> str:
+    """``KT`` as the 2000s printed it: ``K/T`` (no dot needed after the slash form)."""
+    return rf"{regex.escape(code[0])}\s*/\s*{regex.escape(code[1:])}" if len(code) == 2 else "(?!)"
+
+
+_CODES = [a["code"] for a in _LEXICON["authority"]]
 _MARK = regex.compile(
-    rf"^(?P<mark>{_alternatives(a['code'] for a in _LEXICON['authority'])})\s*\.\s*(?P<rest>.+)$")
+    rf"^(?:(?P<mark>{_alternatives(_CODES)})\s*\.|(?P<slashed>{'|'.join(_slashed(c) for c in _CODES)})\s*\.?)"
+    rf"\s*(?P<rest>.+)$")
+_SHORT_POSITION_CHARS = 40  # a position typed in mixed case under a mark ("Phó Chủ tịch")
 _POSITION_WORDS = _folded_words("position_words")
 # an upper-case line holding a body's word is no person's name
 _BODY_WORDS = _folded_words("body_words")
@@ -121,10 +129,73 @@ def _is_junk(text: str, settings: Settings) -> bool:
     return bool(t) and len(_LETTER.findall(t)) <= settings.signer_junk_letters
 
 
+def _mark_code(m: regex.Match) -> str:
+    return m.group("mark") or regex.sub(r"\W", "", m.group("slashed")).upper()
+
+
 def _is_position(text: str) -> bool:
     t, _ = _cleaned(text)
-    return (len(t) <= _POSITION_MAX_CHARS and is_upper_line(t)
-            and bool(_MARK.match(t) or _POSITION_WORDS.search(ascii_key(t))))
+    if len(t) > _POSITION_MAX_CHARS:
+        return False
+    if is_upper_line(t):
+        return bool(_MARK.match(t) or _POSITION_WORDS.search(ascii_key(t)))
+    # a mark before a position typed in mixed case ("K/T Chủ tịch", "Q. Giám đốc"): TCVN3
+    # fonts had no capital toned vowels, so old blocks were often typed so
+    m = _MARK.match(t)
+    return bool(m) and _is_mixed_position(m.group("rest"))
+
+
+def _is_mixed_position(text: str) -> bool:
+    """``Phó Chủ tịch``, ``Thứ trưởng``, ``UBND huyện``: a short position or body in mixed
+    case. Its words are compared with their tone marks: without them the surname Trương
+    reads as the position TRƯỞNG."""
+    t = text.strip(" *.:")
+    return (len(t) <= _SHORT_POSITION_CHARS and not regex.search(r"[\d,;:()]", t)
+            and bool(_MIXED_POSITION.search(tone_key(t))
+                     or ascii_key(t).split(" ")[0] in _ABBREVIATED_BODIES))
+
+
+_MIXED_POSITION = regex.compile(
+    r"(?<!\p{L})(?:" + _alternatives(sorted(
+        {tone_key(w) for w in _LEXICON["position_words"]}
+        # a body's words of two syllables and more ("Ủy ban"): "Sở", "Bộ" may end a name
+        | {tone_key(w) for w in _LEXICON["body_words"] if " " in w},
+        key=len, reverse=True)) + r")(?!\p{L})")
+
+
+_ABBREVIATED_BODIES = {ascii_key(a) for a in ABBREVIATIONS if len(a) > 3}  # UBND, HĐND
+# the head signed for and the body it heads: "BỘ TRƯỞNG" + "BỘ TÀI CHÍNH"
+_HEADS = sorted({ascii_key(p) for p in load_lexicon("cues")["heads_of_bodies"]}
+                | {"THU TUONG"}, key=len, reverse=True)
+_BODY_START = regex.compile(
+    rf"^(?:{_alternatives(sorted({ascii_key(b) for b in (*BODY_HEADS, *ABBREVIATIONS)}, key=len, reverse=True))}"
+    rf"|CHINH PHU)\b")
+
+
+def _head_and_body(rest: str) -> tuple[str, str | None]:
+    """``BỘ TRƯỞNG BỘ TÀI CHÍNH`` → (``BỘ TRƯỞNG``, ``BỘ TÀI CHÍNH``); a head alone is kept."""
+    words = rest.split()
+    key = ascii_key(rest).split()
+    for head in _HEADS:
+        n = len(head.split())
+        if key[:n] == head.split() and len(words) > n + 1 and _BODY_START.match(" ".join(key[n:])):
+            return " ".join(words[:n]), " ".join(words[n:])
+    return rest, None
+
+
+_ADMIN_UNIT_WORD = regex.compile(rf"\b(?:{_alternatives(ascii_key(u) for u in ADMIN_UNITS)})\b")
+
+
+def _on_behalf_of(authority: str, head: str, body: str | None) -> str:
+    """The head (or collective body) signed for, in sentence case: ``Bộ trưởng Bộ Tài chính``,
+    ``Ủy ban nhân dân huyện Gia Lộc`` (a body's name keeps its proper nouns)."""
+    if body:
+        return f"{position_case(head)} {sentence_case_name(body.upper())}"
+    key = ascii_key(head)
+    if authority == "TM" and (key.split(" ")[0] in _ABBREVIATED_BODIES
+                              or _ADMIN_UNIT_WORD.search(key.replace("XA HOI", ""))):
+        return sentence_case_name(head.upper())  # "UBND HUYỆN GIA LỘC": a body and its place
+    return position_case(head)
 
 
 def _read_whole(text: str) -> bool:
@@ -205,6 +276,55 @@ def _deputy(head: str) -> str:
     return _DEPUTY_TITLES.get(ascii_key(last), f"{_DEPUTY_PREFIX} {last}")
 
 
+# a list line ("Nơi nhận:", "- Như trên;") and where a column run into it may begin
+_LIST_LINE = regex.compile(r"^(?:[-–—+•]|N[ơo]i?\s*nh[ậâa]n)", regex.I)
+_ITEM_END = regex.compile(r"[;:.,]\s+")
+
+
+def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
+    """A line of the bottom's two columns as (left, right): a tab parts them (a line that
+    opens with one is the right column's alone); with the tabs lost, a signer's position
+    run onto a list line after its item ("- Như Điều 3; KT. CHỦ TỊCH")."""
+    raw_start = text.rfind("\n", 0, line.start) + 1
+    if "\t" in text[raw_start:line.start]:
+        return None, line
+    t = line.text
+    cuts = [t.rindex("\t")] if "\t" in t else \
+        [m.end() for m in _ITEM_END.finditer(t)] if _LIST_LINE.match(t) else []
+    for cut in cuts:
+        right = t[cut:].strip()
+        # an item ends with ";" or "." ("- Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH;"): a position not
+        if right and not right.endswith((";", ",", ".")) and _is_position(right):
+            left = t[:cut].rstrip()
+            at = line.start + t.index(right, cut)
+            return (Line(left, line.start, line.start + len(left)) if left else None,
+                    Line(right, at, at + len(right)))
+    return line, None
+
+
+def signature_columns(text: str, lines: list[Line]) -> list[Line]:
+    """The bottom of a tab-laid page in reading order: where a signer's position shares
+    lines with the ``Nơi nhận`` list, the list's lines come first, then the block's (as the
+    PDF reader orders two columns by their place on the page). Other lines are unchanged."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        left, right = _split_row(text, lines[i]) if not lines[i].blank else (lines[i], None)
+        if right is None or left is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        lefts: list[Line] = []
+        rights: list[Line] = []
+        while i < len(lines) and not lines[i].blank:
+            left, right = _split_row(text, lines[i])
+            lefts += [left] if left else []
+            rights += [right] if right else []
+            i += 1
+        out += lefts + [Line("", rights[0].start, rights[0].start)] + rights
+    return out
+
+
 def _parse_block(block: list[Line], torn: int | None = None) -> tuple[Signer, float]:
     """The signer a block's lines state, and how sure the title is. Lines from ``torn`` on
     were read apart from the block's first lines (after the distribution list), as OCR
@@ -217,11 +337,13 @@ def _parse_block(block: list[Line], torn: int | None = None) -> tuple[Signer, fl
         marred = marred or (torn is not None and n >= torn)
         m = _MARK.match(t)
         if m:
-            authority = m.group("mark")
-            head = m.group("rest")
-            on_behalf_of = position_case(head)
+            authority = _mark_code(m)
+            head, body = _head_and_body(m.group("rest"))
+            on_behalf_of = _on_behalf_of(authority, head, body)
             if authority == "Q":
-                title, on_behalf_of = position_case(head), None
+                title, on_behalf_of = on_behalf_of, None
+        elif not is_upper_line(t) and _is_mixed_position(t):
+            title = position_case(t)  # typed in mixed case: "Phó Chủ tịch"
         elif not _read_whole(t):
             title = None  # "P LỘ 7 THỦ TƯỚNG": a line the seal broke tells no title
         elif marred and authority == "KT" and head and _read_whole(head):
@@ -256,8 +378,9 @@ def _position_lines(lines: list[Line], i: int, settings: Settings) -> list[int]:
         line = lines[j]
         if line.blank or _is_junk(line.text, settings):
             j += 1
-        elif _is_position(line.text):
-            block.append(j)
+        elif _is_position(line.text) or (block and _MARK.match(_cleaned(lines[block[-1]].text)[0])
+                                         and _is_mixed_position(line.text)):
+            block.append(j)  # a mixed-case position under a mark: "K/T Chủ tịch" / "Phó Chủ tịch"
             j += 1
         else:
             break
@@ -326,9 +449,11 @@ def _name_only(lines: list[Line], after: int, settings: Settings) -> _Candidate 
     return None
 
 
-def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS) -> Found[Signer] | None:
-    """The signer of the document: the block next to ``Nơi nhận``, else the first one found."""
-    lines = split_lines(text)
+def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS,
+                 start: int = 0) -> Found[Signer] | None:
+    """The signer of the document: the block next to ``Nơi nhận``, else the first one found;
+    looked for from ``start`` (where the document the header describes begins)."""
+    lines = signature_columns(text, split_lines(text, start))
     candidates = _candidates(lines, settings)
     cc = next((k for k, ln in enumerate(lines) if _is_cc(ln.text)), None)
     chosen: _Candidate | None = None

@@ -290,3 +290,160 @@ def test_a_body_under_the_type_line_is_no_subject(body):
     h = header_of(PLAN.format(title=body))
     assert h.doc_type.value == "ke_hoach"
     assert h.subject is None
+
+
+# --- 2001–2009 headers (tab-laid letterheads, old symbols, catalogue lines) -----------------
+
+
+@pytest.mark.parametrize("first, second", [
+    ("BỘ TÀI CHÍNH\tCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "\tĐộc lập - Tự do - Hạnh phúc"),
+    # the tabs turned into spaces: the motto runs into the issuer's line, in any spelling
+    ("BỘ TÀI CHÍNH    CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+    ("BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+    ("BỘ TÀI CHÍNH Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập – Tự do – Hạnh phúc"),
+    ("BỘ TÀI CHÍNH CONG HOA XA HOI CHU NGHIA VIET NAM", "Doc lap - Tu do - Hanh phuc"),
+])
+def test_the_motto_run_into_the_letterhead_is_no_part_of_the_issuer(first, second):
+    h = header_of(f"{first}\n{second}\nSố: 89/2002/TT-BTC\tHà Nội, ngày 9 tháng 10 năm 2002\n")
+    assert (h.issuer.value.name, h.issuer.value.parent) == ("Bộ Tài chính", None)
+    assert (h.place.value, h.issued_date.value) == ("Hà Nội", "2002-10-09")
+
+
+def test_the_second_letterhead_line_keeps_its_place_beside_the_motto():
+    h = header_of("ỦY BAN NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                  "TỈNH HẢI DƯƠNG Độc lập - Tự do - Hạnh phúc\n"
+                  "Số: 45/2003/QĐ-UB Hải Dương, ngày 12 tháng 5 năm 2003\n")
+    assert h.issuer.value.name == "Ủy ban nhân dân tỉnh Hải Dương"
+    assert h.number.value.raw == "45/2003/QĐ-UB"
+    assert h.place.value == "Hải Dương"  # not "QĐ-UB Hải Dương"
+
+
+@pytest.mark.parametrize("line", [
+    "Số:     /QĐ-UB", "Số: /QĐ-UB", "Số: ......./QĐ-UB", "Số:     /QĐ–UB",
+    # the place-date in the same line, after a tab or run together
+    "Số:     /QĐ-UB\tGia Lộc, ngày    tháng    năm 2004",
+    "Số:     /QĐ-UB    Gia Lộc, ngày    tháng    năm 2004",
+    "Số: /QĐ-UB  Hà Nội",
+])
+def test_a_number_left_blank_keeps_its_symbol(line):
+    h = header_of(f"ỦY BAN NHÂN DÂN\nHUYỆN GIA LỘC\n{line}\n")
+    n = h.number.value
+    assert (n.raw, n.number, n.type_code, n.issuer_code) == ("/QĐ-UB", None, "QĐ", "UB")
+
+
+def test_a_number_line_that_does_not_parse_is_named_not_guessed():
+    h = header_of("BỘ TÀI CHÍNH\nSố: 1141-TC/XX/CĐKT\nHà Nội, ngày 02 tháng 3 năm 2001\n")
+    assert h.number is None
+    assert [(w.code, w.field) for w in h.warnings] == [("needs_review", "number")]
+
+
+@pytest.mark.parametrize("title, doc_type", [
+    ("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH", "quyet_dinh"),
+    ("CHỈ THỊ CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH", "chi_thi"),
+])
+def test_a_title_naming_who_issues_it(title, doc_type):
+    # no type code in the symbol to fall back on: the type comes from the title line
+    h = header_of(f"BỘ TÀI CHÍNH\nSố: 15/BTC\nHà Nội, ngày 02 tháng 3 năm 2001\n{title}\n"
+                  "Về việc ban hành Chế độ kế toán\n\nCăn cứ Nghị định số 15/CP;")
+    assert h.doc_type.value == doc_type
+    assert h.subject.value == "ban hành Chế độ kế toán"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Nghị định của Chính phủ số 114/2003/NĐ-CP ngày 10/10/2003 về cán bộ, công chức xã",
+     ("nghi_dinh", "114/2003/NĐ-CP", "2003-10-10", "Chính phủ", "về cán bộ, công chức xã")),
+    (("Quyết định của Bộ trưởng Bộ Tài chính số 1141-TC/QĐ/CĐKT ngày 1 tháng 11 năm 1995 "
+      "về việc ban hành Chế độ kế toán doanh nghiệp"),
+     ("quyet_dinh", "1141-TC/QĐ/CĐKT", "1995-11-01", "Bộ Tài chính",
+      "ban hành Chế độ kế toán doanh nghiệp")),
+    ("Thông tư số 89/2002/TT-BTC ngày 9/10/2002 của Bộ Tài chính hướng dẫn khoán biên chế",
+     ("thong_tu", "89/2002/TT-BTC", "2002-10-09", "Bộ Tài chính", "hướng dẫn khoán biên chế")),
+    # the head of a body who is a letterhead of his own stays
+    ("Quyết định của Thủ tướng Chính phủ số 28/2002/QĐ-TTg ngày 02/02/2002 về việc thành lập Ban",
+     ("quyet_dinh", "28/2002/QĐ-TTg", "2002-02-02", "Thủ tướng Chính phủ", "thành lập Ban")),
+])
+def test_a_header_written_as_one_catalogue_line(line, expected):
+    h = header_of(f"{line}\n\nCHÍNH PHỦ\n\nCăn cứ Luật Tổ chức Chính phủ ngày 25 tháng 12 năm 2001;\n")
+    got = (h.doc_type.value, h.number.value.raw, h.issued_date.value, h.issuer.value.name,
+           h.subject.value)
+    assert got == expected
+
+
+def test_a_catalogue_line_whose_issuer_runs_into_its_subject_is_left_for_review():
+    h = header_of("Thông tư số 89/2002/TT-BTC ngày 9/10/2002 của Bộ Tài chính khoán biên chế\n")
+    assert (h.doc_type.value, h.number.value.raw) == ("thong_tu", "89/2002/TT-BTC")
+    assert h.issuer is None and h.subject is None
+    assert [(w.code, w.field) for w in h.warnings] == [("needs_review", "issuer")]
+
+
+REGULATION = """ỦY BAN NHÂN DÂN
+TỈNH NINH BÌNH
+
+QUY ĐỊNH
+Về quản lý hoạt động khai thác đá
+(Ban hành kèm theo Quyết định số 712/2006/QĐ-UBND ngày 20/4/2006 của UBND tỉnh)
+
+Điều 1. Phạm vi điều chỉnh.
+"""
+
+
+def test_a_regulation_before_its_decision_gives_the_decisions_header():
+    decision = ("\nỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\nSố: 712/2006/QĐ-UBND\n\n"
+                "Ninh Bình, ngày 20 tháng 4 năm 2006\n\nQUYẾT ĐỊNH\nVề việc ban hành Quy định\n")
+    text = normalize_text(REGULATION + decision).text
+    h = read_header(text)
+    assert (h.doc_type.value, h.number.value.raw, h.issued_date.value) == \
+        ("quyet_dinh", "712/2006/QĐ-UBND", "2006-04-20")
+    assert h.issuer.value.name == "Ủy ban nhân dân tỉnh Ninh Bình"
+    assert h.start == text.index("ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\nSố:")
+
+
+def test_a_regulation_alone_is_read_as_itself():
+    # the decision is not in the file: nothing is taken from the note that cites it
+    h = header_of(REGULATION)
+    assert h.doc_type.value == "quy_dinh"
+    assert h.number is None and h.start == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the gazette's title in capitals, over two lines, no letterhead above it
+    (("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH SỐ 1141-TC/QĐ/CĐKT NGÀY 1 THÁNG 11 NĂM 1995\n"
+      "VỀ VIỆC BAN HÀNH CHẾ ĐỘ KẾ TOÁN DOANH NGHIỆP\nBỘ TRƯỞNG BỘ TÀI CHÍNH\nCăn cứ Nghị định;"),
+     ("quyet_dinh", "1141-TC/QĐ/CĐKT", "1995-11-01", "Bộ Tài chính",
+      "BAN HÀNH CHẾ ĐỘ KẾ TOÁN DOANH NGHIỆP")),
+    # … its subject on the next line, in sentence case
+    (("THÔNG TƯ CỦA BỘ TÀI CHÍNH SỐ 89/2002/TT-BTC NGÀY 9 THÁNG 10 NĂM 2002\n"
+      "Hướng dẫn thực hiện khoán biên chế\nCăn cứ Nghị định;"),
+     ("thong_tu", "89/2002/TT-BTC", "2002-10-09", "Bộ Tài chính",
+      "Hướng dẫn thực hiện khoán biên chế")),
+    # … only who issues it: never the type line read as the issuer ("Quyết định")
+    ("QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH\nVề việc ban hành Chế độ kế toán\nCăn cứ Nghị định;",
+     ("quyet_dinh", None, None, "Bộ Tài chính", "ban hành Chế độ kế toán")),
+    ("QUYẾT ĐỊNH\nVề việc ban hành Chế độ kế toán\nBỘ TRƯỞNG BỘ TÀI CHÍNH\nCăn cứ Nghị định;",
+     ("quyet_dinh", None, None, None, "ban hành Chế độ kế toán")),
+])
+def test_a_gazette_title_states_the_header(text, expected):
+    h = header_of(text)
+    v = lambda f: f.value if f else None  # noqa: E731
+    assert (v(h.doc_type), h.number and h.number.value.raw, v(h.issued_date),
+            h.issuer and h.issuer.value.name, v(h.subject)) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "V/v hướng dẫn xếp lương cán bộ\tHà Nội, ngày 15 tháng 4 năm 2005",
+    "V/v hướng dẫn xếp lương cán bộ Hà Nội, ngày 15 tháng 4 năm 2005",
+    "V/v hướng dẫn xếp lương cán bộ Độc lập - Tự do - Hạnh phúc",
+])
+def test_a_subject_line_beside_the_right_column(line):
+    h = header_of(f"BỘ NỘI VỤ\nSố: 1234/BNV-TCBC\n{line}\n\nKính gửi: Các tỉnh.\n")
+    assert (h.doc_type.value, h.subject.value) == ("cong_van", "hướng dẫn xếp lương cán bộ")
+
+
+def test_a_portal_title_over_the_letterhead_gives_way_to_it():
+    h = header_of("Quyết định 1141/QĐ-BTC về chế độ kế toán doanh nghiệp\n\n"
+                  "BỘ TÀI CHÍNH\nSố: 1141/QĐ-BTC\nHà Nội, ngày 1 tháng 11 năm 2005\n\n"
+                  "QUYẾT ĐỊNH\nVề việc ban hành Chế độ kế toán doanh nghiệp\n\nCăn cứ Luật Kế toán;\n")
+    assert (h.issuer.value.name, h.number.value.raw, h.issued_date.value) == \
+        ("Bộ Tài chính", "1141/QĐ-BTC", "2005-11-01")
+    assert h.subject.value == "ban hành Chế độ kế toán doanh nghiệp"
+    assert h.number.confidence == Confidence.READ  # off the letterhead, not the portal's title

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.number_symbol import parse_number_symbol
+from extractors.number_symbol import SYMBOL_IN_TEXT, parse_number_symbol
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -20,12 +20,42 @@ from extractors.number_symbol import parse_number_symbol
     # stray spaces
     ("7338 /UBND-SNV", ("7338/UBND-SNV", 7338, None, None, "UBND", "SNV")),
     ("3552/ UBND - SNV", ("3552/UBND-SNV", 3552, None, None, "UBND", "SNV")),
+    # before the 2004 rules: the type between slashes, the issuer after it
+    ("12/TT/BTC", ("12/TT/BTC", 12, None, "TT", "BTC", None)),
+    ("15/TTLT/BTC-BNV", ("15/TTLT/BTC-BNV", 15, None, "TTLT", "BTC", "BNV")),
+    ("12/2003/TT/BTC", ("12/2003/TT/BTC", 12, 2003, "TT", "BTC", None)),
+    # … no type between the slashes: the issuer, then its units; raw kept as printed
+    ("20/CV/XDHL", ("20/CV/XDHL", 20, None, None, "CV", "XDHL")),
+    ("711/2024/CNC-TB/VBPĐ", ("711/2024/CNC-TB/VBPĐ", 711, 2024, None, "CNC", "TB-VBPĐ")),
+    # … and number-issuer/type/unit, the issuer glued to the number
+    ("1141-TC/QĐ/CĐKT", ("1141-TC/QĐ/CĐKT", 1141, None, "QĐ", "TC", "CĐKT")),
+    ("123/QĐ-UB", ("123/QĐ-UB", 123, None, "QĐ", "UB", None)),
+    ("45/2003/QĐ-UB", ("45/2003/QĐ-UB", 45, 2003, "QĐ", "UB", None)),
+    # a blank number with Word's dashes: en dash, non-breaking hyphen, soft hyphen dropped
+    ("     /QĐ–UB", ("/QĐ-UB", None, None, "QĐ", "UB", None)),
+    ("/QĐ\u2011UB", ("/QĐ-UB", None, None, "QĐ", "UB", None)),
+    ("12/QĐ-\u00adUB", ("12/QĐ-UB", 12, None, "QĐ", "UB", None)),
 ])
 def test_parse_number_symbol(raw, expected):
     n = parse_number_symbol(raw)
     assert (n.raw, n.number, n.year, n.type_code, n.issuer_code, n.unit_code) == expected
 
 
-@pytest.mark.parametrize("raw", ["hello", "24/42", "Quý I/2024", ""])
+@pytest.mark.parametrize("raw", [
+    "hello", "24/42", "Quý I/2024", "",
+    # number-issuer/type/unit with no type in the type's place: no reading is sure
+    "1141-TC/XX/CĐKT",
+])
 def test_not_a_symbol(raw):
     assert parse_number_symbol(raw) is None
+
+
+@pytest.mark.parametrize("text, symbols", [
+    # a citation of a pre-2004 symbol is read whole, not cut at its second slash
+    ("theo Quyết định số 1141-TC/QĐ/CĐKT ngày 1/11/1995", ["1141-TC/QĐ/CĐKT"]),
+    ("Thông tư số 12/TT/BTC và Thông tư liên tịch số 15/TTLT/BTC-BNV.",
+     ["12/TT/BTC", "15/TTLT/BTC-BNV"]),
+    ("Nghị quyết số 18-NQ/TW; Nghị định số 61/2018/NĐ-CP;", ["18-NQ/TW", "61/2018/NĐ-CP"]),
+])
+def test_symbols_in_running_text(text, symbols):
+    assert [m.group("sym") for m in SYMBOL_IN_TEXT.finditer(text)] == symbols

@@ -1,5 +1,6 @@
 import pytest
 
+from extractors.parties import cc_list
 from extractors.signer import position_case, signer_block
 from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
@@ -148,3 +149,56 @@ def test_no_signer_read_off_a_scan(text):
 
 def test_position_case_cases_each_head_of_a_list():
     assert position_case("BỘ TRƯỞNG, CHỦ NHIỆM") == "Bộ trưởng, Chủ nhiệm"
+
+
+# --- 2001–2009 signature blocks ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("block, expected", [
+    # the minister named with the ministry
+    ("KT. BỘ TRƯỞNG BỘ TÀI CHÍNH\nTHỨ TRƯỞNG\n(Đã ký)\nLê Quang Tiến",
+     ("Lê Quang Tiến", "Thứ trưởng", "KT", "Bộ trưởng Bộ Tài chính")),
+    # … the position line lost: the deputy of the minister, not of "BỘ TRƯỞNG BỘ TÀI CHÍNH"
+    ("KT. BỘ TRƯỞNG BỘ TÀI CHÍNH\n^\nLê Quang Tiến",
+     ("Lê Quang Tiến", "Thứ trưởng", "KT", "Bộ trưởng Bộ Tài chính")),
+    # a surname that reads as a position without its tone marks (Trương / TRƯỞNG)
+    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nTrương Văn Bình",
+     ("Trương Văn Bình", "Thứ trưởng", "KT", "Bộ trưởng")),
+    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(đã ký)\nNguyễn Văn An",
+     ("Nguyễn Văn An", "Phó Chủ tịch", "KT", "Chủ tịch")),
+    # slash marks, the abbreviation written out, the place kept in capitals
+    ("T/M UBND HUYỆN GIA LỘC\nCHỦ TỊCH\n(ký tên, đóng dấu)\nVũ Đình Thuận",
+     ("Vũ Đình Thuận", "Chủ tịch", "TM", "Ủy ban nhân dân huyện Gia Lộc")),
+    # marks and positions typed in mixed case (TCVN3 fonts had no toned capitals)
+    ("T/M UBND\nK/T Chủ tịch\nPhó Chủ tịch\n\nVũ Đình Thuận",
+     ("Vũ Đình Thuận", "Phó Chủ tịch", "KT", "Chủ tịch")),
+    ("TM. UBND XÃ\nQ. Chủ tịch\n(đã ký)\nLương Văn Mạnh", ("Lương Văn Mạnh", "Chủ tịch", "Q", None)),
+    ("K/T GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n(Ký và ghi rõ họ tên)\nTrần Quốc Việt",
+     ("Trần Quốc Việt", "Phó Giám đốc", "KT", "Giám đốc")),
+    # a name ending in a body's word is a name, not a position under the mark (no position
+    # line: the deputy is inferred only from a head read whole in capitals)
+    ("K/T Chủ tịch\nLê Văn Sở", ("Lê Văn Sở", None, "KT", "Chủ tịch")),
+])
+def test_signer_block_of_an_old_document(block, expected):
+    s = signer_block(normalize_text(CC + block).text).value
+    assert (s.name, s.title, s.authority, s.on_behalf_of) == expected
+
+
+@pytest.mark.parametrize("gap", ["\t", "    "])
+def test_a_tab_laid_bottom_reads_the_list_then_the_block(gap):
+    """``Nơi nhận`` on the left, the block on the right, each row one line parted by a tab
+    (or run together when the tabs became spaces)."""
+    text = (f"Nơi nhận:{gap}TM. ỦY BAN NHÂN DÂN\n- Như Điều 3;{gap}KT. CHỦ TỊCH\n"
+            f"- Sở Tài chính;{gap}PHÓ CHỦ TỊCH\n- Lưu: VT.\n{gap}(Đã ký)\n\n{gap}Phạm Văn Khải\n")
+    text = normalize_text(text).text
+    s = signer_block(text).value
+    assert (s.name, s.title, s.authority, s.on_behalf_of) == \
+        ("Phạm Văn Khải", "Phó Chủ tịch", "KT", "Chủ tịch")
+    assert [c.value for c in cc_list(text)] == ["Như Điều 3", "Sở Tài chính", "Lưu: VT"]
+
+
+def test_an_item_in_capitals_on_the_list_is_no_signer():
+    text = normalize_text("Nơi nhận:\n- Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH;\n- Lưu: VT.\n\n"
+                          "CHỦ TỊCH\n\nNguyễn Văn Thọ").text
+    assert [c.value for c in cc_list(text)] == ["Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH", "Lưu: VT"]
+    assert signer_block(text).value.title == "Chủ tịch"

@@ -194,7 +194,7 @@ def test_position_and_body_words_are_capitals():
 # --- cues.yaml -------------------------------------------------------------------------
 
 CUE_LISTS = ("motto", "recipients", "legal_basis", "sentence_openings", "attachment_notes",
-             "authority_lines")
+             "authority_lines", "heads_of_bodies", "catalogue_subject_openings")
 
 
 def test_cue_lexicon_has_its_keys():
