@@ -242,6 +242,8 @@ class MappedText:
         order, not overlapping), the map kept as ``sub`` keeps it."""
         if not edits:
             return self
+        if len(self._t) == 1:
+            return self._replace_in_one_run(edits)
         text = self.text
         pieces: list[str] = []
         runs = _Runs()
@@ -262,6 +264,32 @@ class MappedText:
             last = e
         pieces.append(text[last:])
         runs.copy(self, last, len(text))
+        return MappedText._of("".join(pieces), runs)
+
+    def _replace_in_one_run(self, edits: list[tuple[int, int, str]]) -> "MappedText":
+        """``replace_spans`` on a map of one run (a fresh page: NFC comes first), with its
+        offsets computed in line rather than looked up."""
+        text = self.text
+        a0, b0, step = self._a[0], self._b[0], self._step[0]
+        pieces: list[str] = []
+        runs = _Runs()
+        add = runs.add
+        last = 0
+        for s, e, new in edits:
+            pieces.append(text[last:s])
+            add(s - last, a0 + step * last, b0 + step * last, step)
+            pieces.append(new)
+            n = len(new)
+            if n and s == e:  # an insertion: placed before the character that follows
+                at = a0 + step * s if s < len(text) else b0 + step * (len(text) - 1)
+                add(n, at, at, 0)
+            elif n:
+                k = min(n, e - s) - 1
+                add(k, a0 + step * s, b0 + step * s, step)
+                add(n - k, a0 + step * (s + k), b0 + step * (e - 1), 0)
+            last = e
+        pieces.append(text[last:])
+        add(len(text) - last, a0 + step * last, b0 + step * last, step)
         return MappedText._of("".join(pieces), runs)
 
     def _at(self, i: int) -> int:
