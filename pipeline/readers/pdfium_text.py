@@ -7,9 +7,15 @@ gives the reader — each character's text, box, font name and size, in content-
 order — and groups the characters into words with pdfplumber's own rules (its default
 tolerances), so ``pipeline.readers.layout`` sees the same words either way.
 
-The box is pdfminer's, not pdfium's: from the character's origin and matrix, the height is
-the font size and the bottom sits at the font's descent; the width is the advance (pdfium's
-loose box, cut at the next character's origin where a glyph overhangs it).
+The box is pdfminer's, not pdfium's, computed as pdfminer computes it: from the
+character's origin (pdfium's single-precision coordinates rounded back to the file's
+decimals), the height is the font size and the bottom sits at the font's descent — so the
+size carries pdfminer's last-digit noise, which pdfplumber groups words by. The width is
+the advance: up to the next character's origin in the same text object, or to pdfium's
+generated space after it; a glyph's advance measured once serves wherever the glyph
+recurs in that font and size (kept across the document's pages); one never measured (a
+glyph followed by a kerning gap each time) takes pdfium's loose box, which may overhang
+the advance by a few tenths of a point.
 
 ``read_page`` returns ``None`` for a page this path does not promise to read as pdfplumber
 would (rotated or skewed text, characters without a Unicode mapping — pdfminer's
