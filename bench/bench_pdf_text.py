@@ -5,7 +5,8 @@
 On a long generated dispatch (``tests/fixtures/long_pdf.py``: ~80 pages of Vietnamese in
 DejaVu Serif, a letterhead, a ruled table over several pages, a signature block), or on the
 PDFs named with ``--pdf``, three sides are timed in the same process, each run once untimed
-first (imports, font caches), then best of ``--repeat``:
+first (imports, font caches), then best of ``--repeat`` rounds, the sides taking turns
+within each round:
 
 - ``extract_file``: the whole record (``pipeline.extract.record.extract_file``: reading,
   layout, tables, legacy fonts, extractors, validation) — what ``dispatches extract`` does;
@@ -34,13 +35,17 @@ from fixtures.long_pdf import build_long_pdf  # noqa: E402
 from pipeline.extract.record import extract_file  # noqa: E402
 
 
-def _best(fn, repeat: int) -> float:
-    fn()  # warm-up, untimed
-    best = float("inf")
+def _best_interleaved(sides: list, repeat: int) -> list[float]:
+    """Each side run once untimed, then ``repeat`` rounds of one timed run of every side in
+    turn: on a shared machine the load then weighs on all sides alike. Best time each."""
+    for fn in sides:
+        fn()  # warm-up, untimed
+    best = [float("inf")] * len(sides)
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
+        for k, fn in enumerate(sides):
+            t = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - t)
     return best
 
 
@@ -78,9 +83,7 @@ def main() -> int:
             record = extract_file(path, data)
             assert record.status != "failed", record.error
 
-    t_plumber = _best(plumber, args.repeat)
-    t_pdfium = _best(raw_pdfium, args.repeat)
-    t_ours = _best(ours, args.repeat)
+    t_plumber, t_pdfium, t_ours = _best_interleaved([plumber, raw_pdfium, ours], args.repeat)
     print(f"text PDFs: {len(blobs)} files, {pages} pages (warm, best of {args.repeat})")
     print(f"  pdfplumber extract_text     : {pages / t_plumber:8.1f} pages/s")
     print(f"  pypdfium2 get_text_range    : {pages / t_pdfium:8.1f} pages/s")

@@ -98,9 +98,12 @@ def words_to_segments(words: list[Word]) -> list[Segment]:
     lines: list[list[Word]] = []
     extents: list[list[float]] = []  # each line's [top, bottom], kept as words join it
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        height = word.height
         for k in range(len(lines) - 1, max(len(lines) - 4, 0) - 1, -1):
             extent = extents[k]
-            if _same_line(extent[0], extent[1], word):
+            # _same_line, inlined: this runs for every word of every page
+            if min(extent[1], word.bottom) - max(extent[0], word.top) >= \
+                    0.5 * min(extent[1] - extent[0], height):
                 lines[k].append(word)
                 extent[0] = min(extent[0], word.top)
                 extent[1] = max(extent[1], word.bottom)
