@@ -177,14 +177,55 @@ def pace(batches: list[tuple[float, int]], window: int) -> tuple[float, float]:
     return first, last
 
 
+def loader_pace(records_file: Path, target: str, batch_size: int,
+                window: int) -> tuple[float, float]:
+    """CPU seconds per document of ``load_records`` (this process, all its threads: what
+    the loader costs, whatever else the machine runs) over the first ``window`` documents
+    and the last, loading ``records_file`` batch by batch into an empty ``target``."""
+    from pipeline.load import open_store
+    from schemas import Record
+
+    with open(records_file, encoding="utf-8") as lines:
+        records = [Record.model_validate_json(line) for line in lines if line.strip()]
+    costs = []
+    with open_store(target) as store:
+        store.ensure_schema()
+        for start in range(0, len(records), batch_size):
+            batch = records[start:start + batch_size]
+            began = time.process_time()
+            store.load_records(batch, run_id="bench")
+            costs.append((len(batch), time.process_time() - began))
+
+    def per_doc(seq: list[tuple[int, float]]) -> float:
+        docs = seconds = 0
+        for n, spent in seq:
+            if docs >= window:
+                break
+            docs, seconds = docs + n, seconds + spent
+        return seconds / docs
+
+    return per_doc(costs), per_doc(costs[::-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--db", default=None, help="a PostgreSQL URL (an empty database)")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    ap.add_argument("--loader-only", type=Path, default=None, metavar="RECORDS.jsonl",
+                    help="only the loader's CPU cost per document, first vs last window, "
+                         "loading these records (a run's records.jsonl) into a new DuckDB")
     args = ap.parse_args(argv)
     window = min(WINDOW, args.docs // 4)
+    if args.loader_only:
+        with tempfile.TemporaryDirectory(prefix="bench-scale-load-") as tmp:
+            first, last = loader_pace(args.loader_only, str(Path(tmp) / "d.duckdb"),
+                                      args.batch_size, window)
+        print(f"  loader CPU per document: first {window} {first * 1000:.2f} ms, last "
+              f"{window} {last * 1000:.2f} ms; last ÷ first {last / first:.2f} "
+              f"(threshold ≤ {1 / MIN_PACE_RATIO:.2f})")
+        return 0 if last / first <= 1 / MIN_PACE_RATIO else 1
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     inbox, out = tmp / "inbox", tmp / "out"

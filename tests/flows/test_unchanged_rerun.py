@@ -9,6 +9,7 @@ import pytest
 
 from fixtures.dispatches import write_inbox
 from flows.ingest import run_ingest
+from flows.unchanged import unchanged_run
 from pipeline.cli import main as dispatches
 from pipeline.load import open_store
 
@@ -77,11 +78,31 @@ def test_the_command_answers_an_unchanged_inbox_without_the_flow(flow_env, tmp_p
     assert [(r["status"], r["files_seen"], r["skipped"]) for r in runs
             if r["run_id"].startswith("unchanged-")] == [("completed", 3, 3)]
 
-    # anything to do — here a new file — and the flow runs
+    # anything to do — here a new file — is the flow's
     write_inbox(inbox, 1, start=3)
-    with pytest.raises(AssertionError, match="the flow ran"):
-        dispatches(["run", str(inbox), "--out", str(out), "-q"])
+    assert unchanged_run(str(inbox), str(out)) is None
     monkeypatch.undo()
     assert dispatches(["run", str(inbox), "--out", str(out), "-q"]) == 0
     with open_store(out / "dispatches.duckdb") as store:
         assert store.query("SELECT count(*) FROM documents")[0][0] == 4
+
+
+def test_only_an_inbox_as_it_was_loaded_is_unchanged(flow_env, tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    paths = write_inbox(inbox, 3)
+    assert unchanged_run(str(inbox), str(out)) is None  # no dataset yet
+    run_ingest(inbox, out, quarantine=False)
+    assert unchanged_run(str(inbox), str(out), write_report=True) is not None
+
+    moved = paths[0].rename(inbox / "moved.txt")
+    assert unchanged_run(str(inbox), str(out)) is None  # the flow records the new path
+    moved.rename(paths[0])
+    gone = paths[1].read_bytes()
+    paths[1].unlink()
+    assert unchanged_run(str(inbox), str(out)) is None  # the flow withdraws it
+    paths[1].write_bytes(gone)
+    (inbox / "copy.txt").write_bytes(gone)
+    assert unchanged_run(str(inbox), str(out)) is None  # the flow names the copy
+    (inbox / "copy.txt").unlink()
+    (out / "records.jsonl").unlink()
+    assert unchanged_run(str(inbox), str(out)) is None  # an output to write again
