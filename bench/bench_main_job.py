@@ -59,7 +59,8 @@ def dispatches(args: list[str]) -> tuple[float, int, dict[str, float], float | N
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(CODE[0]), *filter(None, [os.environ.get("PYTHONPATH")])])}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
+    # cwd: ``-m`` puts it first on sys.path, before PYTHONPATH
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=CODE[0], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     phases: dict[str, float] = {}
     flow_started = None
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
           f"OUT each time — against `dispatches extract samples` (same files, no Prefect)")
     with tempfile.TemporaryDirectory(prefix="bench-main-job-") as tmp:
         tmp = Path(tmp)
-        wall, code, phases, _ = dispatches(["run", "samples", "--out", str(tmp / "untimed")])
+        wall, code, phases, _ = dispatches(["run", str(samples), "--out", str(tmp / "untimed")])
         if code not in (0, 1):
             print(f"the untimed run failed (exit {code})", file=sys.stderr)
             return 2
@@ -98,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{phases.get(started, float('nan')):.1f} s)")
 
         t0, cpu0 = time.perf_counter(), children_cpu()
-        extract = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "samples",
-                                  "--out", str(tmp / "extract.jsonl")], cwd=ROOT,
+        extract = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(samples),
+                                  "--out", str(tmp / "extract.jsonl")], cwd=CODE[0],
                                  env={**os.environ, "PYTHONPATH": str(CODE[0])},
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         baseline = time.perf_counter() - t0
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         warm, cpu = [], []
         for i in range(args.runs):
             wall, code, phases, before_flow = dispatches(
-                ["run", "samples", "--out", str(tmp / f"warm-{i}")])
+                ["run", str(samples), "--out", str(tmp / f"warm-{i}")])
             warm.append((wall, code, phases, before_flow))
             cpu.append(LAST_CPU[0])
             shown = ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{shown})")
         if not args.no_cold:
             wall, code, phases, before_flow = dispatches(
-                ["run", "samples", "--out", str(tmp / "cold"), "--refresh-cache"])
+                ["run", str(samples), "--out", str(tmp / "cold"), "--refresh-cache"])
             print(f"main job, --refresh-cache      {wall:7.2f} s  ({wall / baseline:.2f}× the "
                   f"baseline: the same extraction plus Prefect, the dataset and the report)")
 
