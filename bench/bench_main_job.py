@@ -1,6 +1,10 @@
 """Benchmark: the README's main job, ``dispatches run samples --out OUT``, on a warm machine.
 
     .venv/bin/python bench/bench_main_job.py [--runs 3] [--max-seconds 10] [--no-cold]
+                                             [--code-dir DIR]
+
+``--code-dir``: run another checkout's code (e.g. ``git archive <commit> | tar -x -C DIR``)
+on this checkout's samples, for a before/after on the same machine at the same time.
 
 "Warm" means what a user has on the second run of the main job into a fresh output folder:
   * one untimed run first (its own fresh OUT), which leaves Prefect's result cache holding
@@ -36,6 +40,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CODE = [ROOT]  # the checkout whose code runs (--code-dir)
 LAST_CPU = [0.0]
 PHASE_DONE = re.compile(r"^dispatches: (?P<name>[^:…]+): (?P<seconds>[0-9.]+) s$")
 
@@ -52,9 +57,10 @@ def dispatches(args: list[str]) -> tuple[float, int, dict[str, float], float | N
     what the run costs whatever else the machine is doing."""
     cpu0 = children_cpu()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        [str(CODE[0]), *filter(None, [os.environ.get("PYTHONPATH")])])}
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
+    # cwd: ``-m`` puts it first on sys.path, before PYTHONPATH
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=CODE[0], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     phases: dict[str, float] = {}
     flow_started = None
@@ -75,14 +81,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="fail when the warm main job takes longer (default 10)")
     ap.add_argument("--no-cold", action="store_true",
                     help="skip the --refresh-cache run (the same extraction as the baseline)")
+    ap.add_argument("--code-dir", type=Path, help="run this checkout's code instead")
     args = ap.parse_args(argv)
+    CODE[0] = (args.code_dir or ROOT).resolve()
     samples = ROOT / "samples"
     n = sum(1 for p in samples.iterdir() if p.is_file() and p.suffix != ".rst")
     print(f"measures: `dispatches run samples --out OUT` ({n} files) warm — second run, fresh "
           f"OUT each time — against `dispatches extract samples` (same files, no Prefect)")
     with tempfile.TemporaryDirectory(prefix="bench-main-job-") as tmp:
         tmp = Path(tmp)
-        wall, code, phases, _ = dispatches(["run", "samples", "--out", str(tmp / "untimed")])
+        wall, code, phases, _ = dispatches(["run", str(samples), "--out", str(tmp / "untimed")])
         if code not in (0, 1):
             print(f"the untimed run failed (exit {code})", file=sys.stderr)
             return 2
@@ -91,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{phases.get(started, float('nan')):.1f} s)")
 
         t0, cpu0 = time.perf_counter(), children_cpu()
-        extract = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "samples",
-                                  "--out", str(tmp / "extract.jsonl")], cwd=ROOT,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)},
+        extract = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(samples),
+                                  "--out", str(tmp / "extract.jsonl")], cwd=CODE[0],
+                                 env={**os.environ, "PYTHONPATH": str(CODE[0])},
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         baseline = time.perf_counter() - t0
         print(f"baseline: dispatches extract   {baseline:7.2f} s  (exit {extract.returncode}; "
@@ -102,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         warm, cpu = [], []
         for i in range(args.runs):
             wall, code, phases, before_flow = dispatches(
-                ["run", "samples", "--out", str(tmp / f"warm-{i}")])
+                ["run", str(samples), "--out", str(tmp / f"warm-{i}")])
             warm.append((wall, code, phases, before_flow))
             cpu.append(LAST_CPU[0])
             shown = ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
@@ -111,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{shown})")
         if not args.no_cold:
             wall, code, phases, before_flow = dispatches(
-                ["run", "samples", "--out", str(tmp / "cold"), "--refresh-cache"])
+                ["run", str(samples), "--out", str(tmp / "cold"), "--refresh-cache"])
             print(f"main job, --refresh-cache      {wall:7.2f} s  ({wall / baseline:.2f}× the "
                   f"baseline: the same extraction plus Prefect, the dataset and the report)")
 

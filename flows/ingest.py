@@ -225,8 +225,8 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
-    # quote(): Prefect would walk every field of every record looking for futures (about
-    # 5 ms a document); these are plain values
+    # quote(): Prefect would walk every field of every record looking for futures, twice
+    # per task (most of its cost per document: bench/bench_flow.py); these are plain values
     run.summary.loaded += load_batch(store, quote(records), run.run_id, run.register,
                                      quote(received))
     failed = count_batch(run.summary, records, result)
