@@ -74,10 +74,11 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
         if len(codes) == 1 and codes[0].upper() in known:
             # "12/TT/BTC", "15/TTLT/BTC-BNV": the type between slashes, the issuer(s) after
             type_code, codes = codes[0], codes2
-        else:
-            # "20/CV/XDHL", "711/2024/CNC-TB/VBPĐ": no type in the type's place; the issuer
-            # first, the rest its units (the symbol itself is kept whole in raw)
+        elif len(codes) == 1:
+            # "20/CV/XDHL": no type in the type's place; the issuer, then its unit
             codes = codes + codes2
+        else:
+            return None  # "2239/QĐ-TTg/QĐĐ-TTg": a whole symbol and more, no sure reading
     if type_code is None and not m.group("codes2") and codes and codes[0].upper() in known \
             and (len(codes) > 1 or year is not None):
         type_code = codes.pop(0)
@@ -101,7 +102,8 @@ SYMBOL_IN_TEXT = regex.compile(
             -\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*
           | /\s?(?:(?:19|20)\d\d\s?/\s?)?{_CODE}(?:\s?-\s?{_CODE})*
         )
-        (?:/{_CODE}(?:-{_CODE})*)?    # the pre-2004 third part: 12/TT/BTC, 1141-TC/QĐ/CĐKT
+        # the pre-2004 third part (12/TT/BTC, 1141-TC/QĐ/CĐKT), after a single code only
+        (?:(?<=[/-]{_CODE}/{_CODE}|/{_CODE})/{_CODE}(?:-{_CODE})*)?
     )
     (?![\w])
     """,

@@ -26,7 +26,6 @@ from extractors.number_symbol import SYMBOL_IN_TEXT, parse_number_symbol
     ("12/2003/TT/BTC", ("12/2003/TT/BTC", 12, 2003, "TT", "BTC", None)),
     # … no type between the slashes: the issuer, then its units; raw kept as printed
     ("20/CV/XDHL", ("20/CV/XDHL", 20, None, None, "CV", "XDHL")),
-    ("711/2024/CNC-TB/VBPĐ", ("711/2024/CNC-TB/VBPĐ", 711, 2024, None, "CNC", "TB-VBPĐ")),
     # … and number-issuer/type/unit, the issuer glued to the number
     ("1141-TC/QĐ/CĐKT", ("1141-TC/QĐ/CĐKT", 1141, None, "QĐ", "TC", "CĐKT")),
     ("123/QĐ-UB", ("123/QĐ-UB", 123, None, "QĐ", "UB", None)),
@@ -45,6 +44,8 @@ def test_parse_number_symbol(raw, expected):
     "hello", "24/42", "Quý I/2024", "",
     # number-issuer/type/unit with no type in the type's place: no reading is sure
     "1141-TC/XX/CĐKT",
+    # a whole symbol and more after it (OCR read the printed part twice)
+    "2239/QĐ-TTg/QĐĐ-TTg", "711/2024/CNC-TB/VBPĐ",
 ])
 def test_not_a_symbol(raw):
     assert parse_number_symbol(raw) is None
@@ -56,6 +57,8 @@ def test_not_a_symbol(raw):
     ("Thông tư số 12/TT/BTC và Thông tư liên tịch số 15/TTLT/BTC-BNV.",
      ["12/TT/BTC", "15/TTLT/BTC-BNV"]),
     ("Nghị quyết số 18-NQ/TW; Nghị định số 61/2018/NĐ-CP;", ["18-NQ/TW", "61/2018/NĐ-CP"]),
+    # a third part only after a single code: a whole modern symbol is not extended
+    ("Văn bản số 711/2024/CNC-TB/VBPĐ ngày", ["711/2024/CNC-TB"]),
 ])
 def test_symbols_in_running_text(text, symbols):
     assert [m.group("sym") for m in SYMBOL_IN_TEXT.finditer(text)] == symbols
