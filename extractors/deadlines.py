@@ -223,13 +223,16 @@ _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]ia
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
-def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
-    """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
-    return _subject_upto(text, settings.deadline_max_assignee_chars)
+def _subject(text: str, settings: Settings, whole: bool = False) -> tuple[str, int] | None:
+    """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset).
+    ``whole``: only a subject that runs to the end of ``text`` (all but its last character)
+    counts — a bold heading line; the agency test, the costly part, is then skipped when a
+    verb ends the subject early."""
+    return _subject_upto(text, settings.deadline_max_assignee_chars, whole)
 
 
 @lru_cache(maxsize=16384)  # headings and clauses come back; keyed on the text and a number
-def _subject_upto(text: str, max_chars: int) -> tuple[str, int] | None:
+def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, int] | None:
     lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
     text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
@@ -237,6 +240,8 @@ def _subject_upto(text: str, max_chars: int) -> tuple[str, int] | None:
         return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
     verb = _patterns().verb.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
+    if whole and end < len(text_stripped) - 1:
+        return None
     name = text_stripped[:end].strip(" ,:;.-")
     if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
@@ -266,8 +271,8 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
               and not _ENDS_SENTENCE.search(stripped)):
-            found = _subject(stripped.rstrip(":"), settings)
-            if found and found[1] >= len(stripped.rstrip(":")) - 1:
+            found = _subject(stripped.rstrip(":"), settings, whole=True)
+            if found:
                 rank, name = ranks["bold"], found[0]
         if rank is not None:
             for r in [r for r in stack if r >= rank]:
