@@ -261,22 +261,23 @@ def _resolve(name: str) -> Agency | None:
     if " " not in cleaned and cleaned in g.by_code:
         return g.by_code[cleaned]
     expanded = expand_abbreviations(cleaned)
-    found = g.by_key.get(agency_key(expanded))
+    own_key = agency_key(expanded)
+    found = g.by_key.get(own_key)
     if found:
         return found
     committee = _people_committee(expanded)
     if committee:
         return committee
-    for candidate in _candidates(expanded):
-        found = g.by_key.get(agency_key(candidate)) or g.by_folded.get(
-            fold_diacritics(agency_key(candidate)))
+    # each candidate's key once (the first candidate is the name itself)
+    keys = [own_key] + [agency_key(candidate) for candidate in _candidates(expanded)[1:]]
+    for key in keys:
+        found = g.by_key.get(key) or g.by_folded.get(fold_diacritics(key))
         if found:
             return found
-    for candidate in _candidates(expanded):
-        key = agency_key(candidate)
+    for key in keys:
         # only names of the same kind ("sở …", "ban …"): a stray word in front is no variant
-        keys = g.by_first_word.get(key.split(" ", 1)[0], ())
-        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        same_kind = g.by_first_word.get(key.split(" ", 1)[0], ())
+        best = process.extractOne(key, same_kind, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best:
             return g.by_key[best[0]]
     return None
