@@ -57,14 +57,16 @@ class Agency:
             self.valid_to is None or on <= self.valid_to[:len(on)])
 
 
-_KEY_PUNCT = regex.compile(r"[-–—&,;/.()]")
+_KEY_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys("-–—&,;/.()", " "))  # each to one space
 _KEY_VA = regex.compile(r"(?<!\S)và(?!\S)")
 _SPACES = regex.compile(r"\s+")
 
 
 def agency_key(name: str) -> str:
     """Comparison key: tone_key without dashes, '&', commas and the word 'và'."""
-    key = _KEY_VA.sub(" ", _KEY_PUNCT.sub(" ", tone_key(name)))
+    key = tone_key(name).translate(_KEY_PUNCT_TO_SPACE)
+    if "và" in key:  # the only word taken out; most names lack it
+        key = _KEY_VA.sub(" ", key)
     return _SPACES.sub(" ", key).strip()
 
 
@@ -151,9 +153,21 @@ _CLEAN_STEPS = tuple((regex.compile(p), r) for p, r in (
 ))
 
 
+# what each step needs to find anything: a step that cannot match is not run
+_CLEAN_MAY_MATCH = (
+    lambda s: "*" in s or "_" in s or "`" in s,
+    lambda s: "(" in s,
+    lambda s: not s[:1].isalnum(),
+    lambda s: s[:1] in "ĐđGg",
+    lambda s: not s[-1:].isalnum(),
+)
+
+
+@lru_cache(maxsize=16384)  # looks_like_agency and _resolve clean the same phrase
 def _clean(name: str) -> str:
-    for pattern, repl in _CLEAN_STEPS:
-        name = pattern.sub(repl, name)
+    for (pattern, repl), may_match in zip(_CLEAN_STEPS, _CLEAN_MAY_MATCH):
+        if may_match(name):
+            name = pattern.sub(repl, name)
     name = name.replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
     return _SPACES.sub(" ", name).strip()
 
