@@ -767,12 +767,14 @@ def due_cell_deadlines(cell: str, issued_date: str | None, start: int,
                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """The due dates a table's "Thời hạn" cell states ("30/6/2024", "Quý I/2024", "Trước
     tháng 9/2024", "Năm 2024"), read as a clause; spans are ``start`` (the table's place)."""
-    # commitments and table deadlines both read each due cell: read once
-    return list(_due_cell_deadlines(cell, issued_date, start, settings))
+    # commitments and table deadlines both read each due cell, and the same cells recur
+    # across documents: read once at offset 0, then moved to the table's place
+    return [Found(f.value, f.start + start, f.end + start, f.confidence)
+            for f in _due_cell_deadlines(cell, issued_date, settings)]
 
 
-@lru_cache(maxsize=1024)
-def _due_cell_deadlines(cell: str, issued_date: str | None, start: int,
+@lru_cache(maxsize=4096)
+def _due_cell_deadlines(cell: str, issued_date: str | None,
                         settings: Settings) -> tuple[Found[Deadline], ...]:
     p = _patterns()
     lex = load_lexicon("deadline_cues")
@@ -781,7 +783,7 @@ def _due_cell_deadlines(cell: str, issued_date: str | None, start: int,
     clause = cell if p.table_clause.match(cell) \
         else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
         else f"{lex['table_period_cue']} {cell}"
-    return tuple(_sentence_deadlines(Sentence(clause, start, None), issued_date, settings))
+    return tuple(_sentence_deadlines(Sentence(clause, 0, None), issued_date, settings))
 
 
 def table_deadlines(tables: list[Found[Table]], issued_date: str | None,

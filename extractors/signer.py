@@ -304,9 +304,13 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     return line, None
 
 
-@lru_cache(maxsize=2)  # the signer and the Nơi nhận list read the same page bottom
 def column_lines(text: str, start: int = 0) -> tuple[Line, ...]:
     """The lines of ``text`` from ``start``, in ``signature_columns`` order."""
+    return _column_lines(text, start)  # one cache key however ``start`` is passed
+
+
+@lru_cache(maxsize=2)  # the signer and the Nơi nhận list read the same page bottom
+def _column_lines(text: str, start: int) -> tuple[Line, ...]:
     return tuple(signature_columns(text, split_lines(text, start)))
 
 
