@@ -81,7 +81,7 @@ class _Gazetteer:
     by_code: dict[str, Agency]
     by_folded: dict[str, Agency]  # without diacritics, only keys that stay unambiguous
     by_first_word: dict[str, list[str]]  # fuzzy matching only among names of one kind
-    abbreviations: tuple[tuple[regex.Pattern, str], ...]
+    abbreviations: tuple[tuple[str, regex.Pattern, str], ...]  # (short, its pattern, full)
     place_levels: dict[str, str]
     place_re: regex.Pattern
 
@@ -90,13 +90,11 @@ class _Gazetteer:
 def _gazetteer() -> _Gazetteer:
     data = load_lexicon("agencies")
     abbreviations = tuple(
-        (regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
+        (short, regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
         for short, full in sorted(data["abbreviations"].items(), key=lambda kv: -len(kv[0])))
 
     def expand(name: str) -> str:
-        for pattern, full in abbreviations:
-            name = pattern.sub(full, name)
-        return name
+        return _expand(name, abbreviations)
 
     by_key: dict[str, Agency] = {}
     by_code: dict[str, Agency] = {}
@@ -174,8 +172,13 @@ def _clean(name: str) -> str:
 
 def expand_abbreviations(name: str) -> str:
     """'UBND H.Long Điền' → 'Ủy ban nhân dân H.Long Điền' (levels are handled separately)."""
-    for pattern, full in _gazetteer().abbreviations:
-        name = pattern.sub(full, name)
+    return _expand(name, _gazetteer().abbreviations)
+
+
+def _expand(name: str, abbreviations: tuple[tuple[str, regex.Pattern, str], ...]) -> str:
+    for short, pattern, full in abbreviations:
+        if short in name:  # each match is the short form itself: no regex pass without it
+            name = pattern.sub(full, name)
     return name
 
 
