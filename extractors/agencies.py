@@ -57,14 +57,16 @@ class Agency:
             self.valid_to is None or on <= self.valid_to[:len(on)])
 
 
-_KEY_PUNCT = regex.compile(r"[-–—&,;/.()]")
+_KEY_PUNCT_TO_SPACE = str.maketrans(dict.fromkeys("-–—&,;/.()", " "))  # each to one space
 _KEY_VA = regex.compile(r"(?<!\S)và(?!\S)")
 _SPACES = regex.compile(r"\s+")
 
 
 def agency_key(name: str) -> str:
     """Comparison key: tone_key without dashes, '&', commas and the word 'và'."""
-    key = _KEY_VA.sub(" ", _KEY_PUNCT.sub(" ", tone_key(name)))
+    key = tone_key(name).translate(_KEY_PUNCT_TO_SPACE)
+    if "và" in key:  # the only word taken out; most names lack it
+        key = _KEY_VA.sub(" ", key)
     return _SPACES.sub(" ", key).strip()
 
 
@@ -79,7 +81,7 @@ class _Gazetteer:
     by_code: dict[str, Agency]
     by_folded: dict[str, Agency]  # without diacritics, only keys that stay unambiguous
     by_first_word: dict[str, list[str]]  # fuzzy matching only among names of one kind
-    abbreviations: tuple[tuple[regex.Pattern, str], ...]
+    abbreviations: tuple[tuple[str, regex.Pattern, str], ...]  # (short, its pattern, full)
     place_levels: dict[str, str]
     place_re: regex.Pattern
 
@@ -88,13 +90,11 @@ class _Gazetteer:
 def _gazetteer() -> _Gazetteer:
     data = load_lexicon("agencies")
     abbreviations = tuple(
-        (regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
+        (short, regex.compile(rf"(?<![\p{{L}}\d]){regex.escape(short)}(?![\p{{L}}\d])"), full)
         for short, full in sorted(data["abbreviations"].items(), key=lambda kv: -len(kv[0])))
 
     def expand(name: str) -> str:
-        for pattern, full in abbreviations:
-            name = pattern.sub(full, name)
-        return name
+        return _expand(name, abbreviations)
 
     by_key: dict[str, Agency] = {}
     by_code: dict[str, Agency] = {}
@@ -151,17 +151,34 @@ _CLEAN_STEPS = tuple((regex.compile(p), r) for p, r in (
 ))
 
 
+# what each step needs to find anything: a step that cannot match is not run
+_CLEAN_MAY_MATCH = (
+    lambda s: "*" in s or "_" in s or "`" in s,
+    lambda s: "(" in s,
+    lambda s: not s[:1].isalnum(),
+    lambda s: s[:1] in "ĐđGg",
+    lambda s: not s[-1:].isalnum(),
+)
+
+
+@lru_cache(maxsize=16384)  # looks_like_agency and _resolve clean the same phrase
 def _clean(name: str) -> str:
-    for pattern, repl in _CLEAN_STEPS:
-        name = pattern.sub(repl, name)
+    for (pattern, repl), may_match in zip(_CLEAN_STEPS, _CLEAN_MAY_MATCH):
+        if may_match(name):
+            name = pattern.sub(repl, name)
     name = name.replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
     return _SPACES.sub(" ", name).strip()
 
 
 def expand_abbreviations(name: str) -> str:
     """'UBND H.Long Điền' → 'Ủy ban nhân dân H.Long Điền' (levels are handled separately)."""
-    for pattern, full in _gazetteer().abbreviations:
-        name = pattern.sub(full, name)
+    return _expand(name, _gazetteer().abbreviations)
+
+
+def _expand(name: str, abbreviations: tuple[tuple[str, regex.Pattern, str], ...]) -> str:
+    for short, pattern, full in abbreviations:
+        if short in name:  # each match is the short form itself: no regex pass without it
+            name = pattern.sub(full, name)
     return name
 
 
@@ -261,22 +278,23 @@ def _resolve(name: str) -> Agency | None:
     if " " not in cleaned and cleaned in g.by_code:
         return g.by_code[cleaned]
     expanded = expand_abbreviations(cleaned)
-    found = g.by_key.get(agency_key(expanded))
+    own_key = agency_key(expanded)
+    found = g.by_key.get(own_key)
     if found:
         return found
     committee = _people_committee(expanded)
     if committee:
         return committee
-    for candidate in _candidates(expanded):
-        found = g.by_key.get(agency_key(candidate)) or g.by_folded.get(
-            fold_diacritics(agency_key(candidate)))
+    # each candidate's key once (the first candidate is the name itself)
+    keys = [own_key] + [agency_key(candidate) for candidate in _candidates(expanded)[1:]]
+    for key in keys:
+        found = g.by_key.get(key) or g.by_folded.get(fold_diacritics(key))
         if found:
             return found
-    for candidate in _candidates(expanded):
-        key = agency_key(candidate)
+    for key in keys:
         # only names of the same kind ("sở …", "ban …"): a stray word in front is no variant
-        keys = g.by_first_word.get(key.split(" ", 1)[0], ())
-        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        same_kind = g.by_first_word.get(key.split(" ", 1)[0], ())
+        best = process.extractOne(key, same_kind, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best:
             return g.by_key[best[0]]
     return None

@@ -223,13 +223,16 @@ _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]ia
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
-def _subject(text: str, settings: Settings) -> tuple[str, int] | None:
-    """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset)."""
-    return _subject_upto(text, settings.deadline_max_assignee_chars)
+def _subject(text: str, settings: Settings, whole: bool = False) -> tuple[str, int] | None:
+    """A body named at the start of a clause, up to its verb: ('Sở Nội vụ', end offset).
+    ``whole``: only a subject that runs to the end of ``text`` (all but its last character)
+    counts — a bold heading line; the agency test, the costly part, is then skipped when a
+    verb ends the subject early."""
+    return _subject_upto(text, settings.deadline_max_assignee_chars, whole)
 
 
 @lru_cache(maxsize=16384)  # headings and clauses come back; keyed on the text and a number
-def _subject_upto(text: str, max_chars: int) -> tuple[str, int] | None:
+def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, int] | None:
     lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
     text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
@@ -237,6 +240,8 @@ def _subject_upto(text: str, max_chars: int) -> tuple[str, int] | None:
         return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
     verb = _patterns().verb.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
+    if whole and end < len(text_stripped) - 1:
+        return None
     name = text_stripped[:end].strip(" ,:;.-")
     if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
@@ -266,8 +271,8 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
               and not _ENDS_SENTENCE.search(stripped)):
-            found = _subject(stripped.rstrip(":"), settings)
-            if found and found[1] >= len(stripped.rstrip(":")) - 1:
+            found = _subject(stripped.rstrip(":"), settings, whole=True)
+            if found:
                 rank, name = ranks["bold"], found[0]
         if rank is not None:
             for r in [r for r in stack if r >= rank]:
@@ -762,12 +767,14 @@ def due_cell_deadlines(cell: str, issued_date: str | None, start: int,
                        settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """The due dates a table's "Thời hạn" cell states ("30/6/2024", "Quý I/2024", "Trước
     tháng 9/2024", "Năm 2024"), read as a clause; spans are ``start`` (the table's place)."""
-    # commitments and table deadlines both read each due cell: read once
-    return list(_due_cell_deadlines(cell, issued_date, start, settings))
+    # commitments and table deadlines both read each due cell, and the same cells recur
+    # across documents: read once at offset 0, then moved to the table's place
+    return [Found(f.value, f.start + start, f.end + start, f.confidence)
+            for f in _due_cell_deadlines(cell, issued_date, settings)]
 
 
-@lru_cache(maxsize=1024)
-def _due_cell_deadlines(cell: str, issued_date: str | None, start: int,
+@lru_cache(maxsize=4096)
+def _due_cell_deadlines(cell: str, issued_date: str | None,
                         settings: Settings) -> tuple[Found[Deadline], ...]:
     p = _patterns()
     lex = load_lexicon("deadline_cues")
@@ -776,7 +783,7 @@ def _due_cell_deadlines(cell: str, issued_date: str | None, start: int,
     clause = cell if p.table_clause.match(cell) \
         else f"{lex['table_date_cue']} {cell}" if DAY_MONTH_DATE_RE.search(cell) \
         else f"{lex['table_period_cue']} {cell}"
-    return tuple(_sentence_deadlines(Sentence(clause, start, None), issued_date, settings))
+    return tuple(_sentence_deadlines(Sentence(clause, 0, None), issued_date, settings))
 
 
 def table_deadlines(tables: list[Found[Table]], issued_date: str | None,

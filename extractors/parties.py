@@ -11,7 +11,7 @@ import regex
 
 from extractors.header import is_mark
 from extractors.lines import CC_LABEL, Line, is_upper_line, split_lines
-from extractors.signer import signature_columns
+from extractors.signer import column_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Settings
 from pipeline.text.keys import fold_diacritics
@@ -135,7 +135,7 @@ def _bullet_items(text: str, lines: list[Line], i: int, *, until_store: bool = F
 def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]]:
     """Items of the ``Nơi nhận`` list, ``Lưu: …`` included (a signer's lines run into it
     on a tab-laid page are the signature's, not items)."""
-    lines = signature_columns(text, split_lines(text))
+    lines = column_lines(text)
     for i, line in enumerate(lines):
         m = CC_LABEL.match(line.text)
         if not m:

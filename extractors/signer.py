@@ -15,6 +15,7 @@ position line under ``KT. <HEAD>`` is lost under the seal, the signer is the hea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -133,6 +134,7 @@ def _mark_code(m: regex.Match) -> str:
     return m.group("mark") or regex.sub(r"\W", "", m.group("slashed")).upper()
 
 
+@lru_cache(maxsize=16384)  # every line is asked; the same lines recur across documents
 def _is_position(text: str) -> bool:
     t, _ = _cleaned(text)
     if len(t) > _POSITION_MAX_CHARS:
@@ -286,7 +288,7 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     opens with one is the right column's alone); with the tabs lost, a signer's position
     run onto a list line after its item ("- Như Điều 3; KT. CHỦ TỊCH")."""
     raw_start = text.rfind("\n", 0, line.start) + 1
-    if "\t" in text[raw_start:line.start]:
+    if text.find("\t", raw_start, line.start) >= 0:
         return None, line
     t = line.text
     cuts = [t.rindex("\t")] if "\t" in t else \
@@ -302,14 +304,29 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     return line, None
 
 
+def column_lines(text: str, start: int = 0) -> tuple[Line, ...]:
+    """The lines of ``text`` from ``start``, in ``signature_columns`` order."""
+    return _column_lines(text, start)  # one cache key however ``start`` is passed
+
+
+@lru_cache(maxsize=2)  # the signer and the Nơi nhận list read the same page bottom
+def _column_lines(text: str, start: int) -> tuple[Line, ...]:
+    return tuple(signature_columns(text, split_lines(text, start)))
+
+
 def signature_columns(text: str, lines: list[Line]) -> list[Line]:
     """The bottom of a tab-laid page in reading order: where a signer's position shares
     lines with the ``Nơi nhận`` list, the list's lines come first, then the block's (as the
     PDF reader orders two columns by their place on the page). Other lines are unchanged."""
     out: list[Line] = []
+    tabbed = "\t" in text  # without a tab, only a list line can hold a run-on position
     i = 0
     while i < len(lines):
-        left, right = _split_row(text, lines[i]) if not lines[i].blank else (lines[i], None)
+        if lines[i].blank or not (tabbed or _LIST_LINE.match(lines[i].text)):
+            out.append(lines[i])
+            i += 1
+            continue
+        left, right = _split_row(text, lines[i])
         if right is None or left is None:
             out.append(lines[i])
             i += 1
@@ -453,7 +470,7 @@ def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS,
                  start: int = 0) -> Found[Signer] | None:
     """The signer of the document: the block next to ``Nơi nhận``, else the first one found;
     looked for from ``start`` (where the document the header describes begins)."""
-    lines = signature_columns(text, split_lines(text, start))
+    lines = column_lines(text, start)
     candidates = _candidates(lines, settings)
     cc = next((k for k, ln in enumerate(lines) if _is_cc(ln.text)), None)
     chosen: _Candidate | None = None
