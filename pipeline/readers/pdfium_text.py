@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 from math import floor as _floor
 from dataclasses import dataclass
 from operator import itemgetter
@@ -188,12 +189,16 @@ def _object_runs(tp: int, n: int) -> list[tuple[int, int, int]]:
     return runs
 
 
+_CONTROL = re.compile("[\x00-\x1f\ufffe]")
+
+
 def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
               advances: dict | None = None) -> list[Char] | None:
     """The page's characters in content-stream order, or ``None`` (read it with pdfplumber).
 
-    ``advances``: characters' advances measured so far in the document (kept across its
-    pages: a glyph that overhangs its advance is measured where it is followed closely)."""
+    ``advances``: characters' advances measured so far in the document, by font (kept
+    across its pages: a glyph that overhangs its advance is measured where it is followed
+    closely)."""
     advances = {} if advances is None else advances
     if not _plain_page(page):
         return None
@@ -207,20 +212,30 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     text = bytes(buf)[:max(got - 1, 0) * 2].decode("utf-16-le", "replace")
     if len(text) != n:
         return None  # characters outside the BMP: keep pdfplumber's reading
+    # a control code pdfium did not generate itself: pdfplumber decides (most pages have
+    # none, and are spared the test per character)
+    controls = _CONTROL.search(text) is not None
     order = _stream_order(_address(page.raw))
     ox, oy = _dbl(), _dbl()
     ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
     box = pdfium_c.FS_RECTF()
     box_p = ctypes.addressof(box)
     runs: list[tuple[int, int, _Font | None, list[list]]] = []
+    # advances measured on this page, by font: the document's take them once the page is
+    # read whole (a page given back to pdfplumber measures nothing)
+    measured: dict[tuple, dict[str, float]] = {}
     last = None  # the last character kept, in pdfium's order: [index, char, x, y, right]
+    last_widths = None  # its font's measured advances
     raw_y = y = None
+    origin, is_generated = _origin, _is_generated
     for start, end, obj in _object_runs(tp, n):
         font = None
+        widths = None
         run: list[list] = []
+        prev = None  # run[-1]
         for i in range(start, end):
             ch = text[i]
-            if ch.isspace() and _is_generated(tp, i):
+            if ch.isspace() and is_generated(tp, i):
                 # pdfium's own spaces and line breaks are not in the content stream. One
                 # between two text objects starts where the character before it ends; one
                 # inside an object stands for a kerning gap (and may replace the real space
@@ -228,50 +243,56 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                 # is measured by its own box
                 if obj is None:
                     if last is not None and last[0] == i - 1:
-                        _origin(tp, i, ox_p, oy_p)
+                        origin(tp, i, ox_p, oy_p)
                         if ox.value > last[2]:
                             last[4] = ox.value
-                elif run and run[-1][4] is None:
-                    run[-1][4] = _OWN_BOX
+                            _measure(last_widths, last[1], ox.value - last[2])
+                elif prev is not None and prev[4] is None:
+                    prev[4] = _OWN_BOX
                 continue
-            code = ord(ch)
-            if code < 0x20 or code == 0xFFFE:
-                return None  # a control code: pdfplumber decides
+            if controls:
+                code = ord(ch)
+                if code < 0x20 or code == 0xFFFE:
+                    return None  # a control code: pdfplumber decides
             if font is None:
                 if _map_error(tp, i):
                     return None  # no Unicode for the run's glyphs: pdfminer says (cid:N)
                 font = _font(tp, i, obj)
                 if font is None:
                     return None
-            _origin(tp, i, ox_p, oy_p)
-            x = _exact(ox.value)
+                widths = measured.setdefault((font.name, font.size, font.x_scale), {})
+            origin(tp, i, ox_p, oy_p)
+            x = _floor(ox.value * 10000.0 + 0.5) / 10000.0  # _exact, inlined
             if oy.value != raw_y:  # a run's characters share their baseline
                 raw_y = oy.value
                 y = _exact(raw_y)
             # within a run the next character starts where this one's advance ends
-            if run and run[-1][4] is None and x > run[-1][2] and \
-                    abs(y - run[-1][3]) < _POINT_TOLERANCE:
-                run[-1][4] = x
-            last = [i, ch, x, y, None]
+            if prev is not None and prev[4] is None and x > prev[2] and \
+                    abs(y - prev[3]) < _POINT_TOLERANCE:
+                prev[4] = x
+                _measure(widths, prev[1], x - prev[2])
+            prev = last = [i, ch, x, y, None]
+            last_widths = widths
             run.append(last)
         if run:
             runs.append((order.get(obj, len(order)), start, font, run))
-    runs.sort(key=itemgetter(0, 1))  # content-stream order (a run is one text object)
     # a character's advance, where measured (the next origin), is the same wherever that
     # character is set in that font and size; kerning only ever adds to it
-    for _, _, font, run in runs:
-        for _, ch, x, _, right in run:
-            if right is not None and right is not _OWN_BOX:
-                key = (font.name, font.size, font.x_scale, ch)
-                measured = right - x
-                if measured < advances.get(key, measured + 1):
-                    advances[key] = measured
+    for key, widths in measured.items():
+        known = advances.setdefault(key, {})
+        for ch, width in widths.items():
+            if width < known.get(ch, width + 1):
+                known[ch] = width
+    runs.sort(key=itemgetter(0, 1))  # content-stream order (a run is one text object)
     chars: list[Char] = []
+    append = chars.append
     for _, _, font, run in runs:
         fontsize, descent, name, x_scale = font.size, font.descent, font.name, font.x_scale
         d = font.y_scale
-        for i, ch, x, y, right in run:
-            advance = advances.get((name, fontsize, x_scale, ch))
+        known = advances.get((name, fontsize, x_scale), {})
+        y = top = bottom = size = None
+        for i, ch, x, char_y, right in run:
+            advance = known.get(ch)
             if advance is not None:
                 right = x + advance
             elif ch.isspace():
@@ -279,12 +300,21 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
             else:
                 _loose_box(tp, i, box_p)  # never measured: the character's loose box
                 right = box.right
-            # pdfminer's box, computed as pdfminer computes it: its size (y1 - y0) carries
-            # the same last-digit noise, and pdfplumber groups words by that size
-            y0 = 0.0 + d * descent + y
-            y1 = 0.0 + d * (descent + fontsize) + y
-            chars.append((ch, x, right, height - y1, height - y0, name, y1 - y0))
+            if char_y != y:
+                # pdfminer's box, computed as pdfminer computes it: its size (y1 - y0)
+                # carries the same last-digit noise, and pdfplumber groups words by it
+                y = char_y
+                y0 = 0.0 + d * descent + y
+                y1 = 0.0 + d * (descent + fontsize) + y
+                top, bottom, size = height - y1, height - y0, y1 - y0
+            append((ch, x, right, top, bottom, name, size))
     return chars
+
+
+def _measure(widths: dict[str, float] | None, ch: str, width: float) -> None:
+    """The narrowest advance seen for ``ch`` (kerning only ever widens it)."""
+    if widths is not None and width < widths.get(ch, width + 1):
+        widths[ch] = width
 
 
 def _line_clusters(chars: list[Char]) -> list[list[Char]]:
