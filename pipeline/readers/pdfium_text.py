@@ -43,6 +43,7 @@ import pypdfium2.raw as pdfium_c
 X_TOLERANCE = 3
 Y_TOLERANCE = 3
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_TABLE = str.maketrans(LIGATURES)
 # a path thinner than this (points) is drawn as a rule; pdfplumber's table finder keeps
 # edges from 3 points long (edge_min_length)
 RULE_THICKNESS = 3.0
@@ -270,7 +271,9 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
             if prev is not None and prev[4] is None and x > prev[2] and \
                     abs(y - prev[3]) < _POINT_TOLERANCE:
                 prev[4] = x
-                _measure(widths, prev[1], x - prev[2])
+                width = x - prev[2]  # _measure, inlined: nearly every character is measured
+                if width < widths.get(prev[1], width + 1):
+                    widths[prev[1]] = width
             prev = last = [i, ch, x, y, None]
             last_widths = widths
             run.append(last)
@@ -334,7 +337,7 @@ def _line_clusters(chars: list[Char]) -> list[list[Char]]:
 
 def _word(chars: list[Char], x1: float, top: float, bottom: float) -> dict:
     # chars are sorted by x0: the first one's is the word's
-    return {"text": "".join([LIGATURES.get(c[TEXT], c[TEXT]) for c in chars]),
+    return {"text": "".join([c[TEXT] for c in chars]).translate(_LIGATURE_TABLE),
             "x0": chars[0][X0], "x1": x1, "top": top, "bottom": bottom,
             "fontname": chars[0][FONTNAME], "size": chars[0][SIZE]}
 
