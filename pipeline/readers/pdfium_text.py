@@ -269,7 +269,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                 y = _exact(raw_y)
             # within a run the next character starts where this one's advance ends
             if prev is not None and prev[4] is None and x > prev[2] and \
-                    abs(y - prev[3]) < _POINT_TOLERANCE:
+                    (y == prev[3] or abs(y - prev[3]) < _POINT_TOLERANCE):
                 prev[4] = x
                 width = x - prev[2]  # _measure, inlined: nearly every character is measured
                 if width < widths.get(prev[1], width + 1):
@@ -322,16 +322,19 @@ def _measure(widths: dict[str, float] | None, ch: str, width: float) -> None:
 
 def _line_clusters(chars: list[Char]) -> list[list[Char]]:
     """pdfplumber's ``cluster_objects(chars, top, y_tolerance)``: lines by top."""
-    cluster_of: dict[float, int] = {}
-    index, last = 0, None
-    for top in sorted(set(c[TOP] for c in chars)):
-        if last is not None and top > last + Y_TOLERANCE:
-            index += 1
-        cluster_of[top] = index
+    tops = list(map(itemgetter(TOP), chars))
+    lines: list[list[Char]] = []
+    line_of: dict[float, list[Char]] = {}
+    last = None
+    for top in sorted(set(tops)):
+        if last is None or top > last + Y_TOLERANCE:
+            lines.append([])
+        line_of[top] = lines[-1]
         last = top
-    lines: list[list[Char]] = [[] for _ in range(index + 1)]
-    for c in chars:
-        lines[cluster_of[c[TOP]]].append(c)
+    if len(lines) == 1:
+        return [chars]
+    for c, top in zip(chars, tops):
+        line_of[top].append(c)
     return lines
 
 
@@ -361,7 +364,8 @@ def extract_words(chars: list[Char]) -> list[dict]:
                         current = []
                     continue
                 if current and (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE
-                                or abs(c[TOP] - prev[TOP]) > Y_TOLERANCE):
+                                or (c[TOP] != prev[TOP]
+                                    and abs(c[TOP] - prev[TOP]) > Y_TOLERANCE)):
                     append(_word(current, x1, top, bottom))
                     current = []
                 if current:
