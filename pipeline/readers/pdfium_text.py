@@ -233,7 +233,9 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
         font = None
         widths = None
         run: list[list] = []
-        prev = None  # run[-1]
+        prev = None  # run[-1] …
+        open_ = False  # … its advance not yet known (prev[4] is None); its x and y:
+        prev_x = prev_y = 0.0
         for i in range(start, end):
             ch = text[i]
             if ch.isspace() and is_generated(tp, i):
@@ -248,8 +250,9 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                         if ox.value > last[2]:
                             last[4] = ox.value
                             _measure(last_widths, last[1], ox.value - last[2])
-                elif prev is not None and prev[4] is None:
+                elif open_:
                     prev[4] = _OWN_BOX
+                    open_ = False
                 continue
             if controls:
                 code = ord(ch)
@@ -268,16 +271,16 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                 raw_y = oy.value
                 y = _exact(raw_y)
             # within a run the next character starts where this one's advance ends
-            if prev is not None and prev[4] is None and x > prev[2] and \
-                    (y == prev[3] or abs(y - prev[3]) < _POINT_TOLERANCE):
+            if open_ and x > prev_x and (y == prev_y or abs(y - prev_y) < _POINT_TOLERANCE):
                 prev[4] = x
-                width = x - prev[2]  # _measure, inlined: nearly every character is measured
+                width = x - prev_x  # _measure, inlined: nearly every character is measured
                 if width < widths.get(prev[1], width + 1):
                     widths[prev[1]] = width
-            prev = last = [i, ch, x, y, None]
-            last_widths = widths
-            run.append(last)
+            prev = [i, ch, x, y, None]
+            open_, prev_x, prev_y = True, x, y
+            run.append(prev)
         if run:
+            last, last_widths = run[-1], widths
             runs.append((order.get(obj, len(order)), start, font, run))
     # a character's advance, where measured (the next origin), is the same wherever that
     # character is set in that font and size; kerning only ever adds to it
