@@ -14,6 +14,7 @@ already found (``Segment`` directly).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 # a horizontal gap wider than this many text heights separates two columns …
 COLUMN_GAP_EM = 1.5
@@ -97,20 +98,29 @@ def words_to_segments(words: list[Word]) -> list[Segment]:
     """Group words into lines, then cut each line at column gaps."""
     lines: list[list[Word]] = []
     extents: list[list[float]] = []  # each line's [top, bottom], kept as words join it
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        height = word.height
+    for word in sorted(words, key=attrgetter("top", "x0")):
+        top, bottom = word.top, word.bottom
+        height = bottom - top
+        if 1e-6 > height:  # Word.height
+            height = 1e-6
         for k in range(len(lines) - 1, max(len(lines) - 4, 0) - 1, -1):
             extent = extents[k]
-            # _same_line, inlined: this runs for every word of every page
-            if min(extent[1], word.bottom) - max(extent[0], word.top) >= \
-                    0.5 * min(extent[1] - extent[0], height):
+            line_top, line_bottom = extent
+            # _same_line, inlined with comparisons for min() and max(): this runs for
+            # every word of every page
+            low = bottom if bottom < line_bottom else line_bottom
+            high = top if top > line_top else line_top
+            span = line_bottom - line_top
+            if low - high >= 0.5 * (height if height < span else span):
                 lines[k].append(word)
-                extent[0] = min(extent[0], word.top)
-                extent[1] = max(extent[1], word.bottom)
+                if top < line_top:
+                    extent[0] = top
+                if bottom > line_bottom:
+                    extent[1] = bottom
                 break
         else:
             lines.append([word])
-            extents.append([word.top, word.bottom])
+            extents.append([top, bottom])
     return lines_to_segments(lines)
 
 

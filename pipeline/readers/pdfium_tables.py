@@ -14,11 +14,13 @@ pdfminer would (paths inside form objects): pdfplumber reads that page.
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber import utils as plumber_utils
+from pdfplumber.table import Table, TableFinder, TableSettings
 
 from pipeline.readers.pdfium_text import BOTTOM, FONTNAME, SIZE, TEXT, TOP, X0, X1, Char
 
@@ -148,7 +150,46 @@ class PdfiumTablePage:
         self.chars = [c for c in self.chars if any(
             x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
             for x0, top, x1, bottom in boxes)]
-        return tables
+        return [BandedTable(t, self.chars) for t in tables]
+
+
+def _in_box(char: dict, bbox) -> bool:
+    """pdfplumber's ``Table.extract`` test: the character's middle inside the box."""
+    x0, top, x1, bottom = bbox
+    h_mid = (char["x0"] + char["x1"]) / 2
+    v_mid = (char["top"] + char["bottom"]) / 2
+    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
+
+
+class BandedTable:
+    """A found table whose ``extract`` gives pdfplumber's ``Table.extract()``, each row's
+    characters looked for only among those whose middle lies in the row's band (a
+    bisection over the characters' middles) rather than among all the page's, row by row."""
+
+    def __init__(self, table: Table, chars: list[dict]):
+        self.table = table
+        self.bbox = table.bbox
+        self.chars = chars
+
+    def extract(self) -> list[list[str | None]]:
+        chars = self.chars
+        middles = sorted(((c["top"] + c["bottom"]) / 2, k) for k, c in enumerate(chars))
+        keys = [m for m, _ in middles]
+        rows = []
+        for row in self.table.rows:
+            _, top, _, bottom = row.bbox
+            band = sorted(k for _, k in middles[bisect_left(keys, top):bisect_left(keys, bottom)])
+            # the characters in the page's order, as pdfplumber's filter keeps them
+            row_chars = [chars[k] for k in band if _in_box(chars[k], row.bbox)]
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                cell_chars = [c for c in row_chars if _in_box(c, cell)]
+                cells.append(plumber_utils.extract_text(cell_chars) if cell_chars else "")
+            rows.append(cells)
+        return rows
 
 
 def table_page(page: pdfium.PdfPage, number: int, chars: list[Char]) -> PdfiumTablePage | None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import re
 from math import floor as _floor
 from dataclasses import dataclass
 from operator import itemgetter
@@ -42,6 +43,7 @@ import pypdfium2.raw as pdfium_c
 X_TOLERANCE = 3
 Y_TOLERANCE = 3
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+_LIGATURE_TABLE = str.maketrans(LIGATURES)
 # a path thinner than this (points) is drawn as a rule; pdfplumber's table finder keeps
 # edges from 3 points long (edge_min_length)
 RULE_THICKNESS = 3.0
@@ -188,12 +190,16 @@ def _object_runs(tp: int, n: int) -> list[tuple[int, int, int]]:
     return runs
 
 
+_CONTROL = re.compile("[\x00-\x1f\ufffe]")
+
+
 def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
               advances: dict | None = None) -> list[Char] | None:
     """The page's characters in content-stream order, or ``None`` (read it with pdfplumber).
 
-    ``advances``: characters' advances measured so far in the document (kept across its
-    pages: a glyph that overhangs its advance is measured where it is followed closely)."""
+    ``advances``: characters' advances measured so far in the document, by font (kept
+    across its pages: a glyph that overhangs its advance is measured where it is followed
+    closely)."""
     advances = {} if advances is None else advances
     if not _plain_page(page):
         return None
@@ -207,20 +213,32 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     text = bytes(buf)[:max(got - 1, 0) * 2].decode("utf-16-le", "replace")
     if len(text) != n:
         return None  # characters outside the BMP: keep pdfplumber's reading
+    # a control code pdfium did not generate itself: pdfplumber decides (most pages have
+    # none, and are spared the test per character)
+    controls = _CONTROL.search(text) is not None
     order = _stream_order(_address(page.raw))
     ox, oy = _dbl(), _dbl()
     ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
     box = pdfium_c.FS_RECTF()
     box_p = ctypes.addressof(box)
     runs: list[tuple[int, int, _Font | None, list[list]]] = []
+    # advances measured on this page, by font: the document's take them once the page is
+    # read whole (a page given back to pdfplumber measures nothing)
+    measured: dict[tuple, dict[str, float]] = {}
     last = None  # the last character kept, in pdfium's order: [index, char, x, y, right]
+    last_widths = None  # its font's measured advances
     raw_y = y = None
+    origin, is_generated = _origin, _is_generated
     for start, end, obj in _object_runs(tp, n):
         font = None
+        widths = None
         run: list[list] = []
+        prev = None  # run[-1] …
+        open_ = False  # … its advance not yet known (prev[4] is None); its x and y:
+        prev_x = prev_y = 0.0
         for i in range(start, end):
             ch = text[i]
-            if ch.isspace() and _is_generated(tp, i):
+            if ch.isspace() and is_generated(tp, i):
                 # pdfium's own spaces and line breaks are not in the content stream. One
                 # between two text objects starts where the character before it ends; one
                 # inside an object stands for a kerning gap (and may replace the real space
@@ -228,50 +246,59 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                 # is measured by its own box
                 if obj is None:
                     if last is not None and last[0] == i - 1:
-                        _origin(tp, i, ox_p, oy_p)
+                        origin(tp, i, ox_p, oy_p)
                         if ox.value > last[2]:
                             last[4] = ox.value
-                elif run and run[-1][4] is None:
-                    run[-1][4] = _OWN_BOX
+                            _measure(last_widths, last[1], ox.value - last[2])
+                elif open_:
+                    prev[4] = _OWN_BOX
+                    open_ = False
                 continue
-            code = ord(ch)
-            if code < 0x20 or code == 0xFFFE:
-                return None  # a control code: pdfplumber decides
+            if controls:
+                code = ord(ch)
+                if code < 0x20 or code == 0xFFFE:
+                    return None  # a control code: pdfplumber decides
             if font is None:
                 if _map_error(tp, i):
                     return None  # no Unicode for the run's glyphs: pdfminer says (cid:N)
                 font = _font(tp, i, obj)
                 if font is None:
                     return None
-            _origin(tp, i, ox_p, oy_p)
-            x = _exact(ox.value)
+                widths = measured.setdefault((font.name, font.size, font.x_scale), {})
+            origin(tp, i, ox_p, oy_p)
+            x = _floor(ox.value * 10000.0 + 0.5) / 10000.0  # _exact, inlined
             if oy.value != raw_y:  # a run's characters share their baseline
                 raw_y = oy.value
                 y = _exact(raw_y)
             # within a run the next character starts where this one's advance ends
-            if run and run[-1][4] is None and x > run[-1][2] and \
-                    abs(y - run[-1][3]) < _POINT_TOLERANCE:
-                run[-1][4] = x
-            last = [i, ch, x, y, None]
-            run.append(last)
+            if open_ and x > prev_x and (y == prev_y or abs(y - prev_y) < _POINT_TOLERANCE):
+                prev[4] = x
+                width = x - prev_x  # _measure, inlined: nearly every character is measured
+                if width < widths.get(prev[1], width + 1):
+                    widths[prev[1]] = width
+            prev = [i, ch, x, y, None]
+            open_, prev_x, prev_y = True, x, y
+            run.append(prev)
         if run:
+            last, last_widths = run[-1], widths
             runs.append((order.get(obj, len(order)), start, font, run))
-    runs.sort(key=itemgetter(0, 1))  # content-stream order (a run is one text object)
     # a character's advance, where measured (the next origin), is the same wherever that
     # character is set in that font and size; kerning only ever adds to it
-    for _, _, font, run in runs:
-        for _, ch, x, _, right in run:
-            if right is not None and right is not _OWN_BOX:
-                key = (font.name, font.size, font.x_scale, ch)
-                measured = right - x
-                if measured < advances.get(key, measured + 1):
-                    advances[key] = measured
+    for key, widths in measured.items():
+        known = advances.setdefault(key, {})
+        for ch, width in widths.items():
+            if width < known.get(ch, width + 1):
+                known[ch] = width
+    runs.sort(key=itemgetter(0, 1))  # content-stream order (a run is one text object)
     chars: list[Char] = []
+    append = chars.append
     for _, _, font, run in runs:
         fontsize, descent, name, x_scale = font.size, font.descent, font.name, font.x_scale
         d = font.y_scale
-        for i, ch, x, y, right in run:
-            advance = advances.get((name, fontsize, x_scale, ch))
+        known = advances.get((name, fontsize, x_scale), {})
+        y = top = bottom = size = None
+        for i, ch, x, char_y, right in run:
+            advance = known.get(ch)
             if advance is not None:
                 right = x + advance
             elif ch.isspace():
@@ -279,32 +306,44 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
             else:
                 _loose_box(tp, i, box_p)  # never measured: the character's loose box
                 right = box.right
-            # pdfminer's box, computed as pdfminer computes it: its size (y1 - y0) carries
-            # the same last-digit noise, and pdfplumber groups words by that size
-            y0 = 0.0 + d * descent + y
-            y1 = 0.0 + d * (descent + fontsize) + y
-            chars.append((ch, x, right, height - y1, height - y0, name, y1 - y0))
+            if char_y != y:
+                # pdfminer's box, computed as pdfminer computes it: its size (y1 - y0)
+                # carries the same last-digit noise, and pdfplumber groups words by it
+                y = char_y
+                y0 = 0.0 + d * descent + y
+                y1 = 0.0 + d * (descent + fontsize) + y
+                top, bottom, size = height - y1, height - y0, y1 - y0
+            append((ch, x, right, top, bottom, name, size))
     return chars
+
+
+def _measure(widths: dict[str, float] | None, ch: str, width: float) -> None:
+    """The narrowest advance seen for ``ch`` (kerning only ever widens it)."""
+    if widths is not None and width < widths.get(ch, width + 1):
+        widths[ch] = width
 
 
 def _line_clusters(chars: list[Char]) -> list[list[Char]]:
     """pdfplumber's ``cluster_objects(chars, top, y_tolerance)``: lines by top."""
-    cluster_of: dict[float, int] = {}
-    index, last = 0, None
-    for top in sorted(set(c[TOP] for c in chars)):
-        if last is not None and top > last + Y_TOLERANCE:
-            index += 1
-        cluster_of[top] = index
+    tops = list(map(itemgetter(TOP), chars))
+    lines: list[list[Char]] = []
+    line_of: dict[float, list[Char]] = {}
+    last = None
+    for top in sorted(set(tops)):
+        if last is None or top > last + Y_TOLERANCE:
+            lines.append([])
+        line_of[top] = lines[-1]
         last = top
-    lines: list[list[Char]] = [[] for _ in range(index + 1)]
-    for c in chars:
-        lines[cluster_of[c[TOP]]].append(c)
+    if len(lines) == 1:
+        return [chars]
+    for c, top in zip(chars, tops):
+        line_of[top].append(c)
     return lines
 
 
 def _word(chars: list[Char], x1: float, top: float, bottom: float) -> dict:
     # chars are sorted by x0: the first one's is the word's
-    return {"text": "".join([LIGATURES.get(c[TEXT], c[TEXT]) for c in chars]),
+    return {"text": "".join([c[TEXT] for c in chars]).translate(_LIGATURE_TABLE),
             "x0": chars[0][X0], "x1": x1, "top": top, "bottom": bottom,
             "fontname": chars[0][FONTNAME], "size": chars[0][SIZE]}
 
@@ -328,7 +367,8 @@ def extract_words(chars: list[Char]) -> list[dict]:
                         current = []
                     continue
                 if current and (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE
-                                or abs(c[TOP] - prev[TOP]) > Y_TOLERANCE):
+                                or (c[TOP] != prev[TOP]
+                                    and abs(c[TOP] - prev[TOP]) > Y_TOLERANCE)):
                     append(_word(current, x1, top, bottom))
                     current = []
                 if current:
