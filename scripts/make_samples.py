@@ -636,9 +636,10 @@ def _deterministic_zip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def render_docx(letter: Letter, out: Path) -> Path:
+def _a4_document(letter: Letter, font: str, author: str):
+    """A python-docx document on the letter's A4 page, in ``font`` 13 pt, with the letter's
+    title and date as its properties (fixed, so the file is the same at every build)."""
     import docx
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     document = docx.Document()
@@ -647,15 +648,23 @@ def render_docx(letter: Letter, out: Path) -> Path:
     section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
     section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
     normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
+    normal.font.name = font
     normal.font.size = Pt(13)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
     props = document.core_properties
-    props.author = props.last_modified_by = "Văn thư"
+    props.author = props.last_modified_by = author
     props.title = letter.title
     props.created = props.modified = letter.date.replace(tzinfo=None)
     props.revision = 1
     props.comments = ""
+    return document
+
+
+def render_docx(letter: Letter, out: Path) -> Path:
+    from docx.oxml.ns import qn
+
+    document = _a4_document(letter, "Times New Roman", "Văn thư")
+    normal = document.styles["Normal"]
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
     _layout_table(document, letter.left, letter.right, (65.0, 100.0))
     _docx_runs(document, letter.body)
     document.add_paragraph()
@@ -719,24 +728,10 @@ def _legacy_run(paragraph, run: Run, encoding: str) -> None:
 
 
 def _office_docx(letter: Letter, form: OfficeForm) -> bytes:
-    import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.shared import Mm, Pt
 
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
-    section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
-    section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
-    normal = document.styles["Normal"]
-    normal.font.name = LEGACY_FONTS[form.encoding][0]
-    normal.font.size = Pt(13)
-    props = document.core_properties
-    props.author = props.last_modified_by = "Van thu"
-    props.title = letter.title
-    props.created = props.modified = letter.date.replace(tzinfo=None)
-    props.revision = 1
-    props.comments = ""
+    document = _a4_document(letter, LEGACY_FONTS[form.encoding][0], "Van thu")
     aligns = {"L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER,
               "R": WD_ALIGN_PARAGRAPH.RIGHT, "J": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
