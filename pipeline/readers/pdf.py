@@ -30,7 +30,8 @@ from pipeline.readers.layout import Word, words_to_text
 from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
 from pipeline.readers.esignature import MAX_OVERLAY_CHARS, annotation_overlay, pdf_overlay
 from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
-from pipeline.readers.pdfium_text import extract_words, has_rules, read_page
+from pipeline.readers.pdfium_text import has_rules, read_page
+from pipeline.readers.pdfium_words import extract_words
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
 from pipeline.readers.page_image import render_pages

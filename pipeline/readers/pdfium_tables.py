@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber import utils as plumber_utils
 from pdfplumber.table import Table, TableFinder, TableSettings
 
-from pipeline.readers.pdfium_text import BOTTOM, FONTNAME, SIZE, TEXT, TOP, X0, X1, Char
+from pipeline.readers.pdfium_text import PageChars
 
 _vp, _int, _flt = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 
@@ -192,13 +192,13 @@ class BandedTable:
         return rows
 
 
-def table_page(page: pdfium.PdfPage, number: int, chars: list[Char]) -> PdfiumTablePage | None:
+def table_page(page: pdfium.PdfPage, number: int, chars: PageChars) -> PdfiumTablePage | None:
     edges = page_edges(page)
     if edges is None:
         return None
     width, height = page.get_size()
-    plumber_chars = [{"text": c[TEXT], "x0": c[X0], "x1": c[X1], "top": c[TOP],
-                      "bottom": c[BOTTOM], "doctop": c[TOP], "upright": True,
-                      "width": c[X1] - c[X0], "height": c[BOTTOM] - c[TOP],
-                      "fontname": c[FONTNAME], "size": c[SIZE]} for c in chars]
+    plumber_chars = [{"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                      "doctop": top, "upright": True, "width": x1 - x0, "height": bottom - top,
+                      "fontname": fontname, "size": size}
+                     for text, x0, x1, top, bottom, fontname, size in chars.tuples()]
     return PdfiumTablePage(number, (0, 0, width, height), edges, plumber_chars)

@@ -1,11 +1,11 @@
-"""A text page's characters and words read with pdfium, the way pdfplumber would give them.
+"""A text page's characters read with pdfium, the way pdfplumber would give them.
 
 pdfplumber (pdfminer) interprets every content stream in Python: 4–20 pages a second on
 a long decree. pdfium reads the same text a hundred times faster. This module takes from
 pdfium's text page what ``pdfplumber.Page.extract_words(extra_attrs=["fontname", "size"])``
-gives the reader — each character's text, box, font name and size, in content-stream
-order — and groups the characters into words with pdfplumber's own rules (its default
-tolerances), so ``pipeline.readers.layout`` sees the same words either way.
+reads — each character's text, box, font name and size, in content-stream order — and
+``pdfium_words`` groups them into words with pdfplumber's own rules, so
+``pipeline.readers.layout`` sees the same words either way.
 
 The box is pdfminer's, not pdfium's, computed as pdfminer computes it: from the
 character's origin (pdfium's single-precision coordinates rounded back to the file's
@@ -23,33 +23,31 @@ would (rotated or skewed text, characters without a Unicode mapping — pdfminer
 ``has_rules`` tells a page that may hold a ruled table (its lines and rectangles) from one
 that cannot.
 
-ctypes calls go through private prototypes taking plain addresses (``c_void_p``): the
-pypdfium2 bindings' typed pointers cost more per call than the call itself, and this runs
-once per character.
+A page holds thousands of characters, and Python's cost per character, not pdfium's,
+is what a page costs: the only call made per character is pdfium's origin, mapped over
+the page in one go into numpy arrays (no Python loop around it), and the rest — which
+characters are kept, their advances, their boxes — is computed on whole arrays; Python
+loops run per text object and per distinct glyph. ctypes calls go through private
+prototypes taking plain addresses (``c_void_p``): the pypdfium2 bindings' typed pointers
+cost more per call than the call itself.
 """
 from __future__ import annotations
 
 import ctypes
 import itertools
 import re
-from math import floor as _floor
 from dataclasses import dataclass
-from operator import itemgetter
+from math import floor as _floor
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-# pdfplumber's WordExtractor defaults (pdfplumber.utils.text)
-X_TOLERANCE = 3
-Y_TOLERANCE = 3
-LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
-_LIGATURE_TABLE = str.maketrans(LIGATURES)
 # a path thinner than this (points) is drawn as a rule; pdfplumber's table finder keeps
 # edges from 3 points long (edge_min_length)
 RULE_THICKNESS = 3.0
 RULE_MIN_LENGTH = 3.0
 _POINT_TOLERANCE = 1e-3
-_OWN_BOX = False  # a character whose advance is measured by its loose box
 
 _vp, _int, _dbl, _flt = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_float
 
@@ -80,10 +78,39 @@ _object_type = _proto(pdfium_c.FPDFPageObj_GetType, _int, _vp)
 _object_bounds = _proto(pdfium_c.FPDFPageObj_GetBounds, _int, _vp, _vp, _vp, _vp, _vp)
 
 
-# one character as pdfplumber gives it (top-down coordinates, points): a plain tuple,
-# made once per character
+# one character as pdfplumber gives it (top-down coordinates, points), as a tuple
 Char = tuple  # (text, x0, x1, top, bottom, fontname, size)
 TEXT, X0, X1, TOP, BOTTOM, FONTNAME, SIZE = range(7)
+
+
+@dataclass
+class PageChars:
+    """A page's characters in content-stream order, one array per attribute.
+
+    ``text`` holds one character per position; ``font`` indexes ``fontnames``."""
+
+    text: str
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    size: np.ndarray
+    font: np.ndarray
+    fontnames: list[str]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def tuples(self) -> list[Char]:
+        """The characters one by one, as ``Char`` tuples (Python floats)."""
+        names = [self.fontnames[k] for k in self.font.tolist()]
+        return list(zip(self.text, self.x0.tolist(), self.x1.tolist(), self.top.tolist(),
+                        self.bottom.tolist(), names, self.size.tolist()))
+
+
+def _no_chars() -> PageChars:
+    empty = np.empty(0)
+    return PageChars("", empty, empty, empty, empty, empty, np.empty(0, np.intp), [])
 
 
 @dataclass
@@ -100,6 +127,11 @@ def _exact(value: float) -> float:
     numbers a PDF writes have a few decimals; rounded to four they are the file's again,
     as pdfminer reads them (and its arithmetic on them then gives the same doubles)."""
     return _floor(value * 10000.0 + 0.5) / 10000.0  # round(value, 4), a third of the time
+
+
+def _exact_all(values: np.ndarray) -> np.ndarray:
+    """``_exact`` on an array (the same IEEE operations, so the same doubles)."""
+    return np.floor(values * 10000.0 + 0.5) / 10000.0
 
 
 def _address(handle) -> int:
@@ -137,24 +169,33 @@ def _plain_page(page: pdfium.PdfPage) -> bool:
     return media[0] == 0 and media[1] == 0 and tuple(crop) == tuple(media)
 
 
-def _font(textpage: int, index: int, obj: int) -> _Font | None:
+def _font_facts(font: int) -> tuple[str, float]:
+    """A font's base name and pdfminer's descent per unit of size (Descent × 0.001,
+    forced negative)."""
+    length = _font_name(font, None, 0)
+    buf = ctypes.create_string_buffer(max(length, 1))
+    _font_name(font, buf, length)
+    out = _flt()
+    descent = 0.0
+    if _font_descent(font, _flt(1000.0), ctypes.addressof(out)):
+        descent = min(out.value, -out.value) * 0.001
+    return buf.value.decode("latin-1"), descent
+
+
+def _font(textpage: int, index: int, obj: int, facts: dict) -> _Font | None:
+    """The character's font as pdfminer sets it, or None (rotated or skewed text).
+    ``facts``: font names and descents by font handle, read once per page."""
     m = pdfium_c.FS_MATRIX()
     _matrix(textpage, index, ctypes.addressof(m))
     if m.b != 0 or m.c != 0 or m.a <= 0 or m.d <= 0:
         return None  # rotated, skewed or mirrored text: pdfplumber's "upright" rules apply
     size = _font_size(textpage, index)
     font = _obj_font(obj)
-    name = ""
-    descent = 0.0
+    name, descent = "", 0.0
     if font:
-        length = _font_name(font, None, 0)
-        buf = ctypes.create_string_buffer(max(length, 1))
-        _font_name(font, buf, length)
-        name = buf.value.decode("latin-1")
-        out = _flt()
-        if _font_descent(font, _flt(1000.0), ctypes.addressof(out)):
-            # as pdfminer: Descent × 0.001 (forced negative), times the font size
-            descent = min(out.value, -out.value) * 0.001
+        if font not in facts:
+            facts[font] = _font_facts(font)
+        name, descent = facts[font]
     return _Font(name, size, descent * size, _exact(m.d), _exact(m.a))
 
 
@@ -190,11 +231,30 @@ def _object_runs(tp: int, n: int) -> list[tuple[int, int, int]]:
     return runs
 
 
-_CONTROL = re.compile("[\x00-\x1f\ufffe]")
+_SPACE = re.compile(r"\s")  # str.isspace's characters (sre tests Py_UNICODE_ISSPACE)
+_GLYPH_BITS = 21  # a code point fits in 21 bits: (font key, glyph) as one integer
+_GLYPH_MASK = (1 << _GLYPH_BITS) - 1
+
+
+def _origins(tp: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every character's origin, pdfium writing straight into two arrays."""
+    xs, ys = np.zeros(n), np.zeros(n)
+    xb, yb = xs.ctypes.data, ys.ctypes.data
+    # map drives the calls from C: no Python frame per character
+    for _ in map(_origin, itertools.repeat(tp, n), range(n), range(xb, xb + 8 * n, 8),
+                 range(yb, yb + 8 * n, 8)):
+        pass
+    return xs, ys
+
+
+def _text(tp: int, n: int) -> str:
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = _get_text(tp, 0, n, ctypes.addressof(buf))
+    return bytes(buf)[:max(got - 1, 0) * 2].decode("utf-16-le", "replace")
 
 
 def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
-              advances: dict | None = None) -> list[Char] | None:
+              advances: dict | None = None) -> PageChars | None:
     """The page's characters in content-stream order, or ``None`` (read it with pdfplumber).
 
     ``advances``: characters' advances measured so far in the document, by font (kept
@@ -207,184 +267,130 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     tp = _address(textpage.raw)
     n = _count_chars(tp)
     if n <= 0:
-        return []
-    buf = (ctypes.c_ushort * (n + 1))()
-    got = _get_text(tp, 0, n, ctypes.addressof(buf))
-    text = bytes(buf)[:max(got - 1, 0) * 2].decode("utf-16-le", "replace")
+        return _no_chars()
+    text = _text(tp, n)
     if len(text) != n:
         return None  # characters outside the BMP: keep pdfplumber's reading
-    # a control code pdfium did not generate itself: pdfplumber decides (most pages have
-    # none, and are spared the test per character)
-    controls = _CONTROL.search(text) is not None
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # pdfium's own spaces and line breaks are not in the content stream: not kept
+    spaces = np.array([m.start() for m in _SPACE.finditer(text)], dtype=np.intp)
+    is_space = np.zeros(n, bool)
+    is_space[spaces] = True
+    generated = np.zeros(n, bool)
+    if len(spaces):
+        flags = np.fromiter(map(_is_generated, itertools.repeat(tp), spaces.tolist()),
+                            dtype=np.intc, count=len(spaces))
+        generated[spaces[flags != 0]] = True
+    kept = ~generated
+    if ((codes < 0x20) | (codes == 0xFFFE))[kept].any():
+        return None  # a control code pdfium did not generate itself: pdfplumber decides
+
+    runs = _object_runs(tp, n)
+    run_of = np.repeat(np.arange(len(runs)), [end - start for start, end, _ in runs])
+    kept_at = np.flatnonzero(kept)
+    if not len(kept_at):
+        return _no_chars()
+    kept_run = run_of[kept_at]
+    firsts = np.flatnonzero(np.r_[True, kept_run[1:] != kept_run[:-1]])
+    # each text object's font, read at its first kept character
+    facts: dict = {}
+    keys: dict[tuple, int] = {}  # (font name, size, horizontal scale) → key id
+    names: dict[str, int] = {}
+    count = len(runs)
+    run_key = np.zeros(count, np.int64)
+    run_name = np.zeros(count, np.intp)
+    run_low = np.zeros(count)  # pdfminer's box: bottom and top above the baseline
+    run_high = np.zeros(count)
+    run_rank = [(0, 0)] * count
     order = _stream_order(_address(page.raw))
-    ox, oy = _dbl(), _dbl()
-    ox_p, oy_p = ctypes.addressof(ox), ctypes.addressof(oy)
+    for r, i in zip(kept_run[firsts].tolist(), kept_at[firsts].tolist()):
+        obj = runs[r][2]
+        if _map_error(tp, i):
+            return None  # no Unicode for the run's glyphs: pdfminer says (cid:N)
+        font = _font(tp, i, obj, facts)
+        if font is None:
+            return None
+        run_key[r] = keys.setdefault((font.name, font.size, font.x_scale), len(keys))
+        run_name[r] = names.setdefault(font.name, len(names))
+        d = font.y_scale
+        # computed as pdfminer does: its size (y1 - y0) carries the same last-digit noise,
+        # and pdfplumber groups words by it
+        run_low[r] = 0.0 + d * font.descent
+        run_high[r] = 0.0 + d * (font.descent + font.size)
+        run_rank[r] = (order.get(obj, len(order)), runs[r][0])
+
+    xs, ys = _origins(tp, n)
+    x, y = _exact_all(xs), _exact_all(ys)
+    key_of = run_key[run_of] << _GLYPH_BITS | codes  # (font, glyph), each character
+    _measure(advances, keys, key_of, xs, x, y, kept, run_of, [r[2] is None for r in runs])
+
+    x0, glyph = x[kept_at], key_of[kept_at]
+    x1 = _advance_ends(tp, advances, keys, glyph, x0, is_space[kept_at], kept_at)
+    y0, y1 = run_low[kept_run] + y[kept_at], run_high[kept_run] + y[kept_at]
+    # content-stream order: a run is one text object, its characters in pdfium's order
+    ranks = np.empty(count, np.intp)
+    ranks[sorted(range(count), key=run_rank.__getitem__)] = np.arange(count)
+    perm = np.argsort(ranks[kept_run], kind="stable")
+    return PageChars(codes[kept_at][perm].tobytes().decode("utf-32-le"), x0[perm], x1[perm],
+                     (height - y1)[perm], (height - y0)[perm], (y1 - y0)[perm],
+                     run_name[kept_run][perm], list(names))
+
+
+def _measure(advances: dict, keys: dict, key_of: np.ndarray, raw_x: np.ndarray,
+             x: np.ndarray, y: np.ndarray, kept: np.ndarray, run_of: np.ndarray,
+             objectless: list[bool]) -> None:
+    """Advances measured on the page, kept in ``advances`` (the narrowest seen: kerning
+    only ever widens one), by font key then character.
+
+    Within a text object the next kept character starts where this one's advance ends
+    (on the same baseline, further right); a generated space inside an object stands for
+    a kerning gap and measures nothing. A generated space between two objects starts
+    where the character before it ends (pdfium's raw origin).
+    """
+    follows = kept[:-1] & kept[1:] & (run_of[:-1] == run_of[1:])
+    dy = y[1:] - y[:-1]
+    same_line = (y[1:] == y[:-1]) | (np.abs(dy) < _POINT_TOLERANCE)
+    inner = np.flatnonzero(follows & (x[1:] > x[:-1]) & same_line)
+    widths = [x[inner + 1] - x[inner]]
+    glyphs = [key_of[inner]]
+    objectless_at = np.asarray(objectless, bool)[run_of]
+    gaps = np.flatnonzero(~kept[1:] & objectless_at[1:] & kept[:-1]
+                          & (raw_x[1:] > x[:-1]))
+    widths.append(raw_x[gaps + 1] - x[gaps])
+    glyphs.append(key_of[gaps])
+    width, glyph = np.concatenate(widths), np.concatenate(glyphs)
+    if not len(glyph):
+        return
+    by = np.lexsort((width, glyph))
+    glyph, width = glyph[by], width[by]
+    first = np.r_[True, glyph[1:] != glyph[:-1]]
+    names = list(keys)
+    for g, w in zip(glyph[first].tolist(), width[first].tolist()):
+        known = advances.setdefault(names[g >> _GLYPH_BITS], {})
+        ch = chr(g & _GLYPH_MASK)
+        if w < known.get(ch, w + 1):
+            known[ch] = w
+
+
+
+def _advance_ends(tp: int, advances: dict, keys: dict, glyph: np.ndarray, x0: np.ndarray,
+                  is_space: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Each character's right edge: its origin plus its advance where measured (in the
+    document, in that font and size); a blank's own origin; else pdfium's loose box."""
+    distinct, where = np.unique(glyph, return_inverse=True)
+    names = list(keys)
+    known = [advances.get(names[g >> _GLYPH_BITS], {}).get(chr(g & _GLYPH_MASK), np.nan)
+             for g in distinct.tolist()]
+    advance = np.asarray(known, float)[where.reshape(-1)]
+    x1 = x0 + advance
+    unknown = np.isnan(advance)
+    x1[unknown & is_space] = x0[unknown & is_space]
     box = pdfium_c.FS_RECTF()
     box_p = ctypes.addressof(box)
-    runs: list[tuple[int, int, _Font | None, list[list]]] = []
-    # advances measured on this page, by font: the document's take them once the page is
-    # read whole (a page given back to pdfplumber measures nothing)
-    measured: dict[tuple, dict[str, float]] = {}
-    last = None  # the last character kept, in pdfium's order: [index, char, x, y, right]
-    last_widths = None  # its font's measured advances
-    raw_y = y = None
-    origin, is_generated = _origin, _is_generated
-    for start, end, obj in _object_runs(tp, n):
-        font = None
-        widths = None
-        run: list[list] = []
-        prev = None  # run[-1] …
-        open_ = False  # … its advance not yet known (prev[4] is None); its x and y:
-        prev_x = prev_y = 0.0
-        for i in range(start, end):
-            ch = text[i]
-            if ch.isspace() and is_generated(tp, i):
-                # pdfium's own spaces and line breaks are not in the content stream. One
-                # between two text objects starts where the character before it ends; one
-                # inside an object stands for a kerning gap (and may replace the real space
-                # after it): it starts at the next character, so the character before it
-                # is measured by its own box
-                if obj is None:
-                    if last is not None and last[0] == i - 1:
-                        origin(tp, i, ox_p, oy_p)
-                        if ox.value > last[2]:
-                            last[4] = ox.value
-                            _measure(last_widths, last[1], ox.value - last[2])
-                elif open_:
-                    prev[4] = _OWN_BOX
-                    open_ = False
-                continue
-            if controls:
-                code = ord(ch)
-                if code < 0x20 or code == 0xFFFE:
-                    return None  # a control code: pdfplumber decides
-            if font is None:
-                if _map_error(tp, i):
-                    return None  # no Unicode for the run's glyphs: pdfminer says (cid:N)
-                font = _font(tp, i, obj)
-                if font is None:
-                    return None
-                widths = measured.setdefault((font.name, font.size, font.x_scale), {})
-            origin(tp, i, ox_p, oy_p)
-            x = _floor(ox.value * 10000.0 + 0.5) / 10000.0  # _exact, inlined
-            if oy.value != raw_y:  # a run's characters share their baseline
-                raw_y = oy.value
-                y = _exact(raw_y)
-            # within a run the next character starts where this one's advance ends
-            if open_ and x > prev_x and (y == prev_y or abs(y - prev_y) < _POINT_TOLERANCE):
-                prev[4] = x
-                width = x - prev_x  # _measure, inlined: nearly every character is measured
-                if width < widths.get(prev[1], width + 1):
-                    widths[prev[1]] = width
-            prev = [i, ch, x, y, None]
-            open_, prev_x, prev_y = True, x, y
-            run.append(prev)
-        if run:
-            last, last_widths = run[-1], widths
-            runs.append((order.get(obj, len(order)), start, font, run))
-    # a character's advance, where measured (the next origin), is the same wherever that
-    # character is set in that font and size; kerning only ever adds to it
-    for key, widths in measured.items():
-        known = advances.setdefault(key, {})
-        for ch, width in widths.items():
-            if width < known.get(ch, width + 1):
-                known[ch] = width
-    runs.sort(key=itemgetter(0, 1))  # content-stream order (a run is one text object)
-    chars: list[Char] = []
-    append = chars.append
-    for _, _, font, run in runs:
-        fontsize, descent, name, x_scale = font.size, font.descent, font.name, font.x_scale
-        d = font.y_scale
-        known = advances.get((name, fontsize, x_scale), {})
-        y = top = bottom = size = None
-        for i, ch, x, char_y, right in run:
-            advance = known.get(ch)
-            if advance is not None:
-                right = x + advance
-            elif ch.isspace():
-                right = x
-            else:
-                _loose_box(tp, i, box_p)  # never measured: the character's loose box
-                right = box.right
-            if char_y != y:
-                # pdfminer's box, computed as pdfminer computes it: its size (y1 - y0)
-                # carries the same last-digit noise, and pdfplumber groups words by it
-                y = char_y
-                y0 = 0.0 + d * descent + y
-                y1 = 0.0 + d * (descent + fontsize) + y
-                top, bottom, size = height - y1, height - y0, y1 - y0
-            append((ch, x, right, top, bottom, name, size))
-    return chars
-
-
-def _measure(widths: dict[str, float] | None, ch: str, width: float) -> None:
-    """The narrowest advance seen for ``ch`` (kerning only ever widens it)."""
-    if widths is not None and width < widths.get(ch, width + 1):
-        widths[ch] = width
-
-
-def _line_clusters(chars: list[Char]) -> list[list[Char]]:
-    """pdfplumber's ``cluster_objects(chars, top, y_tolerance)``: lines by top."""
-    tops = list(map(itemgetter(TOP), chars))
-    lines: list[list[Char]] = []
-    line_of: dict[float, list[Char]] = {}
-    last = None
-    for top in sorted(set(tops)):
-        if last is None or top > last + Y_TOLERANCE:
-            lines.append([])
-        line_of[top] = lines[-1]
-        last = top
-    if len(lines) == 1:
-        return [chars]
-    for c, top in zip(chars, tops):
-        line_of[top].append(c)
-    return lines
-
-
-def _word(chars: list[Char], x1: float, top: float, bottom: float) -> dict:
-    # chars are sorted by x0: the first one's is the word's
-    return {"text": "".join([c[TEXT] for c in chars]).translate(_LIGATURE_TABLE),
-            "x0": chars[0][X0], "x1": x1, "top": top, "bottom": bottom,
-            "fontname": chars[0][FONTNAME], "size": chars[0][SIZE]}
-
-
-def extract_words(chars: list[Char]) -> list[dict]:
-    """``pdfplumber``'s ``extract_words(extra_attrs=["fontname", "size"])`` on these chars:
-    runs of one font and size, cut into lines by top, each line left to right, words
-    broken at blanks, at a step back, at a gap wider than 3 points or a line jump."""
-    words: list[dict] = []
-    append = words.append
-    for _, run in itertools.groupby(chars, key=itemgetter(FONTNAME, SIZE)):
-        for line in _line_clusters(list(run)):
-            line.sort(key=itemgetter(X0))  # stable, as pdfplumber's sort
-            current: list[Char] = []
-            prev = None
-            x1 = top = bottom = 0.0
-            for c in line:
-                if c[TEXT].isspace():
-                    if current:
-                        append(_word(current, x1, top, bottom))
-                        current = []
-                    continue
-                if current and (c[X0] < prev[X0] or c[X0] > prev[X1] + X_TOLERANCE
-                                or (c[TOP] != prev[TOP]
-                                    and abs(c[TOP] - prev[TOP]) > Y_TOLERANCE)):
-                    append(_word(current, x1, top, bottom))
-                    current = []
-                if current:
-                    if c[X1] > x1:
-                        x1 = c[X1]
-                    if c[TOP] < top:
-                        top = c[TOP]
-                    if c[BOTTOM] > bottom:
-                        bottom = c[BOTTOM]
-                else:
-                    x1, top, bottom = c[X1], c[TOP], c[BOTTOM]
-                current.append(c)
-                prev = c
-            if current:
-                append(_word(current, x1, top, bottom))
-    return words
+    for k in np.flatnonzero(unknown & ~is_space).tolist():
+        _loose_box(tp, int(index[k]), box_p)  # never measured: the character's loose box
+        x1[k] = box.right
+    return x1
 
 
 def has_rules(page: pdfium.PdfPage) -> bool:

@@ -18,7 +18,8 @@ from fixtures.long_pdf import build_long_pdf
 
 from pipeline.readers import pdf as pdf_reader
 from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
-from pipeline.readers.pdfium_text import extract_words, has_rules, read_page
+from pipeline.readers.pdfium_text import has_rules, read_page
+from pipeline.readers.pdfium_words import extract_words
 
 
 @pytest.fixture(scope="module")
