@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 
 from pipeline.text.document import RawDocument, RawPage, RawTable
@@ -31,7 +32,7 @@ from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, i
 from pipeline.readers.esignature import MAX_OVERLAY_CHARS, annotation_overlay, pdf_overlay
 from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
 from pipeline.readers.pdfium_text import has_rules, read_page
-from pipeline.readers.pdfium_words import extract_words
+from pipeline.readers.pdfium_words import PageWords, page_words
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
 from pipeline.readers.page_image import render_pages
@@ -159,7 +160,7 @@ class FastPage:
     """A page read through pdfium: its words, and the stand-in page pdfplumber's table
     finder runs on when the page has rules (None: no rules, no table to look for)."""
 
-    words: list[dict]
+    words: PageWords
     tables: PdfiumTablePage | None
 
 
@@ -179,8 +180,8 @@ def fast_page(doc, number: int, advances: dict | None = None) -> FastPage | None
             textpage.close()
         if chars is None:
             return None
-        words = extract_words(chars)
-        if sum(len(w["text"]) for w in words) <= SHORT_PAGE_CHARS:
+        words = page_words(chars)
+        if sum(map(len, words.text)) <= SHORT_PAGE_CHARS:
             return None
         if not has_rules(page):
             return FastPage(words, None)
@@ -232,6 +233,15 @@ def page_to_text(page, words: list[dict], *, number: int | None = None,
         boxes.append(found.bbox)
         tables.append(RawTable(rows=[[_cell_text(c) for c in row] for row in rows],
                                page=number))
+    if isinstance(words, PageWords):
+        flow, encodings = _flow_columns(words, boxes)
+    else:
+        flow, encodings = _flow(words, boxes)
+    return words_to_text(flow), tables, encodings
+
+
+def _flow(words: list[dict], boxes: list) -> tuple[list[Word], Counter[str]]:
+    """The words outside the tables, legacy fonts converted, and the encodings met."""
     encodings: Counter[str] = Counter()
     flow: list[Word] = []
     fonts: dict[str | None, tuple[str | None, bool]] = {}  # a page sets few fonts
@@ -247,7 +257,31 @@ def page_to_text(page, words: list[dict], *, number: int | None = None,
             text = convert(text, legacy, capitals=capitals)
             encodings[legacy] += 1
         flow.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"]))
-    return words_to_text(flow), tables, encodings
+    return flow, encodings
+
+
+def _flow_columns(words: PageWords, boxes: list) -> tuple[list[Word], Counter[str]]:
+    """``_flow`` on pdfium's words, a column at a time (a page's thousand words)."""
+    keep = np.ones(len(words), bool)
+    if boxes:
+        cx, cy = (words.x0 + words.x1) / 2, (words.top + words.bottom) / 2
+        for x0, top, x1, bottom in boxes:  # _inside
+            keep &= ~((x0 <= cx) & (cx <= x1) & (top <= cy) & (cy <= bottom))
+    at = np.flatnonzero(keep)
+    texts = [words.text[k] for k in at.tolist()]
+    fonts = words.font[at].tolist()
+    encodings: Counter[str] = Counter()
+    legacy = {k: (encoding_for_font(name), is_capitals_font(name))
+              for k, name in enumerate(words.fontnames)}
+    if any(encoding for encoding, _ in legacy.values()):
+        for i, font in enumerate(fonts):
+            encoding, capitals = legacy[font]
+            if encoding:
+                texts[i] = convert(texts[i], encoding, capitals=capitals)
+                encodings[encoding] += 1
+    flow = list(map(Word, texts, words.x0[at].tolist(), words.x1[at].tolist(),
+                    words.top[at].tolist(), words.bottom[at].tolist()))
+    return flow, encodings
 
 
 def _cell_text(cell: str | None) -> str | None:

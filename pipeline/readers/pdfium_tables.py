@@ -14,15 +14,15 @@ pdfminer would (paths inside form objects): pdfplumber reads that page.
 from __future__ import annotations
 
 import ctypes
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber import utils as plumber_utils
 from pdfplumber.table import Table, TableFinder, TableSettings
 
 from pipeline.readers.pdfium_text import PageChars
+from pipeline.readers.pdfium_words import Y_TOLERANCE, clusters, cut_words
 
 _vp, _int, _flt = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 
@@ -135,61 +135,76 @@ def page_edges(page: pdfium.PdfPage) -> list[dict] | None:
 
 @dataclass
 class PdfiumTablePage:
-    """What ``pdfplumber.table.TableFinder`` and ``Table.extract`` read of a page."""
+    """What ``pdfplumber.table.TableFinder`` reads of a page (its edges), and the page's
+    characters for the tables' cells."""
 
     page_number: int
     bbox: tuple[float, float, float, float]
     edges: list[dict]
-    chars: list[dict] = field(default_factory=list)
+    chars: PageChars
 
-    def find_tables(self):
+    def find_tables(self) -> list[ArrayTable]:
         tables = TableFinder(self, TableSettings.resolve(None)).tables
-        # Table.extract looks for each row's characters among all the page's: hand it
-        # only those inside a table (a row lies inside its table's box)
-        boxes = [t.bbox for t in tables]
-        self.chars = [c for c in self.chars if any(
-            x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-            for x0, top, x1, bottom in boxes)]
-        return [BandedTable(t, self.chars) for t in tables]
+        return [ArrayTable(t, self.chars) for t in tables]
 
 
-def _in_box(char: dict, bbox) -> bool:
-    """pdfplumber's ``Table.extract`` test: the character's middle inside the box."""
-    x0, top, x1, bottom = bbox
-    h_mid = (char["x0"] + char["x1"]) / 2
-    v_mid = (char["top"] + char["bottom"]) / 2
-    return h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom
+class ArrayTable:
+    """A found table whose ``extract`` gives pdfplumber's ``Table.extract()``: a cell's
+    characters are those whose middle lies inside both its row's box and its own (boxes
+    closed at the top left, open at the bottom right), and its text is pdfplumber's
+    ``extract_text`` of them — words cut as on the page but one run per cell, lines of
+    words by top (``cluster_objects``, tolerance 3), words joined by a space, lines by a
+    line break. Computed for all the cells at once."""
 
-
-class BandedTable:
-    """A found table whose ``extract`` gives pdfplumber's ``Table.extract()``, each row's
-    characters looked for only among those whose middle lies in the row's band (a
-    bisection over the characters' middles) rather than among all the page's, row by row."""
-
-    def __init__(self, table: Table, chars: list[dict]):
+    def __init__(self, table: Table, chars: PageChars):
         self.table = table
         self.bbox = table.bbox
         self.chars = chars
 
     def extract(self) -> list[list[str | None]]:
         chars = self.chars
-        middles = sorted(((c["top"] + c["bottom"]) / 2, k) for k, c in enumerate(chars))
-        keys = [m for m, _ in middles]
-        rows = []
+        h_mid, v_mid = (chars.x0 + chars.x1) / 2, (chars.top + chars.bottom) / 2
+
+        def inside(bbox) -> np.ndarray:
+            x0, top, x1, bottom = bbox
+            return (h_mid >= x0) & (h_mid < x1) & (v_mid >= top) & (v_mid < bottom)
+
+        # (cell, character) pairs, cells numbered in reading order, characters in the
+        # page's order within each cell
+        cell_of, char_of = [], []
+        shape: list[list[int | None]] = []
         for row in self.table.rows:
-            _, top, _, bottom = row.bbox
-            band = sorted(k for _, k in middles[bisect_left(keys, top):bisect_left(keys, bottom)])
-            # the characters in the page's order, as pdfplumber's filter keeps them
-            row_chars = [chars[k] for k in band if _in_box(chars[k], row.bbox)]
-            cells: list[str | None] = []
+            in_row = inside(row.bbox)
+            numbers: list[int | None] = []
             for cell in row.cells:
                 if cell is None:
-                    cells.append(None)
+                    numbers.append(None)
                     continue
-                cell_chars = [c for c in row_chars if _in_box(c, cell)]
-                cells.append(plumber_utils.extract_text(cell_chars) if cell_chars else "")
-            rows.append(cells)
-        return rows
+                found = np.flatnonzero(in_row & inside(cell))
+                cell_of.append(np.full(len(found), len(char_of), np.intp))
+                char_of.append(found)
+                numbers.append(len(char_of) - 1)
+            shape.append(numbers)
+        texts = _cell_texts(chars, np.concatenate(cell_of or [np.empty(0, np.intp)]),
+                            np.concatenate(char_of or [np.empty(0, np.intp)]), len(char_of))
+        return [[None if k is None else texts[k] for k in numbers] for numbers in shape]
+
+
+def _cell_texts(chars: PageChars, cell: np.ndarray, at: np.ndarray, cells: int) -> list[str]:
+    """pdfplumber's ``extract_text`` of each cell's characters ("" for none)."""
+    cut = cut_words(chars.codes[at], chars.x0[at], chars.x1[at], chars.top[at],
+                    chars.bottom[at], cell)
+    word_cell = cell[cut.first]
+    # words in lines by top, each line's words in the order they were cut
+    line = clusters(cut.top, word_cell, Y_TOLERANCE)
+    lines: list[list[list[str]]] = [[] for _ in range(cells)]
+    last = None
+    for k in np.lexsort((np.arange(len(line)), line)).tolist():
+        if line[k] != last:
+            last = line[k]
+            lines[word_cell[k]].append([])
+        lines[word_cell[k]][-1].append(cut.text[k])
+    return ["\n".join(" ".join(words) for words in cell_lines) for cell_lines in lines]
 
 
 def table_page(page: pdfium.PdfPage, number: int, chars: PageChars) -> PdfiumTablePage | None:
@@ -197,8 +212,4 @@ def table_page(page: pdfium.PdfPage, number: int, chars: PageChars) -> PdfiumTab
     if edges is None:
         return None
     width, height = page.get_size()
-    plumber_chars = [{"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                      "doctop": top, "upright": True, "width": x1 - x0, "height": bottom - top,
-                      "fontname": fontname, "size": size}
-                     for text, x0, x1, top, bottom, fontname, size in chars.tuples()]
-    return PdfiumTablePage(number, (0, 0, width, height), edges, plumber_chars)
+    return PdfiumTablePage(number, (0, 0, width, height), edges, chars)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import ctypes
 import itertools
-import re
 from dataclasses import dataclass
 from math import floor as _floor
 
@@ -87,9 +86,9 @@ TEXT, X0, X1, TOP, BOTTOM, FONTNAME, SIZE = range(7)
 class PageChars:
     """A page's characters in content-stream order, one array per attribute.
 
-    ``text`` holds one character per position; ``font`` indexes ``fontnames``."""
+    ``codes`` holds the characters' code points; ``font`` indexes ``fontnames``."""
 
-    text: str
+    codes: np.ndarray
     x0: np.ndarray
     x1: np.ndarray
     top: np.ndarray
@@ -99,7 +98,11 @@ class PageChars:
     fontnames: list[str]
 
     def __len__(self) -> int:
-        return len(self.text)
+        return len(self.codes)
+
+    @property
+    def text(self) -> str:
+        return self.codes.tobytes().decode("utf-32-le")
 
     def tuples(self) -> list[Char]:
         """The characters one by one, as ``Char`` tuples (Python floats)."""
@@ -110,7 +113,17 @@ class PageChars:
 
 def _no_chars() -> PageChars:
     empty = np.empty(0)
-    return PageChars("", empty, empty, empty, empty, empty, np.empty(0, np.intp), [])
+    return PageChars(np.empty(0, np.uint32), empty, empty, empty, empty, empty,
+                     np.empty(0, np.intp), [])
+
+
+# str.isspace on code points: the last blank is U+3000, anything above maps to a non-blank
+_BLANK = np.array([chr(c).isspace() for c in range(0x3002)])
+
+
+def blanks(codes: np.ndarray) -> np.ndarray:
+    """Which code points are blanks (``str.isspace``)."""
+    return _BLANK[np.minimum(codes, len(_BLANK) - 1)]
 
 
 @dataclass
@@ -231,7 +244,6 @@ def _object_runs(tp: int, n: int) -> list[tuple[int, int, int]]:
     return runs
 
 
-_SPACE = re.compile(r"\s")  # str.isspace's characters (sre tests Py_UNICODE_ISSPACE)
 _GLYPH_BITS = 21  # a code point fits in 21 bits: (font key, glyph) as one integer
 _GLYPH_MASK = (1 << _GLYPH_BITS) - 1
 
@@ -273,9 +285,8 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
         return None  # characters outside the BMP: keep pdfplumber's reading
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     # pdfium's own spaces and line breaks are not in the content stream: not kept
-    spaces = np.array([m.start() for m in _SPACE.finditer(text)], dtype=np.intp)
-    is_space = np.zeros(n, bool)
-    is_space[spaces] = True
+    is_space = blanks(codes)
+    spaces = np.flatnonzero(is_space)
     generated = np.zeros(n, bool)
     if len(spaces):
         flags = np.fromiter(map(_is_generated, itertools.repeat(tp), spaces.tolist()),
@@ -331,7 +342,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     ranks = np.empty(count, np.intp)
     ranks[sorted(range(count), key=run_rank.__getitem__)] = np.arange(count)
     perm = np.argsort(ranks[kept_run], kind="stable")
-    return PageChars(codes[kept_at][perm].tobytes().decode("utf-32-le"), x0[perm], x1[perm],
+    return PageChars(codes[kept_at][perm], x0[perm], x1[perm],
                      (height - y1)[perm], (height - y0)[perm], (y1 - y0)[perm],
                      run_name[kept_run][perm], list(names))
 

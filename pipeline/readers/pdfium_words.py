@@ -5,78 +5,130 @@ into runs of one font and size (in content-stream order), each run into lines by
 (``cluster_objects``, tolerance 3), reads each line left to right (a stable sort by x0)
 and breaks words at blanks, at a gap wider than 3 points or a jump in top of more than 3.
 The same rules here, computed for the whole page at once with numpy — a Python loop per
-character cost more than pdfium's reading of the page.
+character cost more than pdfium's reading of the page. ``cut_words`` takes the runs as
+given: pdfplumber's ``extract_text`` on a table cell's characters is the same cut with
+one run per cell.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.readers.pdfium_text import PageChars
+from pipeline.readers.pdfium_text import PageChars, blanks
 
 # pdfplumber's WordExtractor defaults (pdfplumber.utils.text)
 X_TOLERANCE = 3
 Y_TOLERANCE = 3
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _LIGATURE_TABLE = str.maketrans(LIGATURES)
-_SPACE = re.compile(r"\s")  # str.isspace's characters
+_LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 
 
-def _steps(values: np.ndarray) -> np.ndarray:
+def steps(values: np.ndarray) -> np.ndarray:
     """Where each value differs from the one before (the first always does)."""
     return np.r_[True, values[1:] != values[:-1]]
 
 
-def reading_order(chars: PageChars) -> tuple[np.ndarray, np.ndarray]:
-    """The characters' order as pdfplumber reads them (runs, lines top-down, each line
-    left to right) and each one's line in that order."""
-    n = len(chars)
-    top = chars.top
-    # runs of one font and size, in content-stream order
-    run = np.cumsum(_steps(chars.font) | _steps(chars.size))
-    # a run's characters by top: a line starts where top jumps by more than the tolerance
-    by_top = np.lexsort((top, run))
-    sorted_top = top[by_top]
-    starts = _steps(run[by_top])
-    starts[1:] |= sorted_top[1:] > sorted_top[:-1] + Y_TOLERANCE
-    line = np.empty(n, np.intp)
-    line[by_top] = np.cumsum(starts)
-    # each line left to right, characters at the same x0 in the page's order
-    order = np.lexsort((np.arange(n), chars.x0, line))
-    return order, line[order]
+def clusters(values: np.ndarray, group: np.ndarray, tolerance: float) -> np.ndarray:
+    """pdfplumber's ``cluster_objects`` within each group: each value's cluster, numbered
+    in (group, value) order; a cluster runs on while the next value is within
+    ``tolerance`` of the one before."""
+    by_value = np.lexsort((values, group))
+    ordered = values[by_value]
+    starts = steps(group[by_value])
+    starts[1:] |= ordered[1:] > ordered[:-1] + tolerance
+    cluster = np.empty(len(values), np.intp)
+    cluster[by_value] = np.cumsum(starts)
+    return cluster
+
+
+@dataclass
+class Cut:
+    """Words cut from characters: each word's first (leftmost) character, an index into
+    the characters given, its text and box."""
+
+    first: np.ndarray
+    text: list[str]
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+
+
+def cut_words(codes: np.ndarray, x0: np.ndarray, x1: np.ndarray, top: np.ndarray,
+              bottom: np.ndarray, run: np.ndarray) -> Cut:
+    """pdfplumber's ``WordExtractor`` (default settings) on the characters, the runs given
+    (characters in the page's order within each run)."""
+    n = len(codes)
+    if not n:
+        return _NO_WORDS
+    # each run's lines (by top), each line left to right, equal x0s in the page's order
+    line = clusters(top, run, Y_TOLERANCE)
+    order = np.lexsort((np.arange(n), x0, line))
+    line, codes = line[order], codes[order]
+    x0, x1, top, bottom = x0[order], x1[order], top[order], bottom[order]
+    blank = blanks(codes)
+    # a word starts at a line's start, after a blank, past a gap or a jump in top
+    starts = steps(line)
+    starts[1:] |= blank[:-1] | (x0[1:] > x1[:-1] + X_TOLERANCE) | (
+        np.abs(top[1:] - top[:-1]) > Y_TOLERANCE)
+    inked = np.flatnonzero(~blank)  # blanks only ever separate words
+    if not len(inked):
+        return _NO_WORDS
+    bounds = np.flatnonzero(starts[inked])
+    first = inked[bounds]
+    letters = codes[inked].tobytes().decode("utf-32-le")
+    ends = np.r_[bounds[1:], len(inked)]
+    text = [letters[a:b] for a, b in zip(bounds.tolist(), ends.tolist())]
+    if _LIGATURE.search(letters):
+        text = [t.translate(_LIGATURE_TABLE) for t in text]
+    return Cut(order[first], text, x0[first], np.maximum.reduceat(x1[inked], bounds),
+               np.minimum.reduceat(top[inked], bounds),
+               np.maximum.reduceat(bottom[inked], bounds))
+
+
+_NO_WORDS = Cut(np.empty(0, np.intp), [], np.empty(0), np.empty(0), np.empty(0), np.empty(0))
+
+
+@dataclass
+class PageWords:
+    """A page's words as pdfplumber's ``extract_words`` gives them, one array (or list)
+    per attribute; ``font`` indexes ``fontnames``."""
+
+    text: list[str]
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    size: np.ndarray
+    font: np.ndarray
+    fontnames: list[str]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def dicts(self) -> list[dict]:
+        """pdfplumber's word dicts (``extra_attrs=["fontname", "size"]``)."""
+        names = self.fontnames
+        return [{"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                 "fontname": names[font], "size": size}
+                for text, x0, x1, top, bottom, font, size in zip(
+                    self.text, self.x0.tolist(), self.x1.tolist(), self.top.tolist(),
+                    self.bottom.tolist(), self.font.tolist(), self.size.tolist())]
+
+
+def page_words(chars: PageChars) -> PageWords:
+    """``pdfplumber``'s ``extract_words(extra_attrs=["fontname", "size"])`` on these chars:
+    runs of one font and size in content-stream order, each cut into words."""
+    run = np.cumsum(steps(chars.font) | steps(chars.size)) if len(chars) else chars.font
+    cut = cut_words(chars.codes, chars.x0, chars.x1, chars.top, chars.bottom, run)
+    return PageWords(cut.text, cut.x0, cut.x1, cut.top, cut.bottom, chars.size[cut.first],
+                     chars.font[cut.first], chars.fontnames)
 
 
 def extract_words(chars: PageChars) -> list[dict]:
-    """``pdfplumber``'s ``extract_words(extra_attrs=["fontname", "size"])`` on these chars."""
-    if not len(chars):
-        return []
-    order, line = reading_order(chars)
-    text = np.frombuffer(chars.text.encode("utf-32-le"), dtype=np.uint32)[order]
-    blank = np.zeros(len(chars), bool)
-    blank[[m.start() for m in _SPACE.finditer(chars.text)]] = True
-    blank = blank[order]
-    x0, x1, top, bottom = chars.x0[order], chars.x1[order], chars.top[order], \
-        chars.bottom[order]
-    # a word starts at a line's start, after a blank, past a gap or a jump in top
-    dtop = top[1:] - top[:-1]
-    starts = _steps(line)
-    starts[1:] |= blank[:-1] | (x0[1:] > x1[:-1] + X_TOLERANCE) | (
-        (top[1:] != top[:-1]) & (np.abs(dtop) > Y_TOLERANCE))
-    inked = np.flatnonzero(~blank)  # blanks only ever separate words
-    if not len(inked):
-        return []
-    bounds = np.flatnonzero(starts[inked])
-    first = inked[bounds]
-    letters = text[inked].tobytes().decode("utf-32-le")
-    ends = np.r_[bounds[1:], len(inked)].tolist()
-    names = chars.fontnames
-    fonts = chars.font[order][first].tolist()
-    return [{"text": letters[a:b].translate(_LIGATURE_TABLE), "x0": left, "x1": right,
-             "top": high, "bottom": low, "fontname": names[font], "size": size}
-            for a, b, left, right, high, low, font, size in zip(
-                bounds.tolist(), ends, x0[first].tolist(),
-                np.maximum.reduceat(x1[inked], bounds).tolist(),
-                np.minimum.reduceat(top[inked], bounds).tolist(),
-                np.maximum.reduceat(bottom[inked], bounds).tolist(),
-                fonts, chars.size[order][first].tolist())]
+    """``pdfplumber``'s ``extract_words(extra_attrs=["fontname", "size"])`` on these chars,
+    as its dicts."""
+    return page_words(chars).dicts()
