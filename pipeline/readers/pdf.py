@@ -31,7 +31,7 @@ from pipeline.readers.layout import Word, words_to_text
 from pipeline.readers.legacy import convert, detect_legacy, encoding_for_font, is_capitals_font
 from pipeline.readers.esignature import MAX_OVERLAY_CHARS, annotation_overlay, pdf_overlay
 from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
-from pipeline.readers.pdfium_text import has_rules, read_page
+from pipeline.readers.pdfium_text import Advances, has_rules, read_page
 from pipeline.readers.pdfium_words import PageWords, page_words
 from pipeline.readers.ocr.engine import OCR_DPI, check_tesseract, ocr_images
 from pipeline.readers.ocr.page import scan_facts
@@ -82,7 +82,7 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
         with pdf, _pdfium_document(data) as fast:
             # pdfium repairs page trees pdfminer reads otherwise: then pdfplumber reads all
             fast = fast if fast is not None and len(fast) == len(pdf.pages) else None
-            advances: dict = {}  # characters' widths measured on earlier pages
+            advances = Advances()  # characters' widths measured on earlier pages
             for page in pdf.pages:
                 number = page.page_number
                 fast_read = None
@@ -164,7 +164,7 @@ class FastPage:
     tables: PdfiumTablePage | None
 
 
-def fast_page(doc, number: int, advances: dict | None = None) -> FastPage | None:
+def fast_page(doc, number: int, advances: Advances | None = None) -> FastPage | None:
     """A page read with pdfium, or None when pdfplumber must read it.
 
     pdfplumber reads a page pdfium's reading does not match pdfplumber's on

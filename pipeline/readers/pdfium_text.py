@@ -266,13 +266,13 @@ def _text(tp: int, n: int) -> str:
 
 
 def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
-              advances: dict | None = None) -> PageChars | None:
+              advances: Advances | None = None) -> PageChars | None:
     """The page's characters in content-stream order, or ``None`` (read it with pdfplumber).
 
     ``advances``: characters' advances measured so far in the document, by font (kept
     across its pages: a glyph that overhangs its advance is measured where it is followed
     closely)."""
-    advances = {} if advances is None else advances
+    advances = Advances() if advances is None else advances
     if not _plain_page(page):
         return None
     height = _exact(page.get_height())
@@ -302,10 +302,9 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     if not len(kept_at):
         return _no_chars()
     kept_run = run_of[kept_at]
-    firsts = np.flatnonzero(np.r_[True, kept_run[1:] != kept_run[:-1]])
+    firsts = np.flatnonzero(steps(kept_run))
     # each text object's font, read at its first kept character
     facts: dict = {}
-    keys: dict[tuple, int] = {}  # (font name, size, horizontal scale) → key id
     names: dict[str, int] = {}
     count = len(runs)
     run_key = np.zeros(count, np.int64)
@@ -321,7 +320,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
         font = _font(tp, i, obj, facts)
         if font is None:
             return None
-        run_key[r] = keys.setdefault((font.name, font.size, font.x_scale), len(keys))
+        run_key[r] = advances.font(font.name, font.size, font.x_scale)
         run_name[r] = names.setdefault(font.name, len(names))
         d = font.y_scale
         # computed as pdfminer does: its size (y1 - y0) carries the same last-digit noise,
@@ -333,10 +332,11 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     xs, ys = _origins(tp, n)
     x, y = _exact_all(xs), _exact_all(ys)
     key_of = run_key[run_of] << _GLYPH_BITS | codes  # (font, glyph), each character
-    _measure(advances, keys, key_of, xs, x, y, kept, run_of, [r[2] is None for r in runs])
+    objectless = np.array([obj is None for _, _, obj in runs])
+    advances.learn(*_measured(key_of, xs, x, y, kept, run_of, objectless))
 
     x0, glyph = x[kept_at], key_of[kept_at]
-    x1 = _advance_ends(tp, advances, keys, glyph, x0, is_space[kept_at], kept_at)
+    x1 = _advance_ends(tp, advances, glyph, x0, is_space[kept_at], kept_at)
     y0, y1 = run_low[kept_run] + y[kept_at], run_high[kept_run] + y[kept_at]
     # content-stream order: a run is one text object, its characters in pdfium's order
     ranks = np.empty(count, np.intp)
@@ -347,11 +347,56 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
                      run_name[kept_run][perm], list(names))
 
 
-def _measure(advances: dict, keys: dict, key_of: np.ndarray, raw_x: np.ndarray,
-             x: np.ndarray, y: np.ndarray, kept: np.ndarray, run_of: np.ndarray,
-             objectless: list[bool]) -> None:
-    """Advances measured on the page, kept in ``advances`` (the narrowest seen: kerning
-    only ever widens one), by font key then character.
+class Advances:
+    """Characters' advances measured in a document: the narrowest seen (kerning only ever
+    widens one) for each character in each font (name, size, horizontal scale), kept
+    across the document's pages. A glyph is one integer, its font's number shifted left
+    of its code point; the measured glyphs are kept sorted, for lookups by bisection."""
+
+    def __init__(self) -> None:
+        self.fonts: dict[tuple[str, float, float], int] = {}
+        self.glyphs = np.empty(0, np.int64)
+        self.widths = np.empty(0)
+
+    def font(self, name: str, size: float, x_scale: float) -> int:
+        return self.fonts.setdefault((name, size, x_scale), len(self.fonts))
+
+    def learn(self, glyphs: np.ndarray, widths: np.ndarray) -> None:
+        glyphs = np.concatenate((self.glyphs, glyphs))
+        widths = np.concatenate((self.widths, widths))
+        by = np.lexsort((widths, glyphs))
+        glyphs, widths = glyphs[by], widths[by]
+        first = steps(glyphs)
+        self.glyphs, self.widths = glyphs[first], widths[first]
+
+    def of(self, glyphs: np.ndarray) -> np.ndarray:
+        """Each glyph's advance, NaN where never measured."""
+        if not len(self.glyphs):
+            return np.full(len(glyphs), np.nan)
+        at = np.minimum(np.searchsorted(self.glyphs, glyphs), len(self.glyphs) - 1)
+        return np.where(self.glyphs[at] == glyphs, self.widths[at], np.nan)
+
+    def as_dict(self) -> dict[tuple, dict[str, float]]:
+        """``{(font name, size, horizontal scale): {character: advance}}``."""
+        fonts = list(self.fonts)
+        known: dict[tuple, dict[str, float]] = {}
+        for glyph, width in zip(self.glyphs.tolist(), self.widths.tolist()):
+            known.setdefault(fonts[glyph >> _GLYPH_BITS], {})[chr(glyph & _GLYPH_MASK)] = width
+        return known
+
+
+def steps(values: np.ndarray) -> np.ndarray:
+    """Where each value differs from the one before (the first always does)."""
+    out = np.empty(len(values), bool)
+    out[:1] = True
+    np.not_equal(values[1:], values[:-1], out=out[1:])
+    return out
+
+
+def _measured(key_of: np.ndarray, raw_x: np.ndarray, x: np.ndarray, y: np.ndarray,
+              kept: np.ndarray, run_of: np.ndarray,
+              objectless: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Advances measured on the page: ``(glyphs, widths)``, a glyph maybe many times.
 
     Within a text object the next kept character starts where this one's advance ends
     (on the same baseline, further right); a generated space inside an object stands for
@@ -362,37 +407,17 @@ def _measure(advances: dict, keys: dict, key_of: np.ndarray, raw_x: np.ndarray,
     dy = y[1:] - y[:-1]
     same_line = (y[1:] == y[:-1]) | (np.abs(dy) < _POINT_TOLERANCE)
     inner = np.flatnonzero(follows & (x[1:] > x[:-1]) & same_line)
-    widths = [x[inner + 1] - x[inner]]
-    glyphs = [key_of[inner]]
-    objectless_at = np.asarray(objectless, bool)[run_of]
-    gaps = np.flatnonzero(~kept[1:] & objectless_at[1:] & kept[:-1]
+    gaps = np.flatnonzero(~kept[1:] & objectless[run_of[1:]] & kept[:-1]
                           & (raw_x[1:] > x[:-1]))
-    widths.append(raw_x[gaps + 1] - x[gaps])
-    glyphs.append(key_of[gaps])
-    width, glyph = np.concatenate(widths), np.concatenate(glyphs)
-    if not len(glyph):
-        return
-    by = np.lexsort((width, glyph))
-    glyph, width = glyph[by], width[by]
-    first = np.r_[True, glyph[1:] != glyph[:-1]]
-    names = list(keys)
-    for g, w in zip(glyph[first].tolist(), width[first].tolist()):
-        known = advances.setdefault(names[g >> _GLYPH_BITS], {})
-        ch = chr(g & _GLYPH_MASK)
-        if w < known.get(ch, w + 1):
-            known[ch] = w
+    return (np.concatenate((key_of[inner], key_of[gaps])),
+            np.concatenate((x[inner + 1] - x[inner], raw_x[gaps + 1] - x[gaps])))
 
 
-
-def _advance_ends(tp: int, advances: dict, keys: dict, glyph: np.ndarray, x0: np.ndarray,
+def _advance_ends(tp: int, advances: Advances, glyph: np.ndarray, x0: np.ndarray,
                   is_space: np.ndarray, index: np.ndarray) -> np.ndarray:
     """Each character's right edge: its origin plus its advance where measured (in the
     document, in that font and size); a blank's own origin; else pdfium's loose box."""
-    distinct, where = np.unique(glyph, return_inverse=True)
-    names = list(keys)
-    known = [advances.get(names[g >> _GLYPH_BITS], {}).get(chr(g & _GLYPH_MASK), np.nan)
-             for g in distinct.tolist()]
-    advance = np.asarray(known, float)[where.reshape(-1)]
+    advance = advances.of(glyph)
     x1 = x0 + advance
     unknown = np.isnan(advance)
     x1[unknown & is_space] = x0[unknown & is_space]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.readers.pdfium_text import PageChars, blanks
+from pipeline.readers.pdfium_text import PageChars, blanks, steps
 
 # pdfplumber's WordExtractor defaults (pdfplumber.utils.text)
 X_TOLERANCE = 3
@@ -24,11 +24,6 @@ Y_TOLERANCE = 3
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 _LIGATURE_TABLE = str.maketrans(LIGATURES)
 _LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
-
-
-def steps(values: np.ndarray) -> np.ndarray:
-    """Where each value differs from the one before (the first always does)."""
-    return np.r_[True, values[1:] != values[:-1]]
 
 
 def clusters(values: np.ndarray, group: np.ndarray, tolerance: float) -> np.ndarray:
@@ -80,7 +75,7 @@ def cut_words(codes: np.ndarray, x0: np.ndarray, x1: np.ndarray, top: np.ndarray
     bounds = np.flatnonzero(starts[inked])
     first = inked[bounds]
     letters = codes[inked].tobytes().decode("utf-32-le")
-    ends = np.r_[bounds[1:], len(inked)]
+    ends = np.append(bounds[1:], len(inked))
     text = [letters[a:b] for a, b in zip(bounds.tolist(), ends.tolist())]
     if _LIGATURE.search(letters):
         text = [t.translate(_LIGATURE_TABLE) for t in text]

@@ -18,7 +18,7 @@ from fixtures.long_pdf import build_long_pdf
 
 from pipeline.readers import pdf as pdf_reader
 from pipeline.readers.pdfium_tables import PdfiumTablePage, table_page
-from pipeline.readers.pdfium_text import has_rules, read_page
+from pipeline.readers.pdfium_text import Advances, has_rules, read_page
 from pipeline.readers.pdfium_words import extract_words
 
 
@@ -73,7 +73,7 @@ def test_pdfium_words_are_pdfplumbers_words(long_pdf):
     never seen followed closely, whose right edge is its loose box (within half a point)."""
     plumber = pdfplumber.open(long_pdf)
     doc = pdfium.PdfDocument(long_pdf)
-    advances: dict = {}
+    advances = Advances()
     for i, page in enumerate(plumber.pages):
         want = page.extract_words(extra_attrs=["fontname", "size"])
         chars = read_page(doc[i], doc[i].get_textpage(), advances)
