@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+from pdfminer.pdfpage import PDFPage
+from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.text.document import RawDocument, RawPage, RawTable
 from pipeline.text.errors import UnreadableFile
@@ -79,12 +81,12 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
     overlays: dict[int, list] = {}
     e_signature = None
     try:
-        with pdf, _pdfium_document(data) as fast:
+        with closing(_LazyPages(pdf)) as plumber, _pdfium_document(data) as fast:
             # pdfium repairs page trees pdfminer reads otherwise: then pdfplumber reads all
-            fast = fast if fast is not None and len(fast) == len(pdf.pages) else None
+            fast = fast if fast is not None and len(fast) == pdfminer_page_count(pdf) else None
+            count = len(fast) if fast is not None else len(plumber.pages)
             advances = Advances()  # characters' widths measured on earlier pages
-            for page in pdf.pages:
-                number = page.page_number
+            for number in range(1, count + 1):
                 fast_read = None
                 if fast is not None:
                     try:
@@ -94,6 +96,7 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
                 if fast_read is not None:
                     words, table_source = fast_read.words, fast_read.tables
                 else:
+                    page = plumber.pages[number - 1]
                     words = page.extract_words(extra_attrs=["fontname", "size"])
                     table_source = page
                     overlay = pdf_overlay(page, words)
@@ -138,6 +141,42 @@ def read_pdf(path: Path, data: bytes, *, max_workers: int | None = None,
                               overlays=overlays, max_pixels=settings.max_render_pixels)
     return RawDocument(path=str(path), format="pdf", pages=pages, encoding=encoding,
                        tables=tables, e_signature=e_signature, scan=scan_facts(facts))
+
+
+class _LazyPages:
+    """pdfplumber's PDF, its pages made when first asked for. pdfplumber's ``close`` makes
+    every page first, to close each: it is only called once they are made."""
+
+    def __init__(self, pdf) -> None:
+        self.pdf = pdf
+        self.made: list | None = None
+
+    @property
+    def pages(self) -> list:
+        if self.made is None:
+            self.made = self.pdf.pages
+        return self.made
+
+    def close(self) -> None:
+        if self.made is not None:
+            self.pdf.close()
+
+
+class _CountedPage(PDFPage):
+    """A leaf of pdfminer's page tree, counted and not read: ``PDFPage`` parses each page's
+    resources and content streams when created, half of walking a long document's tree."""
+
+    def __init__(self, doc, pageid, attrs, label) -> None:  # noqa: D107 - no parsing
+        self.pageid = pageid
+
+
+def pdfminer_page_count(pdf) -> int:
+    """The pages pdfplumber would list (pdfminer's own walk of the tree), without making
+    them: pdfplumber makes its pages when one is read through it."""
+    try:
+        return sum(1 for _ in _CountedPage.create_pages(pdf.doc))
+    except Exception as exc:  # noqa: BLE001 - wrapped as pdfplumber wraps them
+        raise PdfminerException(exc) from exc
 
 
 @contextmanager

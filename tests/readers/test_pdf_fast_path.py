@@ -192,3 +192,38 @@ def test_scan_pages_still_go_to_ocr(font, fixture_dir, monkeypatch):
     assert ocr_asked == scanned
     assert 1 not in spy.plumber_pages  # the text page went the fast way
     assert set(scanned) <= set(spy.plumber_pages)  # a scan's text layer is judged as before
+
+
+def test_pdfplumber_makes_no_page_when_pdfium_reads_them_all(font, fixture_dir, monkeypatch):
+    """pdfminer's page tree is walked to count the pages, but pdfplumber's pages (each one
+    parsing its resources and contents) are only made when a page is read through it."""
+    path = _sample_pdf("03-", font, fixture_dir)  # one long page
+    made = []
+    original = pdfplumber.pdf.PDF.pages
+    monkeypatch.setattr(pdfplumber.pdf.PDF, "pages",
+                        property(lambda pdf: made.append(True) or original.fget(pdf)))
+    doc = _read(path)
+    assert len(doc.pages) == 1 and len(doc.pages[0].text) > pdf_reader.SHORT_PAGE_CHARS
+    assert not made
+    # the same document read through pdfplumber (the fast path off) makes them
+    assert [p.text for p in _read_with_pdfplumber(path, monkeypatch).pages] == \
+        [p.text for p in doc.pages]
+    assert made
+
+
+def test_a_page_count_pdfium_trusts_and_pdfminer_does_not_is_read_by_pdfplumber(
+        long_pdf, fixture_dir, monkeypatch):
+    """pdfium takes the page tree's /Count at its word; pdfminer walks the tree. When they
+    differ, pdfplumber reads every page, as before the fast path."""
+    data = long_pdf.read_bytes()
+    pages = len(pdfium.PdfDocument(data))
+    count = f"/Count {pages}"  # the same length after: the cross-reference table holds
+    wrong = data.replace(count.encode(), f"/Count {pages - 1}".ljust(len(count)).encode())
+    assert len(pdfium.PdfDocument(wrong)) == pages - 1
+    path = fixture_dir / "wrong-count.pdf"
+    path.write_bytes(wrong)
+    spy = Spy(monkeypatch)
+    doc = _read(path)
+    assert [p.number for p in doc.pages] == list(range(1, pages + 1))
+    assert spy.plumber_pages == [p.number for p in doc.pages]
+    assert [p.text for p in doc.pages] == [p.text for p in _read(long_pdf).pages]
