@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+from bisect import bisect_right
 from dataclasses import dataclass
 from math import floor as _floor
 
@@ -151,6 +152,30 @@ def _address(handle) -> int:
     return ctypes.cast(handle, _vp).value
 
 
+def page_objects(page_handle: int) -> list[tuple[int, int]]:
+    """``(object, type)`` of the page's objects in content-stream order, a form object's
+    contents in place of the form (pdfium called through ``map``: no Python frame per
+    object)."""
+    count = _count_objects(page_handle)
+    objects = list(map(_get_object, itertools.repeat(page_handle, count), range(count)))
+    return _in_place(objects)
+
+
+def _in_place(objects: list[int]) -> list[tuple[int, int]]:
+    kinds = list(map(_object_type, objects))
+    if pdfium_c.FPDF_PAGEOBJ_FORM not in kinds:
+        return list(zip(objects, kinds))
+    flat: list[tuple[int, int]] = []
+    for obj, kind in zip(objects, kinds):
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            count = _form_count(obj)
+            flat.extend(_in_place(list(map(_form_object, itertools.repeat(obj, count),
+                                           range(count)))))
+        else:
+            flat.append((obj, kind))
+    return flat
+
+
 def _stream_order(page_handle: int) -> dict[int, int]:
     """Text objects' positions in the content stream (form objects' contents in place).
 
@@ -158,17 +183,9 @@ def _stream_order(page_handle: int) -> dict[int, int]:
     and pdfplumber cuts words where the font changes in that order.
     """
     order: dict[int, int] = {}
-
-    def walk(count: int, get) -> None:
-        for i in range(count):
-            obj = get(i)
-            kind = _object_type(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                order[obj] = len(order)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                walk(_form_count(obj), lambda j, o=obj: _form_object(o, j))
-
-    walk(_count_objects(page_handle), lambda i: _get_object(page_handle, i))
+    for obj, kind in page_objects(page_handle):
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            order[obj] = len(order)
     return order
 
 
@@ -212,22 +229,29 @@ def _font(textpage: int, index: int, obj: int, facts: dict) -> _Font | None:
     return _Font(name, size, descent * size, _exact(m.d), _exact(m.a))
 
 
-def _object_runs(tp: int, n: int) -> list[tuple[int, int, int]]:
+def _object_runs(tp: int, n: int, breaks: list[int]) -> list[tuple[int, int, int]]:
     """``(start, end, text object)`` runs of the page's characters.
 
     pdfium appends a text object's characters in one go, so each object's characters are
-    contiguous: each run's end is found by galloping and bisection, a few calls per object
-    instead of one per character. pdfium's generated characters (spaces, line breaks) have
-    no object and are not contiguous: they are taken one by one.
+    contiguous: a run's end is first looked for at the next of ``breaks`` (pdfium's
+    generated characters, sorted: a line's object mostly ends at its line break), else
+    found by galloping and bisection — a few calls per object instead of one per
+    character. Generated characters between objects have no object and are not
+    contiguous: they are taken one by one.
     """
     runs = []
     i = 0
     while i < n:
         obj = _text_object(tp, i)
         if obj is None:
-            # generated characters have no object, and are not contiguous: one at a time
             runs.append((i, i + 1, obj))
             i += 1
+            continue
+        end = breaks[bisect_right(breaks, i)] if breaks and breaks[-1] > i else n
+        if end > i + 1 and _text_object(tp, end - 1) == obj and (
+                end == n or _text_object(tp, end) != obj):
+            runs.append((i, end, obj))
+            i = end
             continue
         lo, hi, step = i, i + 1, 1
         while hi < n and _text_object(tp, hi) == obj:
@@ -296,7 +320,7 @@ def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage,
     if ((codes < 0x20) | (codes == 0xFFFE))[kept].any():
         return None  # a control code pdfium did not generate itself: pdfplumber decides
 
-    runs = _object_runs(tp, n)
+    runs = _object_runs(tp, n, np.flatnonzero(generated).tolist())
     run_of = np.repeat(np.arange(len(runs)), [end - start for start, end, _ in runs])
     kept_at = np.flatnonzero(kept)
     if not len(kept_at):
@@ -440,26 +464,15 @@ def has_rules(page: pdfium.PdfPage) -> bool:
     horizontal = vertical = 0
     left, bottom, right, top = _flt(), _flt(), _flt(), _flt()
     refs = [ctypes.addressof(v) for v in (left, bottom, right, top)]
-
-    def walk(count: int, get) -> None:
-        nonlocal horizontal, vertical
-        for i in range(count):
-            obj = get(i)
-            kind = _object_type(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                walk(_form_count(obj), lambda j, o=obj: _form_object(o, j))
-                continue
-            if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not _object_bounds(obj, *refs):
-                continue
-            width, height = right.value - left.value, top.value - bottom.value
-            if width < RULE_THICKNESS and height >= RULE_MIN_LENGTH:
-                vertical += 1
-            elif height < RULE_THICKNESS and width >= RULE_MIN_LENGTH:
-                horizontal += 1
-            elif width >= RULE_MIN_LENGTH and height >= RULE_MIN_LENGTH:
-                horizontal += 2
-                vertical += 2
-
-    handle = _address(page.raw)
-    walk(_count_objects(handle), lambda i: _get_object(handle, i))
+    for obj, kind in page_objects(_address(page.raw)):
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not _object_bounds(obj, *refs):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
+        if width < RULE_THICKNESS and height >= RULE_MIN_LENGTH:
+            vertical += 1
+        elif height < RULE_THICKNESS and width >= RULE_MIN_LENGTH:
+            horizontal += 1
+        elif width >= RULE_MIN_LENGTH and height >= RULE_MIN_LENGTH:
+            horizontal += 2
+            vertical += 2
     return horizontal >= 2 and vertical >= 2
