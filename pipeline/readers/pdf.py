@@ -166,8 +166,8 @@ class _CountedPage(PDFPage):
     """A leaf of pdfminer's page tree, counted and not read: ``PDFPage`` parses each page's
     resources and content streams when created, half of walking a long document's tree."""
 
-    def __init__(self, doc, pageid, attrs, label) -> None:  # noqa: D107 - no parsing
-        self.pageid = pageid
+    def __init__(self, doc, pageid, attrs, label) -> None:
+        self.pageid = pageid  # and nothing parsed
 
 
 def pdfminer_page_count(pdf) -> int:
@@ -255,12 +255,13 @@ def _inside(word: dict, bbox: tuple[float, float, float, float]) -> bool:
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def page_to_text(page, words: list[dict], *, number: int | None = None,
+def page_to_text(page, words: list[dict] | PageWords, *, number: int | None = None,
                  ) -> tuple[str, list[RawTable], Counter[str]]:
     """Reading-order text of a text page, its ruled tables, and legacy encodings met.
 
     ``page`` is what pdfplumber's table finder runs on: a pdfplumber page, pdfium's
-    stand-in (``pdfium_tables.PdfiumTablePage``), or None for a page without rules."""
+    stand-in (``pdfium_tables.PdfiumTablePage``), or None for a page without rules;
+    ``words`` pdfplumber's word dicts, or pdfium's words as columns (``PageWords``)."""
     found_tables = page.find_tables() if page is not None else []
     number = number if number is not None else page.page_number
     tables: list[RawTable] = []
