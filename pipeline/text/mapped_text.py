@@ -65,6 +65,21 @@ class _Runs:
             return
         t, a, b, step = other._t, other._a, other._b, other._step
         k = bisect.bisect_right(t, lo) - 1
+        last = bisect.bisect_right(t, hi - 1) - 1  # the run of the last character copied
+        if last - k > 2:
+            # the first run (part of it), the next one by ``add`` (either may join the run
+            # before), the whole runs between them as they are (no two of them join: ``add``
+            # built them), the last run (part of it): a text edited in thousands of places
+            # (an NFD file) is copied in slices rather than run by run
+            self.copy(other, lo, t[k + 2])
+            shift = self.length - t[k + 2]
+            self.t.extend([x + shift for x in t[k + 2:last]])
+            self.a.extend(a[k + 2:last])
+            self.b.extend(b[k + 2:last])
+            self.step.extend(step[k + 2:last])
+            self.length += t[last] - t[k + 2]
+            self.copy(other, t[last], hi)
+            return
         i = lo
         while i < hi:
             end = t[k + 1] if k + 1 < len(t) else len(other.text)
