@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
@@ -106,6 +106,7 @@ class _Patterns:
     relative_vague_cues: frozenset[str]
     relative_units: dict[str, str]
     relative_unit_words: tuple[str, ...]  # a unit's first word: a relative offset needs one
+    every_words: tuple[str, ...]  # "hằng", "mỗi", …: a recurring rule says one
     first_words: dict[str, tuple[str, ...]]  # per rule: the words its every match begins with
 
 
@@ -156,6 +157,7 @@ def _patterns() -> _Patterns:
         relative_vague_cues=frozenset(lex["relative_vague_cues"]),
         relative_units=dict(lex["relative_units"]),
         relative_unit_words=_first_words(lex["relative_units"]),
+        every_words=tuple(w.lower() for w in lex["every"]),
         first_words={
             "monthly": _first_words([*lex["recurring_cues"], *lex["recurring_cues_monthly"]]),
             "quarterly": _first_words(lex["recurring_cues"]),
@@ -405,30 +407,36 @@ def _past_clause(s: str, cue_start: int) -> bool:
     return bool(_patterns().past.search(clause))
 
 
-@dataclass
+_FROM_ISSUED = object()  # the year not given: read from the issue date
+
+
 class _Reading:
     """One sentence being read: the spans already taken and the deadlines found so far.
 
     A span read by one rule (a recurring "trước ngày 18 hằng tháng") is not read again by a
     later one (as an absolute "trước ngày 18 …"): the rules run in the order of ``_RULES``.
+    A plain class with slots: one is made for each sentence a cue word begins in.
     """
-    sentence: Sentence
-    issued: str | None
-    settings: Settings
-    # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
-    cues: list[tuple[int, int]] | None = None
-    taken: list[tuple[int, int]] = field(default_factory=list)
-    out: list[Found[Deadline]] = field(default_factory=list)
-    # read once per sentence, when first asked (by hand: cached_property takes a lock in 3.11)
-    text: str = field(init=False)
-    year: int | None = field(init=False)  # the issue year: a date without a year takes it
-    _lower: str | None = field(init=False, default=None)
-    _digit: bool | None = field(init=False, default=None)
-    _directive: bool | None = field(init=False, default=None)
 
-    def __post_init__(self) -> None:
-        self.text = self.sentence.text
-        self.year = year_of(self.issued)
+    __slots__ = ("sentence", "issued", "settings", "cues", "taken", "out", "text", "year",
+                 "_lower", "_digit", "_directive")
+
+    def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
+                 cues: list[tuple[int, int]] | None = None, year: int | None | object = _FROM_ISSUED) -> None:
+        self.sentence = sentence
+        self.issued = issued
+        self.settings = settings
+        # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
+        self.cues = cues
+        self.taken: list[tuple[int, int]] = []
+        self.out: list[Found[Deadline]] = []
+        self.text = sentence.text
+        # the issue year: a date without a year takes it (``year``: the caller read it once)
+        self.year = year_of(issued) if year is _FROM_ISSUED else year
+        # read once per sentence, when first asked
+        self._lower: str | None = None
+        self._digit: bool | None = None
+        self._directive: bool | None = None
 
     @property
     def lower(self) -> str:
@@ -651,14 +659,20 @@ def _relative_may_match(r: _Reading) -> bool:
     return r.any_of(_patterns().relative_unit_words)
 
 
+def _says_every(r: _Reading) -> bool:
+    """A recurring rule's "hằng" / "mỗi" / … (``{every}`` in its pattern, as written)."""
+    return r.any_of(_patterns().every_words)
+
+
 #: beside ``_RULES``, one for one: can the rule's pattern match in the sentence at all?
-#: (every date and time has a digit; the weekly rule says "tuần"). Skipping a rule that
-#: cannot match changes nothing, and most sentences have no deadline.
+#: (every date and time has a digit; the words each pattern spells out: "tháng", "quý",
+#: "tuần", "hằng"…). Skipping a rule that cannot match changes nothing, and most sentences
+#: have no deadline.
 _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
-    lambda r: r.digit,  # monthly
-    lambda r: r.digit,  # quarterly
-    lambda r: r.digit,  # daily
-    lambda r: r.any_of(("tuần",)),  # weekly
+    lambda r: r.digit and "tháng" in r.lower and _says_every(r),  # monthly
+    lambda r: r.digit and "quý" in r.lower and "tháng" in r.lower,  # quarterly
+    lambda r: r.digit and "ngày" in r.lower and _says_every(r),  # daily
+    lambda r: "tuần" in r.lower and "thứ" in r.lower,  # weekly
     lambda r: r.digit,  # range
     lambda r: r.digit,  # absolute
     lambda r: r.any_of(_PERIOD_WORDS),  # period
@@ -668,25 +682,43 @@ _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
 
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
-                        cues: list[tuple[int, int]] | None = None) -> list[Found[Deadline]]:
-    reading = _Reading(sentence, issued, settings, cues)
-    present = 0
-    for _, bits in cues or ():
-        present |= bits
-    for (matches, handle), may_match, name in zip(_RULES, _MAY_MATCH, _RULE_ORDER):
-        if cues is not None and not present & _cue_bits(name):
+                        cues: list[tuple[int, int]] | None = None,
+                        year: int | None | object = _FROM_ISSUED) -> list[Found[Deadline]]:
+    reading = _Reading(sentence, issued, settings, cues, year)
+    present = -1  # without a cue index every rule is tried
+    if cues is not None:
+        present = 0
+        for _, bits in cues:
+            present |= bits
+    for matches, handle, may_match, bits in _rule_table():
+        if not present & bits:
             continue  # none of the rule's cue words begins in the sentence
         if not may_match(reading):
             continue  # the rule's pattern cannot match: the sentence lacks what it needs
         for m in matches(reading):
             handle(reading, m)
-    return sorted(reading.out, key=lambda f: f.start)
+    out = reading.out
+    return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _start(found: Found) -> int:
+    return found.start
+
+
+@cache
+def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
+                                 Callable[[_Reading, regex.Match], None],
+                                 Callable[[_Reading], bool], int], ...]:
+    """``_RULES`` with each rule's test and cue-word bits, read once."""
+    return tuple((matches, handle, may_match, _cue_bits(name)) for (matches, handle), may_match, name
+                 in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
 
 
 def extract_deadlines(text: str, issued_date: str | None,
                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
     out: list[Found[Deadline]] = []
+    year = year_of(issued_date)
     index = _CueIndex.of(text)
     # a line where no cue word begins holds no deadline: not split into sentences
     skip = (lambda start, length: not index.any_within(start, length)) if index else None
@@ -696,7 +728,7 @@ def extract_deadlines(text: str, issued_date: str | None,
         cues = index.within(sentence.start, len(sentence.text)) if index else None
         if cues == []:
             continue  # no rule's cue word begins in it: no rule can match
-        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues))
+        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
     return out
 
 
