@@ -211,7 +211,16 @@ def _read_whole(text: str) -> bool:
 
 
 def _is_cc(text: str) -> bool:
+    first = text[:1]
+    if first.isalpha() and first not in _CC_FIRST and text[1:2] not in _CC_VOWEL:
+        # both labels open with "N", or with one letter at most before "ơ"/"o": not this
+        # line (most lines of a page, and every one is asked)
+        return False
     return bool(CC_LABEL.match(text) or _CC_LOOSE.match(text))
+
+
+_CC_FIRST = frozenset("nNoOơƠ")
+_CC_VOWEL = frozenset("oOơƠ")
 
 
 def _next_significant(lines: list[Line], k: int, settings: Settings) -> int | None:
@@ -291,6 +300,8 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     if text.find("\t", raw_start, line.start) >= 0:
         return None, line
     t = line.text
+    if t.endswith((";", ",", ".")):
+        return line, None  # every right part would end so: an item, never a position
     cuts = [t.rindex("\t")] if "\t" in t else \
         [m.end() for m in _ITEM_END.finditer(t)] if _LIST_LINE.match(t) else []
     for cut in cuts:
