@@ -250,15 +250,24 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
     return name, shift + end
 
 
-def _headings(text: str, settings: Settings) -> dict[int, str | None]:
-    """For each line start: the assignee of the headings above it (deepest that names a body)."""
-    ranks = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
-    stack: dict[float, str | None] = {}
-    out: dict[int, str | None] = {}
-    pos = 0
-    current: str | None = None  # the deepest named heading: changes only with the stack
-    for line in text.split("\n"):
-        stripped = line.strip()
+_HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
+
+
+class _Headings:
+    """The assignee of the headings above each line (the deepest that names a body), read
+    line by line as ``sentences`` walks the text."""
+
+    __slots__ = ("settings", "stack", "current")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stack: dict[float, str | None] = {}
+        self.current: str | None = None  # the deepest named heading: changes only with the stack
+
+    def read(self, stripped: str) -> str | None:
+        """The heading assignee at a line (``stripped``: its text without outer white space),
+        the line itself counted."""
+        settings = self.settings
         # every numbered heading opens with a roman numeral, a digit or a letter
         first = stripped[:1]
         m = _NUMBERED.match(stripped) \
@@ -266,7 +275,7 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
         rank = None
         name = None
         if m:
-            rank = next(ranks[k] for k in ("roman", "sub", "num", "letter") if m.group(k))
+            rank = next(_HEADING_RANKS[k] for k in ("roman", "sub", "num", "letter") if m.group(k))
             found = _subject(m.group("rest"), settings)
             name = found[0] if found else None
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
@@ -275,16 +284,15 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
               and not _ENDS_SENTENCE.search(stripped)):
             found = _subject(stripped.rstrip(":"), settings, whole=True)
             if found:
-                rank, name = ranks["bold"], found[0]
+                rank, name = _HEADING_RANKS["bold"], found[0]
         if rank is not None:
+            stack = self.stack
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
             stack[rank] = name
             named = [stack[r] for r in sorted(stack) if stack[r]]
-            current = named[-1] if named else None
-        out[pos] = current
-        pos += len(line) + 1
-    return out
+            self.current = named[-1] if named else None
+        return self.current
 
 
 _STOPS = ".;!?"
@@ -305,17 +313,19 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
               skip: Callable[[int, int], bool] | None = None) -> list[Sentence]:
     """Prose sentences with their offsets; Markdown table lines are skipped, and so are the
     lines for which ``skip(start, length)`` says so."""
-    heads = _headings(text, settings)
+    headings = _Headings(settings)  # read in the same pass
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
-        if line.strip() and not line.lstrip().startswith("|") and "\t" not in line \
+        stripped = line.strip()
+        heading = headings.read(stripped)
+        if stripped and not stripped.startswith("|") and "\t" not in line \
                 and not (skip and skip(pos, len(line))):
             start = 0
             for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
-                out.append(Sentence(line[start:m.start()], pos + start, heads.get(pos)))
+                out.append(Sentence(line[start:m.start()], pos + start, heading))
                 start = m.end()
-            out.append(Sentence(line[start:], pos + start, heads.get(pos)))
+            out.append(Sentence(line[start:], pos + start, heading))
         pos += len(line) + 1
     return out
 
