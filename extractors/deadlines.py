@@ -275,7 +275,9 @@ class _Headings:
         rank = None
         name = None
         if m:
-            rank = next(_HEADING_RANKS[k] for k in ("roman", "sub", "num", "letter") if m.group(k))
+            # one of the four alternatives matched (in the pattern's order)
+            roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
+            rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
             found = _subject(m.group("rest"), settings)
             name = found[0] if found else None
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
@@ -367,8 +369,11 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
     assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
     text = single_spaced(sentence.text)
-    deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
-                        action=_clean_action(action, settings), text=text, **fields)
+    # every value is made here or by a handler as the schema asks (a kind of the rules,
+    # strings or None): built without validating each field again
+    deadline = Deadline.model_construct(
+        kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
+        action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
 
 
