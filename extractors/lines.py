@@ -72,4 +72,13 @@ def is_separator(s: str) -> bool:
 
 def ascii_key(s: str) -> str:
     """Upper-case, diacritics removed, single spaces: for matching marks in OCR text."""
+    # the header and the signer ask it of the same short lines again and again
+    return _ascii_key(s) if len(s) <= _CACHED_CHARS else _ascii_key.__wrapped__(s)
+
+
+_CACHED_CHARS = 200
+
+
+@lru_cache(maxsize=8192)
+def _ascii_key(s: str) -> str:
     return _SPACES.sub(" ", fold_diacritics(s)).strip().upper()
