@@ -63,14 +63,8 @@ def _copy(value):
 
 
 def provenance_of(doc: Document, found: Found) -> Provenance:
-    confidence = float(found.confidence)
-    if not 0.0 <= confidence <= 1.0:  # what the schema refuses: refused as before
-        return Provenance(page=doc.page_of(found.start), start=found.start, end=found.end,
-                          confidence=found.confidence)
-    # a page, offsets and a confidence in 0–1: as the schema asks, so not validated field
-    # by field (a document has hundreds)
-    return Provenance.model_construct(page=doc.page_of(found.start), start=found.start,
-                                      end=found.end, confidence=confidence)
+    return Provenance(page=doc.page_of(found.start), start=found.start, end=found.end,
+                      confidence=found.confidence)
 
 
 def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extraction:

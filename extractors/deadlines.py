@@ -369,11 +369,8 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
     assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
     text = single_spaced(sentence.text)
-    # every value is made here or by a handler as the schema asks (a kind of the rules,
-    # strings or None): built without validating each field again
-    deadline = Deadline.model_construct(
-        kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
-        action=_clean_action(action, settings), text=text, **fields)
+    deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
+                        action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
 
 
