@@ -290,9 +290,10 @@ class MappedText:
         runs = _Runs()
         add = runs.add
         last = 0
-        for s, e, new in edits:
+        for s, e, new in edits:  # (``add`` adds nothing for no character: not called then)
             pieces.append(text[last:s])
-            add(s - last, a0 + step * last, b0 + step * last, step)
+            if s > last:
+                add(s - last, a0 + step * last, b0 + step * last, step)
             pieces.append(new)
             n = len(new)
             if n and s == e:  # an insertion: placed before the character that follows
@@ -300,7 +301,8 @@ class MappedText:
                 add(n, at, at, 0)
             elif n:
                 k = min(n, e - s) - 1
-                add(k, a0 + step * s, b0 + step * s, step)
+                if k > 0:
+                    add(k, a0 + step * s, b0 + step * s, step)
                 add(n - k, a0 + step * (s + k), b0 + step * (e - 1), 0)
             last = e
         pieces.append(text[last:])
