@@ -108,6 +108,7 @@ class _Patterns:
     relative_unit_words: tuple[str, ...]  # a unit's first word: a relative offset needs one
     every_words: tuple[str, ...]  # "hằng", "mỗi", …: a recurring rule says one
     first_words: dict[str, tuple[str, ...]]  # per rule: the words its every match begins with
+    cue_phrases: dict[str, tuple[str, ...]]  # per rule: the phrases its matches begin with
 
 
 @cache
@@ -123,6 +124,20 @@ def _patterns() -> _Patterns:
 
     period_body = _PERIOD_BODY
     i = regex.I
+    # the phrases each rule's matches begin with
+    cue_phrases = {
+        "monthly": (*lex["recurring_cues"], *lex["recurring_cues_monthly"]),
+        "quarterly": tuple(lex["recurring_cues"]),
+        "daily": (*lex["recurring_cues"], *lex["recurring_cues_daily"]),
+        "weekly": tuple(lex["recurring_cues"]),
+        "range": ("từ",),  # extractors.dates.DATE_RANGE
+        "absolute": tuple(lex["due_cues"]),
+        "period": tuple(lex["period_cues"]),
+        "weak_period": tuple(lex["weak_period_cues"]),
+        "relative": tuple(lex["relative_cues"]),
+        "trigger": tuple(lex["assign_triggers"]),
+        "directive": tuple(lex["directive_words"]),
+    }
     return _Patterns(
         absolute=regex.compile(
             rf"(?<![\p{{L}}])(?P<cue>{due})\s*(?:là\s+|vào\s+|:\s*|lúc\s+)?"
@@ -158,19 +173,8 @@ def _patterns() -> _Patterns:
         relative_units=dict(lex["relative_units"]),
         relative_unit_words=_first_words(lex["relative_units"]),
         every_words=tuple(w.lower() for w in lex["every"]),
-        first_words={
-            "monthly": _first_words([*lex["recurring_cues"], *lex["recurring_cues_monthly"]]),
-            "quarterly": _first_words(lex["recurring_cues"]),
-            "daily": _first_words([*lex["recurring_cues"], *lex["recurring_cues_daily"]]),
-            "weekly": _first_words(lex["recurring_cues"]),
-            "range": ("từ",),  # extractors.dates.DATE_RANGE
-            "absolute": _first_words(lex["due_cues"]),
-            "period": _first_words(lex["period_cues"]),
-            "weak_period": _first_words(lex["weak_period_cues"]),
-            "relative": _first_words(lex["relative_cues"]),
-            "trigger": _first_words(lex["assign_triggers"]),
-            "directive": _first_words(lex["directive_words"]),
-        },
+        first_words={rule: _first_words(phrases) for rule, phrases in cue_phrases.items()},
+        cue_phrases=cue_phrases,
     )
 
 
@@ -758,10 +762,13 @@ class _CueIndex:
         if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
             return None
         found: dict[int, int] = {}
+        goes_on = _continuations()
         for bit, word in enumerate(_all_first_words()):
+            after = goes_on.get(word)
             at = low.find(word)
             while at >= 0:
-                found[at] = found.get(at, 0) | 1 << bit
+                if after is None or after.match(low, at + len(word)):
+                    found[at] = found.get(at, 0) | 1 << bit
                 at = low.find(word, at + 1)
         at = sorted(found)
         return cls(at, [found[a] for a in at])
@@ -780,6 +787,20 @@ class _CueIndex:
 @cache
 def _all_first_words() -> tuple[str, ...]:
     return tuple(sorted({w for rule in _RULE_NAMES for w in _patterns().first_words[rule]}))
+
+
+@cache
+def _continuations() -> dict[str, regex.Pattern]:
+    """What must follow a first word every cue phrase of which goes on ("định" only opens
+    "định kỳ", "thời" opens "thời hạn …"): white space and one of the second words. The index
+    then leaves out "quy định", "thời gian", "không": no rule's match begins there."""
+    seconds: dict[str, set[str]] = {}
+    for rule in _RULE_NAMES:
+        for phrase in _patterns().cue_phrases[rule]:
+            words = phrase.lower().split()
+            seconds.setdefault(words[0], set()).add(words[1] if len(words) > 1 else "")
+    return {first: regex.compile(rf"\s+(?:{'|'.join(regex.escape(w) for w in sorted(nxt))})")
+            for first, nxt in seconds.items() if "" not in nxt}
 
 
 # the rules whose patterns the index serves (``_Reading.matches``)
