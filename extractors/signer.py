@@ -116,12 +116,20 @@ def _cleaned(text: str) -> tuple[str, bool]:
     marred = bool(lead)
     if lead:
         t = t[lead.end():]
+    elif not _trail_token(t.rsplit(None, 1)):
+        return t, False  # nothing to cut at either end (a line of prose, mostly): not split
     tokens = t.split()
     while (len(tokens) > 1 and len(tokens[-1]) <= _TRAIL_TOKEN_MAX_CHARS
            and _TRAIL_TOKEN.match(tokens[-1])):
         tokens.pop()
         marred = True
     return (" ".join(tokens) if marred else t), marred
+
+
+def _trail_token(parts: list[str]) -> bool:
+    """Is the last of ``parts`` (a line's ``rsplit(None, 1)``) debris that ``_cleaned`` cuts?"""
+    return (len(parts) > 1 and len(parts[-1]) <= _TRAIL_TOKEN_MAX_CHARS
+            and bool(_TRAIL_TOKEN.match(parts[-1])))
 
 
 def _is_junk(text: str, settings: Settings) -> bool:
