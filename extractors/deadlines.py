@@ -35,7 +35,7 @@ from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, 
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.anchored import anchored_finditer, finditer_at
-from pipeline.text.keys import single_spaced
+from pipeline.text.keys import one_spaced, single_spaced
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
@@ -221,7 +221,6 @@ _SENTENCE_END = regex.compile(
     r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
 
-_SPACES = regex.compile(r"\s+")
 _DIGIT = regex.compile(r"\d")
 _ENDS_SENTENCE = regex.compile(r"[.;]$")
 _CLAUSE_BREAK = regex.compile(r"[,;:]")
@@ -878,7 +877,7 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
                 value = d.value.model_copy(update={
                     "assignee": assignee, "agency_id": agency.id if agency else None,
                     "action": _clean_action(action, settings),
-                    "text": _SPACES.sub(" ", text)[:settings.deadline_max_row_text_chars]})
+                    "text": one_spaced(text)[:settings.deadline_max_row_text_chars]})
                 # a cell says less than a sentence: no more than what a secondary place gives
                 out.append(Found(value, found.start, found.end, min(d.confidence, Confidence.INFERRED)))
     return out

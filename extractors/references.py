@@ -20,6 +20,7 @@ from extractors.doc_types import citation_words, doc_type_from_citation, doc_typ
 from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.document import PAGE_SEPARATOR, Document, RawTable
+from pipeline.text.keys import one_spaced
 from pipeline.text.spans import Found
 from schemas import Reference
 
@@ -38,7 +39,6 @@ _DOC_NUMBER_LINE = regex.compile(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", regex.I)
 _NUMBER_LABEL_CHARS = 25  # a symbol this close after "Số:" is the number of the line
 _DATE_CITES_BEFORE = 30  # a symbol this close before a date owns that date
 _CLAUSE_END = regex.compile(r"[.;\n]")
-_SPACES = regex.compile(r"\s+")
 
 
 @cache
@@ -124,7 +124,7 @@ def find_references(text: str, own_number: str | None = None,
             text, end, min(len(text), end + settings.reference_issuer_chars))
         issuer = issuer_match.group("issuer").strip() if issuer_match else None
         raw_end = issuer_match.end("issuer") if issuer_match else end
-        raw = _SPACES.sub(" ", text[type_start:raw_end]).strip(" ,;")
+        raw = one_spaced(text[type_start:raw_end]).strip(" ,;")
         ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
         if key not in by_number:
             # behind its type word ("Công văn số …") a citation is cued; a bare symbol is weak
