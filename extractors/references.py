@@ -111,6 +111,10 @@ def find_references(text: str, own_number: str | None = None,
         if m.start() - line_start < _NUMBER_LABEL_CHARS \
                 and _DOC_NUMBER_LINE.match(text[line_start:m.start()]):
             continue  # the number line of this document (or of an appendix)
+        known = by_number.get(key)
+        if known is not None and known.value.doc_type is not None \
+                and known.value.date is not None and known.value.issuer is not None:
+            continue  # a mention again of a citation complete already: it adds nothing
         before = text[max(line_start, m.start() - settings.reference_lookbehind_chars):m.start()]
         # the word and its gap end the text before the symbol: no match starts earlier
         word = cite.search(before, max(0, len(before) - _cite_reach(settings.reference_type_gap)))
