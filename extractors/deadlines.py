@@ -437,7 +437,8 @@ class _Reading:
                  "_lower", "_digit", "_directive")
 
     def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
-                 cues: list[tuple[int, int]] | None = None, year: int | None | object = _FROM_ISSUED) -> None:
+                 cues: list[tuple[int, int]] | None = None,
+                 year: int | None | object = _FROM_ISSUED) -> None:
         self.sentence = sentence
         self.issued = issued
         self.settings = settings
