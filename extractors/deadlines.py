@@ -35,7 +35,7 @@ from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, 
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.anchored import anchored_finditer, finditer_at
-from pipeline.text.keys import one_spaced, single_spaced
+from pipeline.text.keys import lowered, one_spaced, single_spaced
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
@@ -758,7 +758,7 @@ class _CueIndex:
 
     @classmethod
     def of(cls, text: str) -> "_CueIndex | None":
-        low = text.lower()
+        low = lowered(text)
         if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
             return None
         found: dict[int, int] = {}

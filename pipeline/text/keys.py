@@ -54,6 +54,13 @@ def _folded(s: str) -> str:
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
 
 
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str:
+    """``text.lower()`` of the last texts asked: the deadline cues and the weekday check
+    both look for words in the lower-cased document."""
+    return text.lower()
+
+
 # a white-space run that is not one plain space: what ``\s+`` → " " would change
 _UNEVEN_SPACE = regex.compile(r"\s\s|[^\S ]")
 
