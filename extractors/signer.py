@@ -75,9 +75,6 @@ _LETTER = regex.compile(r"\p{L}")
 _LEAD_DEBRIS = regex.compile(r"^[^\p{L}(]+")
 _TRAIL_TOKEN = regex.compile(r"^(?:\S*\p{Ll}\S*|[^\p{L}]+)$")  # "s.", "r=", "‡o"
 _TRAIL_TOKEN_MAX_CHARS = 3
-# white space that str.split() would not give back as it is: a run, a character other than
-# a space (str.isspace() is regex's \s and the four separators \x1c-\x1f)
-_UNEVEN_SPACE = regex.compile(r"\s\s|[^\S ]|[\x1c-\x1f]")
 # a position line read whole: words of capitals ("GD&ĐT", "(PHỤ TRÁCH)", "Y TẾ"), no digit,
 # no symbol inside a word, no lone consonant ("P LỘ 7 THỦ TƯỚNG" is a line the seal broke)
 _CLEAN_WORD = regex.compile(r"^\(?(?P<w>\p{Lu}+(?:[&/\-]\p{Lu}+)*|&|-)\)?[,.:;]?$")
@@ -119,12 +116,8 @@ def _cleaned(text: str) -> tuple[str, bool]:
     marred = bool(lead)
     if lead:
         t = t[lead.end():]
-    if not _trail_token(t.rsplit(None, 1)):
-        # no token to cut at the end (a line of prose, mostly): not split into words
-        if not marred:
-            return t, False
-        if not (t[:1].isspace() or t[-1:].isspace() or _UNEVEN_SPACE.search(t)):
-            return t, True  # its words joined by one space: itself
+    elif not _trail_token(t.rsplit(None, 1)):
+        return t, False  # nothing to cut at either end (a line of prose, mostly): not split
     tokens = t.split()
     while (len(tokens) > 1 and len(tokens[-1]) <= _TRAIL_TOKEN_MAX_CHARS
            and _TRAIL_TOKEN.match(tokens[-1])):
