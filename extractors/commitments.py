@@ -29,7 +29,7 @@ from extractors.tables import parse_vn_number
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.document import Document
-from pipeline.text.keys import tone_key
+from pipeline.text.keys import one_spaced, tone_key
 from pipeline.text.spans import Found
 from schemas import Commitment, RecordWarning, Table
 
@@ -119,7 +119,6 @@ def commitment_columns(table: Table) -> CommitmentColumns | None:
 
 
 _DIGIT = regex.compile(r"\d")
-_SPACES = regex.compile(r"\s+")
 _BLANKS = regex.compile(r"[ \t]+")
 
 
@@ -136,7 +135,7 @@ def _strip_header_unit(column: str) -> str:
 def read_target(cell: str, header_unit: str | None = None) -> tuple[int | float | None, str | None]:
     """'95%' → (95, '%'); '1.265 tỷ đồng' → (1265, 'tỷ đồng'); 'đạt 100 hồ sơ' → (100,
     'hồ sơ'); '95' under 'Tỷ lệ (%)' → (95, '%'). Anything else (ranges, prose) → (None, None)."""
-    text = _SPACES.sub(" ", cell or "").strip()
+    text = one_spaced(cell or "").strip()
     m = _words().target.match(text)
     if not m:
         return None, None

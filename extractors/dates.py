@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -60,7 +60,12 @@ def _int(s: str | None) -> int | None:
 
 
 def date_from_match(m: regex.Match) -> str | None:
-    day, month, year = _int(m.group("d")), _int(m.group("m")), int(m.group("y"))
+    return _date_of(*m.group("d", "m", "y"))
+
+
+@lru_cache(maxsize=4096)  # documents cite the same few dates again and again
+def _date_of(d: str | None, m: str | None, y: str) -> str | None:
+    day, month, year = _int(d), _int(m), int(y)
     if day is not None and month is None:
         return None  # "ngày 5 tháng năm 2024" is no date we can keep
     return iso_date(year, month, day)

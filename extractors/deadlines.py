@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
@@ -35,7 +35,7 @@ from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, 
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.anchored import anchored_finditer, finditer_at
-from pipeline.text.keys import single_spaced
+from pipeline.text.keys import lowered, one_spaced, single_spaced
 from pipeline.text.spans import Found
 from schemas import Deadline, Table
 
@@ -106,7 +106,9 @@ class _Patterns:
     relative_vague_cues: frozenset[str]
     relative_units: dict[str, str]
     relative_unit_words: tuple[str, ...]  # a unit's first word: a relative offset needs one
+    every_words: tuple[str, ...]  # "hằng", "mỗi", …: a recurring rule says one
     first_words: dict[str, tuple[str, ...]]  # per rule: the words its every match begins with
+    cue_phrases: dict[str, tuple[str, ...]]  # per rule: the phrases its matches begin with
 
 
 @cache
@@ -122,6 +124,20 @@ def _patterns() -> _Patterns:
 
     period_body = _PERIOD_BODY
     i = regex.I
+    # the phrases each rule's matches begin with
+    cue_phrases = {
+        "monthly": (*lex["recurring_cues"], *lex["recurring_cues_monthly"]),
+        "quarterly": tuple(lex["recurring_cues"]),
+        "daily": (*lex["recurring_cues"], *lex["recurring_cues_daily"]),
+        "weekly": tuple(lex["recurring_cues"]),
+        "range": ("từ",),  # extractors.dates.DATE_RANGE
+        "absolute": tuple(lex["due_cues"]),
+        "period": tuple(lex["period_cues"]),
+        "weak_period": tuple(lex["weak_period_cues"]),
+        "relative": tuple(lex["relative_cues"]),
+        "trigger": tuple(lex["assign_triggers"]),
+        "directive": tuple(lex["directive_words"]),
+    }
     return _Patterns(
         absolute=regex.compile(
             rf"(?<![\p{{L}}])(?P<cue>{due})\s*(?:là\s+|vào\s+|:\s*|lúc\s+)?"
@@ -156,19 +172,9 @@ def _patterns() -> _Patterns:
         relative_vague_cues=frozenset(lex["relative_vague_cues"]),
         relative_units=dict(lex["relative_units"]),
         relative_unit_words=_first_words(lex["relative_units"]),
-        first_words={
-            "monthly": _first_words([*lex["recurring_cues"], *lex["recurring_cues_monthly"]]),
-            "quarterly": _first_words(lex["recurring_cues"]),
-            "daily": _first_words([*lex["recurring_cues"], *lex["recurring_cues_daily"]]),
-            "weekly": _first_words(lex["recurring_cues"]),
-            "range": ("từ",),  # extractors.dates.DATE_RANGE
-            "absolute": _first_words(lex["due_cues"]),
-            "period": _first_words(lex["period_cues"]),
-            "weak_period": _first_words(lex["weak_period_cues"]),
-            "relative": _first_words(lex["relative_cues"]),
-            "trigger": _first_words(lex["assign_triggers"]),
-            "directive": _first_words(lex["directive_words"]),
-        },
+        every_words=tuple(w.lower() for w in lex["every"]),
+        first_words={rule: _first_words(phrases) for rule, phrases in cue_phrases.items()},
+        cue_phrases=cue_phrases,
     )
 
 
@@ -215,7 +221,6 @@ _SENTENCE_END = regex.compile(
     r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
 
-_SPACES = regex.compile(r"\s+")
 _DIGIT = regex.compile(r"\d")
 _ENDS_SENTENCE = regex.compile(r"[.;]$")
 _CLAUSE_BREAK = regex.compile(r"[,;:]")
@@ -248,15 +253,24 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
     return name, shift + end
 
 
-def _headings(text: str, settings: Settings) -> dict[int, str | None]:
-    """For each line start: the assignee of the headings above it (deepest that names a body)."""
-    ranks = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
-    stack: dict[float, str | None] = {}
-    out: dict[int, str | None] = {}
-    pos = 0
-    current: str | None = None  # the deepest named heading: changes only with the stack
-    for line in text.split("\n"):
-        stripped = line.strip()
+_HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
+
+
+class _Headings:
+    """The assignee of the headings above each line (the deepest that names a body), read
+    line by line as ``sentences`` walks the text."""
+
+    __slots__ = ("settings", "stack", "current")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.stack: dict[float, str | None] = {}
+        self.current: str | None = None  # the deepest named heading: changes only with the stack
+
+    def read(self, stripped: str) -> str | None:
+        """The heading assignee at a line (``stripped``: its text without outer white space),
+        the line itself counted."""
+        settings = self.settings
         # every numbered heading opens with a roman numeral, a digit or a letter
         first = stripped[:1]
         m = _NUMBERED.match(stripped) \
@@ -264,7 +278,9 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
         rank = None
         name = None
         if m:
-            rank = next(ranks[k] for k in ("roman", "sub", "num", "letter") if m.group(k))
+            # one of the four alternatives matched (in the pattern's order)
+            roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
+            rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
             found = _subject(m.group("rest"), settings)
             name = found[0] if found else None
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
@@ -273,16 +289,15 @@ def _headings(text: str, settings: Settings) -> dict[int, str | None]:
               and not _ENDS_SENTENCE.search(stripped)):
             found = _subject(stripped.rstrip(":"), settings, whole=True)
             if found:
-                rank, name = ranks["bold"], found[0]
+                rank, name = _HEADING_RANKS["bold"], found[0]
         if rank is not None:
+            stack = self.stack
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
             stack[rank] = name
             named = [stack[r] for r in sorted(stack) if stack[r]]
-            current = named[-1] if named else None
-        out[pos] = current
-        pos += len(line) + 1
-    return out
+            self.current = named[-1] if named else None
+        return self.current
 
 
 _STOPS = ".;!?"
@@ -303,17 +318,19 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
               skip: Callable[[int, int], bool] | None = None) -> list[Sentence]:
     """Prose sentences with their offsets; Markdown table lines are skipped, and so are the
     lines for which ``skip(start, length)`` says so."""
-    heads = _headings(text, settings)
+    headings = _Headings(settings)  # read in the same pass
     out: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
-        if line.strip() and not line.lstrip().startswith("|") and "\t" not in line \
+        stripped = line.strip()
+        heading = headings.read(stripped)
+        if stripped and not stripped.startswith("|") and "\t" not in line \
                 and not (skip and skip(pos, len(line))):
             start = 0
             for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
-                out.append(Sentence(line[start:m.start()], pos + start, heads.get(pos)))
+                out.append(Sentence(line[start:m.start()], pos + start, heading))
                 start = m.end()
-            out.append(Sentence(line[start:], pos + start, heads.get(pos)))
+            out.append(Sentence(line[start:], pos + start, heading))
         pos += len(line) + 1
     return out
 
@@ -405,30 +422,37 @@ def _past_clause(s: str, cue_start: int) -> bool:
     return bool(_patterns().past.search(clause))
 
 
-@dataclass
+_FROM_ISSUED = object()  # the year not given: read from the issue date
+
+
 class _Reading:
     """One sentence being read: the spans already taken and the deadlines found so far.
 
     A span read by one rule (a recurring "trước ngày 18 hằng tháng") is not read again by a
     later one (as an absolute "trước ngày 18 …"): the rules run in the order of ``_RULES``.
+    A plain class with slots: one is made for each sentence a cue word begins in.
     """
-    sentence: Sentence
-    issued: str | None
-    settings: Settings
-    # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
-    cues: list[tuple[int, int]] | None = None
-    taken: list[tuple[int, int]] = field(default_factory=list)
-    out: list[Found[Deadline]] = field(default_factory=list)
-    # read once per sentence, when first asked (by hand: cached_property takes a lock in 3.11)
-    text: str = field(init=False)
-    year: int | None = field(init=False)  # the issue year: a date without a year takes it
-    _lower: str | None = field(init=False, default=None)
-    _digit: bool | None = field(init=False, default=None)
-    _directive: bool | None = field(init=False, default=None)
 
-    def __post_init__(self) -> None:
-        self.text = self.sentence.text
-        self.year = year_of(self.issued)
+    __slots__ = ("sentence", "issued", "settings", "cues", "taken", "out", "text", "year",
+                 "_lower", "_digit", "_directive")
+
+    def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
+                 cues: list[tuple[int, int]] | None = None,
+                 year: int | None | object = _FROM_ISSUED) -> None:
+        self.sentence = sentence
+        self.issued = issued
+        self.settings = settings
+        # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
+        self.cues = cues
+        self.taken: list[tuple[int, int]] = []
+        self.out: list[Found[Deadline]] = []
+        self.text = sentence.text
+        # the issue year: a date without a year takes it (``year``: the caller read it once)
+        self.year = year_of(issued) if year is _FROM_ISSUED else year
+        # read once per sentence, when first asked
+        self._lower: str | None = None
+        self._digit: bool | None = None
+        self._directive: bool | None = None
 
     @property
     def lower(self) -> str:
@@ -651,14 +675,20 @@ def _relative_may_match(r: _Reading) -> bool:
     return r.any_of(_patterns().relative_unit_words)
 
 
+def _says_every(r: _Reading) -> bool:
+    """A recurring rule's "hằng" / "mỗi" / … (``{every}`` in its pattern, as written)."""
+    return r.any_of(_patterns().every_words)
+
+
 #: beside ``_RULES``, one for one: can the rule's pattern match in the sentence at all?
-#: (every date and time has a digit; the weekly rule says "tuần"). Skipping a rule that
-#: cannot match changes nothing, and most sentences have no deadline.
+#: (every date and time has a digit; the words each pattern spells out: "tháng", "quý",
+#: "tuần", "hằng"…). Skipping a rule that cannot match changes nothing, and most sentences
+#: have no deadline.
 _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
-    lambda r: r.digit,  # monthly
-    lambda r: r.digit,  # quarterly
-    lambda r: r.digit,  # daily
-    lambda r: r.any_of(("tuần",)),  # weekly
+    lambda r: r.digit and "tháng" in r.lower and _says_every(r),  # monthly
+    lambda r: r.digit and "quý" in r.lower and "tháng" in r.lower,  # quarterly
+    lambda r: r.digit and "ngày" in r.lower and _says_every(r),  # daily
+    lambda r: "tuần" in r.lower and "thứ" in r.lower,  # weekly
     lambda r: r.digit,  # range
     lambda r: r.digit,  # absolute
     lambda r: r.any_of(_PERIOD_WORDS),  # period
@@ -668,25 +698,43 @@ _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
 
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
-                        cues: list[tuple[int, int]] | None = None) -> list[Found[Deadline]]:
-    reading = _Reading(sentence, issued, settings, cues)
-    present = 0
-    for _, bits in cues or ():
-        present |= bits
-    for (matches, handle), may_match, name in zip(_RULES, _MAY_MATCH, _RULE_ORDER):
-        if cues is not None and not present & _cue_bits(name):
+                        cues: list[tuple[int, int]] | None = None,
+                        year: int | None | object = _FROM_ISSUED) -> list[Found[Deadline]]:
+    reading = _Reading(sentence, issued, settings, cues, year)
+    present = -1  # without a cue index every rule is tried
+    if cues is not None:
+        present = 0
+        for _, bits in cues:
+            present |= bits
+    for matches, handle, may_match, bits in _rule_table():
+        if not present & bits:
             continue  # none of the rule's cue words begins in the sentence
         if not may_match(reading):
             continue  # the rule's pattern cannot match: the sentence lacks what it needs
         for m in matches(reading):
             handle(reading, m)
-    return sorted(reading.out, key=lambda f: f.start)
+    out = reading.out
+    return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _start(found: Found) -> int:
+    return found.start
+
+
+@cache
+def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
+                                 Callable[[_Reading, regex.Match], None],
+                                 Callable[[_Reading], bool], int], ...]:
+    """``_RULES`` with each rule's test and cue-word bits, read once."""
+    return tuple((matches, handle, may_match, _cue_bits(name)) for (matches, handle), may_match, name
+                 in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
 
 
 def extract_deadlines(text: str, issued_date: str | None,
                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
     out: list[Found[Deadline]] = []
+    year = year_of(issued_date)
     index = _CueIndex.of(text)
     # a line where no cue word begins holds no deadline: not split into sentences
     skip = (lambda start, length: not index.any_within(start, length)) if index else None
@@ -696,7 +744,7 @@ def extract_deadlines(text: str, issued_date: str | None,
         cues = index.within(sentence.start, len(sentence.text)) if index else None
         if cues == []:
             continue  # no rule's cue word begins in it: no rule can match
-        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues))
+        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
     return out
 
 
@@ -710,14 +758,17 @@ class _CueIndex:
 
     @classmethod
     def of(cls, text: str) -> "_CueIndex | None":
-        low = text.lower()
+        low = lowered(text)
         if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
             return None
         found: dict[int, int] = {}
+        goes_on = _continuations()
         for bit, word in enumerate(_all_first_words()):
+            after = goes_on.get(word)
             at = low.find(word)
             while at >= 0:
-                found[at] = found.get(at, 0) | 1 << bit
+                if after is None or after.match(low, at + len(word)):
+                    found[at] = found.get(at, 0) | 1 << bit
                 at = low.find(word, at + 1)
         at = sorted(found)
         return cls(at, [found[a] for a in at])
@@ -736,6 +787,20 @@ class _CueIndex:
 @cache
 def _all_first_words() -> tuple[str, ...]:
     return tuple(sorted({w for rule in _RULE_NAMES for w in _patterns().first_words[rule]}))
+
+
+@cache
+def _continuations() -> dict[str, regex.Pattern]:
+    """What must follow a first word every cue phrase of which goes on ("định" only opens
+    "định kỳ", "thời" opens "thời hạn …"): white space and one of the second words. The index
+    then leaves out "quy định", "thời gian", "không": no rule's match begins there."""
+    seconds: dict[str, set[str]] = {}
+    for rule in _RULE_NAMES:
+        for phrase in _patterns().cue_phrases[rule]:
+            words = phrase.lower().split()
+            seconds.setdefault(words[0], set()).add(words[1] if len(words) > 1 else "")
+    return {first: regex.compile(rf"\s+(?:{'|'.join(regex.escape(w) for w in sorted(nxt))})")
+            for first, nxt in seconds.items() if "" not in nxt}
 
 
 # the rules whose patterns the index serves (``_Reading.matches``)
@@ -813,7 +878,7 @@ def table_deadlines(tables: list[Found[Table]], issued_date: str | None,
                 value = d.value.model_copy(update={
                     "assignee": assignee, "agency_id": agency.id if agency else None,
                     "action": _clean_action(action, settings),
-                    "text": _SPACES.sub(" ", text)[:settings.deadline_max_row_text_chars]})
+                    "text": one_spaced(text)[:settings.deadline_max_row_text_chars]})
                 # a cell says less than a sentence: no more than what a secondary place gives
                 out.append(Found(value, found.start, found.end, min(d.confidence, Confidence.INFERRED)))
     return out

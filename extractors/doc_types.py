@@ -39,6 +39,12 @@ def type_codes() -> set[str]:
     return set(_tables()[1])
 
 
+@cache
+def known_type_codes() -> frozenset[str]:
+    """``type_codes()`` read once (a symbol's parse asks for them)."""
+    return frozenset(_tables()[1])
+
+
 def title_words() -> list[str]:
     """Type names as printed, longest first (for building patterns)."""
     return sorted(_tables()[0], key=len, reverse=True)

@@ -423,8 +423,15 @@ def gazette_type(text: str) -> str | None:
     if not is_upper_line(text):
         return None
     key = ascii_key(text)
+    if not key.startswith(_gazette_prefixes()):
+        return None  # no head begins it (one test rather than one per head)
     return next((doc_type_from_title(title) for head, title in _gazette_heads()
                  if key.startswith(head)), None)
+
+
+@cache
+def _gazette_prefixes() -> tuple[str, ...]:
+    return tuple(head for head, _ in _gazette_heads())
 
 
 def _is_gazette_title(text: str) -> bool:

@@ -1,16 +1,18 @@
 """Lines of the normalised text with their offsets, and tests on their shape."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from pipeline.text.keys import fold_diacritics
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A line, stripped, with its offsets. A named tuple: a document splits into hundreds
+    and three extractors read them (a frozen dataclass costs more to make and to compare)."""
+
     text: str  # stripped
     start: int  # offset of text[0] in the document
     end: int
@@ -34,17 +36,17 @@ def _split_whole(text: str) -> tuple[Line, ...]:
 
 def _split(text: str, start: int, end: int) -> list[Line]:
     out: list[Line] = []
+    make = tuple.__new__  # ``Line(…)`` without the named tuple's own ``__new__`` in Python
     pos = start
-    while pos <= end:
-        nl = text.find("\n", pos, end)
-        stop = end if nl == -1 else nl
-        raw = text[pos:stop]
-        lead = len(raw) - len(raw.lstrip())
+    for raw in text[start:end].split("\n"):
         stripped = raw.strip()
-        out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
-        if nl == -1:
-            break
-        pos = nl + 1
+        if not stripped:
+            at = pos + len(raw)  # a blank line: its offset after its white space
+            out.append(make(Line, ("", at, at)))
+        else:
+            at = pos if raw[0] == stripped[0] else pos + len(raw) - len(raw.lstrip())
+            out.append(make(Line, (stripped, at, at + len(stripped))))
+        pos += len(raw) + 1
     return out
 
 
@@ -56,6 +58,7 @@ CC_LABEL = regex.compile(r"^N[ơo]i?\s*nh[ậâa]n\s*[:;.]?\s*", regex.I)
 _SEPARATOR = regex.compile(r"^[\s\-–—_*=~.·•]{3,}$")
 
 
+@lru_cache(maxsize=8192)  # header, parties and signer ask it of the same lines
 def is_upper_line(s: str) -> bool:
     """All its letters are capitals (a letterhead, title or signer-position line)."""
     letters = _LETTER.findall(s)
@@ -69,4 +72,13 @@ def is_separator(s: str) -> bool:
 
 def ascii_key(s: str) -> str:
     """Upper-case, diacritics removed, single spaces: for matching marks in OCR text."""
+    # the header and the signer ask it of the same short lines again and again
+    return _ascii_key(s) if len(s) <= _CACHED_CHARS else _ascii_key.__wrapped__(s)
+
+
+_CACHED_CHARS = 200
+
+
+@lru_cache(maxsize=8192)
+def _ascii_key(s: str) -> str:
     return _SPACES.sub(" ", fold_diacritics(s)).strip().upper()

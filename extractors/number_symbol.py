@@ -12,9 +12,11 @@ Forms (Decree 30/2020, Appendix I):
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
-from extractors.doc_types import type_codes
+from extractors.doc_types import known_type_codes
 from schemas import NumberSymbol
 
 # letters used in codes: capitals, Đ, digits, and a lone lower-case letter (QyĐ, CTr, TTg, SNgV);
@@ -39,6 +41,7 @@ _DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
 _DASHES = regex.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
 
 
+@lru_cache(maxsize=8192)  # a symbol is cleaned where it is found and again when parsed
 def clean_symbol(raw: str) -> str:
     """Remove stray spaces (``7338 /UBND-SNV``) and draft dots; keep the document's spelling."""
     s = _DASHES.sub("-", _SPACES.sub("", raw))
@@ -57,7 +60,7 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
     if not m:
         return None
     number = int(m.group("num")) if m.group("num") else None
-    known = type_codes()
+    known = known_type_codes()
     if m.group("old_type"):
         if m.group("old_type").upper() not in known:
             return None  # three codes, none of them in the type's place: no reading is sure

@@ -14,7 +14,7 @@ from extractors.lines import CC_LABEL, Line, is_upper_line, split_lines
 from extractors.signer import column_lines
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Settings
-from pipeline.text.keys import fold_diacritics
+from pipeline.text.keys import fold_diacritics, one_spaced
 from pipeline.text.spans import Found
 
 
@@ -32,7 +32,6 @@ _STORE = regex.compile(r"^Lưu\s*[:.]", regex.I)
 _GLUED_FOOTNOTE = regex.compile(r"(?<=\p{Ll})\d{1,2}$")
 
 
-_SPACES = regex.compile(r"\s+")
 
 
 def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
@@ -43,7 +42,9 @@ def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
         lead = len(raw) - len(raw.lstrip(" -–—+•*·\t\n"))
         trimmed = raw.strip(" -–—+•*·\t\n").rstrip(" .,;")
         # a footnote mark glued to the last word ("khu vực Bắc Bộ1") is no part of the name
-        item = _GLUED_FOOTNOTE.sub("", _SPACES.sub(" ", trimmed))
+        item = one_spaced(trimmed)
+        if item[-1:].isdecimal() or not item[-1:].isascii():  # else no digit ends it
+            item = _GLUED_FOOTNOTE.sub("", item)
         if item and item not in {"…", "...", "./."}:
             start = line.start + offset + pos + lead
             found.append(Found(item, start, start + len(trimmed)))

@@ -11,7 +11,7 @@ row; there a bare symbol must still name its type (word or type code) to be a ci
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -20,6 +20,7 @@ from extractors.doc_types import citation_words, doc_type_from_citation, doc_typ
 from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.document import PAGE_SEPARATOR, Document, RawTable
+from pipeline.text.keys import one_spaced
 from pipeline.text.spans import Found
 from schemas import Reference
 
@@ -38,7 +39,6 @@ _DOC_NUMBER_LINE = regex.compile(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", regex.I)
 _NUMBER_LABEL_CHARS = 25  # a symbol this close after "Số:" is the number of the line
 _DATE_CITES_BEFORE = 30  # a symbol this close before a date owns that date
 _CLAUSE_END = regex.compile(r"[.;\n]")
-_SPACES = regex.compile(r"\s+")
 
 
 @cache
@@ -83,6 +83,15 @@ def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
     return best
 
 
+@lru_cache(maxsize=4096)  # a document cites the same symbols again
+def _cited_symbol(symbol: str) -> tuple[str | None, str] | None:
+    """(type code, upper-case key) of a cleaned symbol that parses with a number; else None."""
+    parsed = parse_number_symbol(symbol)
+    if parsed is None or parsed.number is None:
+        return None
+    return parsed.type_code, symbol.upper()
+
+
 def find_references(text: str, own_number: str | None = None,
                     settings: Settings = DEFAULT_SETTINGS) -> list[Found[Reference]]:
     """Every cited document, one per number, in order of first mention."""
@@ -92,21 +101,26 @@ def find_references(text: str, own_number: str | None = None,
     order: list[str] = []
     for m in SYMBOL_IN_TEXT.finditer(text):
         symbol = clean_symbol(m.group("sym"))
-        parsed = parse_number_symbol(symbol)
-        if parsed is None or parsed.number is None:
+        parsed = _cited_symbol(symbol)
+        if parsed is None:
             continue
-        if own and symbol.upper() == own:
+        type_code, key = parsed
+        if own and key == own:
             continue
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if _DOC_NUMBER_LINE.match(text[line_start:m.start()]) \
-                and m.start() - line_start < _NUMBER_LABEL_CHARS:
+        if m.start() - line_start < _NUMBER_LABEL_CHARS \
+                and _DOC_NUMBER_LINE.match(text[line_start:m.start()]):
             continue  # the number line of this document (or of an appendix)
+        known = by_number.get(key)
+        if known is not None and known.value.doc_type is not None \
+                and known.value.date is not None and known.value.issuer is not None:
+            continue  # a mention again of a citation complete already: it adds nothing
         before = text[max(line_start, m.start() - settings.reference_lookbehind_chars):m.start()]
         # the word and its gap end the text before the symbol: no match starts earlier
         word = cite.search(before, max(0, len(before) - _cite_reach(settings.reference_type_gap)))
         type_start = m.start() - len(before) + word.start() if word else m.start()
         doc_type = (doc_type_from_citation(word.group("word")) if word else None) \
-            or doc_type_from_code(parsed.type_code)
+            or doc_type_from_code(type_code)
         date, end = _date_near(text, m.end(), settings)
         if date is None and word:
             date = _date_before(text, type_start, settings)
@@ -114,9 +128,8 @@ def find_references(text: str, own_number: str | None = None,
             text, end, min(len(text), end + settings.reference_issuer_chars))
         issuer = issuer_match.group("issuer").strip() if issuer_match else None
         raw_end = issuer_match.end("issuer") if issuer_match else end
-        raw = _SPACES.sub(" ", text[type_start:raw_end]).strip(" ,;")
+        raw = one_spaced(text[type_start:raw_end]).strip(" ,;")
         ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
-        key = symbol.upper()
         if key not in by_number:
             # behind its type word ("Công văn số …") a citation is cued; a bare symbol is weak
             by_number[key] = Found(ref, type_start, raw_end,

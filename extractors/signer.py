@@ -116,12 +116,20 @@ def _cleaned(text: str) -> tuple[str, bool]:
     marred = bool(lead)
     if lead:
         t = t[lead.end():]
+    elif not _trail_token(t.rsplit(None, 1)):
+        return t, False  # nothing to cut at either end (a line of prose, mostly): not split
     tokens = t.split()
     while (len(tokens) > 1 and len(tokens[-1]) <= _TRAIL_TOKEN_MAX_CHARS
            and _TRAIL_TOKEN.match(tokens[-1])):
         tokens.pop()
         marred = True
     return (" ".join(tokens) if marred else t), marred
+
+
+def _trail_token(parts: list[str]) -> bool:
+    """Is the last of ``parts`` (a line's ``rsplit(None, 1)``) debris that ``_cleaned`` cuts?"""
+    return (len(parts) > 1 and len(parts[-1]) <= _TRAIL_TOKEN_MAX_CHARS
+            and bool(_TRAIL_TOKEN.match(parts[-1])))
 
 
 def _is_junk(text: str, settings: Settings) -> bool:
@@ -211,7 +219,16 @@ def _read_whole(text: str) -> bool:
 
 
 def _is_cc(text: str) -> bool:
+    first = text[:1]
+    if first.isalpha() and first not in _CC_FIRST and text[1:2] not in _CC_VOWEL:
+        # both labels open with "N", or with one letter at most before "ơ"/"o": not this
+        # line (most lines of a page, and every one is asked)
+        return False
     return bool(CC_LABEL.match(text) or _CC_LOOSE.match(text))
+
+
+_CC_FIRST = frozenset("nNoOơƠ")
+_CC_VOWEL = frozenset("oOơƠ")
 
 
 def _next_significant(lines: list[Line], k: int, settings: Settings) -> int | None:
@@ -291,6 +308,8 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     if text.find("\t", raw_start, line.start) >= 0:
         return None, line
     t = line.text
+    if t.endswith((";", ",", ".")):
+        return line, None  # every right part would end so: an item, never a position
     cuts = [t.rindex("\t")] if "\t" in t else \
         [m.end() for m in _ITEM_END.finditer(t)] if _LIST_LINE.match(t) else []
     for cut in cuts:

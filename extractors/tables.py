@@ -29,7 +29,7 @@ from extractors.agencies import resolve_agency
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from pipeline.text.document import Document
-from pipeline.text.keys import tone_key
+from pipeline.text.keys import one_spaced, tone_key
 from schemas import Table
 
 NUMERIC_SUFFIX = "::num"
@@ -90,7 +90,7 @@ _ITEM_AFTER_WORD = regex.compile(r"(?<=(?<!\S)[\p{Ll}\d%]\S*)\s+(?=[-+]\s+\p{Lu}
 
 def split_list_items(cell: str) -> list[str]:
     """'- A.- B. - C' → ['A.', 'B.', 'C']: HTML list items that the normaliser flattened."""
-    cell = _SPACES.sub(" ", cell).strip()
+    cell = one_spaced(cell).strip()
     is_list = bool(_ITEM_START.match(cell)) or bool(_ITEM_AFTER_STOP.search(cell))
     if not is_list:
         return [cell] if cell else []
@@ -113,7 +113,8 @@ def clean_cell(cell: str | None) -> str:
 
 def parse_vn_number(text: str) -> int | float | None:
     """Vietnamese-style number: '1.265' → 1265, '96,6' → 96.6, '80%' → 80, '98.7' → 98.7."""
-    t = _SPACES.sub("", text or "").rstrip("%")
+    t = text or ""
+    t = (_SPACES.sub("", t) if _SPACES.search(t) else t).rstrip("%")
     if not t:
         return None
     sign = -1 if t.startswith(("-", "−")) else 1
@@ -179,7 +180,8 @@ def text_to_pieces(doc: Document) -> list[Piece]:
                            [ln for _, ln in current]))
         current, kind = [], None
 
-    for pos, line in _lines(text):
+    # a table line holds "|" (Markdown) or a tab: without either, no line is read
+    for pos, line in _lines(text) if "|" in text or "\t" in text else ():
         stripped = line.strip()
         line_kind = ("md" if stripped.startswith("|") and stripped.count("|") >= 2
                      else "tsv" if "\t" in stripped and len(stripped.split("\t")) >= 2 else None)
@@ -339,7 +341,7 @@ def _header_names(header: list[list[str | None]] | None, width: int) -> list[str
     for i in range(width):
         parts: list[str] = []
         for r in grid:
-            cell = _SPACES.sub(" ", (r[i] or "")).strip()
+            cell = one_spaced(r[i] or "").strip()
             if cell and cell not in parts:
                 parts.append(cell)
         names.append(" / ".join(parts) or f"Cột {i + 1}")

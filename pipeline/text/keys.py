@@ -54,6 +54,24 @@ def _folded(s: str) -> str:
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
 
 
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str:
+    """``text.lower()`` of the last texts asked: the deadline cues and the weekday check
+    both look for words in the lower-cased document."""
+    return text.lower()
+
+
+# a white-space run that is not one plain space: what ``\s+`` → " " would change
+_UNEVEN_SPACE = regex.compile(r"\s\s|[^\S ]")
+
+
+def one_spaced(s: str) -> str:
+    """``regex.sub(r"\\s+", " ", s)``: each run of white space one space, the ends kept.
+    The substitution is made only when a run is not one plain space already: a ``sub`` of
+    the ``regex`` module costs several times a ``search``, and most strings need none."""
+    return _SPACES.sub(" ", s) if _UNEVEN_SPACE.search(s) else s
+
+
 # ``regex``'s \s is str.isspace() but for these four separators (which str.split() cuts at)
 _NOT_REGEX_SPACE = ("\x1c", "\x1d", "\x1e", "\x1f")
 

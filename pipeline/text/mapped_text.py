@@ -65,6 +65,21 @@ class _Runs:
             return
         t, a, b, step = other._t, other._a, other._b, other._step
         k = bisect.bisect_right(t, lo) - 1
+        last = bisect.bisect_right(t, hi - 1) - 1  # the run of the last character copied
+        if last - k > 2:
+            # the first run (part of it), the next one by ``add`` (either may join the run
+            # before), the whole runs between them as they are (no two of them join: ``add``
+            # built them), the last run (part of it): a text edited in thousands of places
+            # (an NFD file) is copied in slices rather than run by run
+            self.copy(other, lo, t[k + 2])
+            shift = self.length - t[k + 2]
+            self.t.extend([x + shift for x in t[k + 2:last]])
+            self.a.extend(a[k + 2:last])
+            self.b.extend(b[k + 2:last])
+            self.step.extend(step[k + 2:last])
+            self.length += t[last] - t[k + 2]
+            self.copy(other, t[last], hi)
+            return
         i = lo
         while i < hi:
             end = t[k + 1] if k + 1 < len(t) else len(other.text)
@@ -275,9 +290,10 @@ class MappedText:
         runs = _Runs()
         add = runs.add
         last = 0
-        for s, e, new in edits:
+        for s, e, new in edits:  # (``add`` adds nothing for no character: not called then)
             pieces.append(text[last:s])
-            add(s - last, a0 + step * last, b0 + step * last, step)
+            if s > last:
+                add(s - last, a0 + step * last, b0 + step * last, step)
             pieces.append(new)
             n = len(new)
             if n and s == e:  # an insertion: placed before the character that follows
@@ -285,7 +301,8 @@ class MappedText:
                 add(n, at, at, 0)
             elif n:
                 k = min(n, e - s) - 1
-                add(k, a0 + step * s, b0 + step * s, step)
+                if k > 0:
+                    add(k, a0 + step * s, b0 + step * s, step)
                 add(n - k, a0 + step * (s + k), b0 + step * (e - 1), 0)
             last = e
         pieces.append(text[last:])

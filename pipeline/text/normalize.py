@@ -16,9 +16,16 @@ import regex
 from pipeline.text.document import PAGE_SEPARATOR, Document, RawDocument, RawTable
 from pipeline.text.mapped_text import MappedText
 
-_GRAPHEME = regex.compile(r"\X")
+# a grapheme NFC may change: of several characters, or one from U+0340 on
+# (``FIRST_NFC_UNSTABLE``). Tried at every position it still starts only where a grapheme
+# does: a grapheme whose second character is below U+0300 (no combining mark, no joiner)
+# is one character long (CR LF aside, and a line holds no LF).
+_CHANGEABLE_GRAPHEME = regex.compile(r"(?=[\u0340-\U0010ffff]|.[\u0300-\U0010ffff])\X")
 _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# the characters of those two classes, for ``_sub`` to look for first
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACE_CHARS = "\u00a0" + "".join(map(chr, range(0x2000, 0x200b))) + "\u202f\u205f\u3000"
 # a run of adjacent block tags ("</li><li>") is one break
 _BLOCK_TAG = regex.compile(
     r"(?:\s*</?(?:ul|ol|li|p|div|br|tr|table|tbody|thead|h[1-6])\b[^<>]*>\s*)+", regex.I)
@@ -59,15 +66,16 @@ def _nfc(text: MappedText) -> MappedText:
     if unicodedata.is_normalized("NFC", source):
         return text
     edits: list[tuple[int, int, str]] = []
+    composed: dict[str, str] = {}  # a text repeats its few accented letters
     pos = 0
     for line in source.split("\n"):
         end = pos + len(line)
         if not unicodedata.is_normalized("NFC", line):
-            for m in _GRAPHEME.finditer(source, pos, end):
+            for m in _CHANGEABLE_GRAPHEME.finditer(source, pos, end):
                 g = m.group()
-                if len(g) == 1 and g < FIRST_NFC_UNSTABLE:
-                    continue
-                new = unicodedata.normalize("NFC", g)
+                new = composed.get(g)
+                if new is None:
+                    new = composed[g] = unicodedata.normalize("NFC", g)
                 if new != g:
                     edits.append((m.start(), m.end(), new))
         pos = end + 1
@@ -102,7 +110,8 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     text = MappedText.identity(raw, base)
     text = _nfc(text)
     text = _strip_html(text)
-    text = text.sub(_INVISIBLE, "").sub(_SPACES, " ")
+    text = _sub(text, _INVISIBLE_CHARS, _INVISIBLE, "")
+    text = _sub(text, _SPACE_CHARS, _SPACES, " ")
     text = _sub(text, "\r", _CR, "\n")
     if markdown:
         text = _sub(text, "#", _HEADING, "")

@@ -1,15 +1,16 @@
 """A value an extractor found, with where it found it in the normalised text."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Found(Generic[T]):
-    """``value`` read from ``text[start:end]`` with a confidence in [0, 1]."""
+class Found(NamedTuple, Generic[T]):
+    """``value`` read from ``text[start:end]`` with a confidence in [0, 1].
+
+    A named tuple (immutable, like the frozen dataclass it was, and made several times
+    faster): every extractor makes hundreds per document."""
 
     value: T
     start: int

@@ -24,7 +24,7 @@ from extractors.dates import DAY_MONTH_DATE, date_hit, date_vocabulary, find_dat
 from extractors.tables import NUMERIC_SUFFIX
 from pipeline.text.anchored import anchored_finditer
 from pipeline.text.document import Document
-from pipeline.text.keys import tone_key
+from pipeline.text.keys import lowered, tone_key
 from schemas import Record, RecordWarning
 
 # weekday names and labels: extractors.dates.date_vocabulary (dates_vocabulary.yaml);
@@ -79,8 +79,8 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
     for i, ref in enumerate(record.references):
         m = _NUMBER_YEAR.match(ref.number or "")
         # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …")
-        dated_here = _followed_by_date(ref.raw or "", ref.number or "")
-        if m and ref.date and dated_here and year_of(ref.date) != int(m.group(1)):
+        if m and ref.date and _followed_by_date(ref.raw or "", ref.number or "") \
+                and year_of(ref.date) != int(m.group(1)):
             prov = record.provenance.get(f"references.{i}")
             seen[ref.number] = RecordWarning(
                 code="reference_year_mismatch", field=f"references.{i}",
@@ -108,7 +108,7 @@ def weekday_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     out = []
     year = year_of(record.issued_date)
     days = date_vocabulary().weekdays
-    low = doc.text.lower()
+    low = lowered(doc.text)
     if next(anchored_finditer(_WEEKDAY_RE, doc.text, _WEEKDAY_FIRST_WORDS, low), None) is None:
         return out  # no weekday named: both patterns need one
     for m in _weekday_matches(doc.text, low):

@@ -196,3 +196,22 @@ def test_a_table_cell_is_no_surer_than_a_secondary_place():
                   rows=[{"Nhiệm vụ": "Số hóa", "Thời hạn hoàn thành": "Chậm nhất ngày 31/5/2024"}])
     [found] = table_deadlines([Found(table, 0, 10)], "2024-03-20")
     assert found.confidence == Confidence.INFERRED  # CUED in prose
+
+
+@pytest.mark.parametrize("i", range(0, 40, 3))
+def test_cue_index_finds_what_every_sentence_read_whole_finds(i):
+    """The document's cue index (first words, kept only where their phrase can go on: not
+    "quy định", "thời gian") leaves out no deadline that reading each sentence without it
+    finds: the same deadlines, spans and values."""
+    from extractors import deadlines as d
+    from fixtures.long_dispatches import long_dispatch_text
+
+    text = normalize_text(long_dispatch_text(i, md=i % 2 == 1)).text
+    settings = Settings()
+    issued = "2024-01-15"
+    whole = [f for s in d.sentences(text, settings)
+             if len(s.text) >= settings.deadline_min_sentence_chars
+             for f in d._sentence_deadlines(s, issued, settings, cues=None)]
+    indexed = extract_deadlines(text, issued, settings)
+    assert [(f.start, f.end, f.value) for f in indexed] == [(f.start, f.end, f.value) for f in whole]
+    assert indexed  # the generated dispatches set deadlines
