@@ -51,6 +51,10 @@ class DuckDBStore(DatasetStore):
         if not read_only:
             # DuckDB would checkpoint at every 16 MiB of WAL: checkpoint_when_due decides
             self.con.execute("SET checkpoint_threshold = '1TB'")
+            # a writer's statements touch a batch's rows: DuckDB's worker threads cost more
+            # CPU to coordinate than they save (a third of the loader's, measured), taken
+            # from the extraction workers beside it
+            self.con.execute("SET threads = 1")
         if replayed:
             # a writer killed since its last checkpoint: what it committed was replayed from
             # the WAL as the file opened; fold it into the file before this run's first

@@ -679,39 +679,35 @@ class DatasetStore(ABC):
         """``references.referenced_doc_id``: the one live, non-duplicate document with the
         cited số/ký hiệu whose date and issuer do not disagree with the citation (a cited
         issuer agrees when its key and the issuer id contain one another); else empty.
-        Looked at: the references citing a key of ``touched``, and those of its documents."""
-        # the references looked at, then the documents with the số/ký hiệu they cite (those
-        # keys only: the whole dataset's documents would be joined with their keys otherwise)
+        Looked at: the references citing a key of ``touched``, and those of its documents.
+
+        Two plain lookups by key (the references, then the documents with the numbers they
+        cite), matched here: one query joining both with these rules cost DuckDB more to
+        plan than to run."""
         cited = ("SELECT r.doc_id, r.ordinal, r.referenced_doc_id, r.date, rk.number_key, "
                  'rk.issuer_key FROM "references" r '
                  "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
                  "WHERE {}")
-        sql = (
-            "WITH cites AS ({cites}), "
-            "c AS ("
-            "  SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
-            "  FROM (SELECT DISTINCT number_key FROM cites) w "
-            "  JOIN document_keys k ON k.number_key = w.number_key "
-            "  JOIN documents d ON d.doc_id = k.doc_id "
-            "  WHERE d.status <> 'failed' AND d.duplicate_of IS NULL) "
-            "SELECT cites.doc_id, cites.ordinal, cites.referenced_doc_id, "
-            "  CASE WHEN count(c.doc_id) = 1 THEN min(c.doc_id) END "
-            "FROM cites LEFT JOIN c ON c.number_key = cites.number_key "
-            "  AND c.doc_id <> cites.doc_id "
-            "  AND (COALESCE(cites.date, '') = '' OR COALESCE(c.issued_date, '') = '' "
-            "       OR c.issued_date = cites.date) "
-            "  AND (cites.issuer_key IS NULL OR cites.issuer_key = '' "
-            "       OR COALESCE(c.issuer_agency_id, '') = '' "
-            "       OR strpos(c.issuer_agency_id, cites.issuer_key) > 0 "
-            "       OR strpos(cites.issuer_key, c.issuer_agency_id) > 0) "
-            "GROUP BY cites.doc_id, cites.ordinal, cites.referenced_doc_id")
         # a document's references: both tables by their keys, each through its index
         scopes = ({"rk.number_key": touched.number_keys,
                    ("r.doc_id", "rk.doc_id"): touched.documents} if touched else None)
         for conditions, params in self._where_any(scopes):
             # one SELECT per condition: an OR over two tables' columns would scan both tables
-            cites = " UNION ".join(cited.format(where) for where in conditions)
-            for doc_id, ordinal, current, link in self.query(sql.format(cites=cites), params):
+            cites = set(self.query(" UNION ".join(cited.format(w) for w in conditions), params))
+            candidates = defaultdict(list)
+            for where, keys in self._where_in("k.number_key", {c[4] for c in cites}):
+                for doc_id, key, issuer, issued in self.query(
+                        "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
+                        "FROM document_keys k JOIN documents d ON d.doc_id = k.doc_id "
+                        "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
+                        f"AND {where}", keys):
+                    candidates[key].append((doc_id, issuer or "", issued or ""))
+            for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
+                found = [c for c, issuer, issued in candidates.get(key, ())
+                         if c != doc_id and (not date or not issued or issued == date)
+                         and (not issuer_key or not issuer or issuer_key in issuer
+                              or issuer in issuer_key)]
+                link = found[0] if len(found) == 1 else None
                 if link != current:
                     self.execute('UPDATE "references" SET referenced_doc_id = :link '
                                  "WHERE doc_id = :doc_id AND ordinal = :ordinal",
