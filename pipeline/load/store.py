@@ -6,10 +6,12 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
 - ``load_records``: in ONE transaction per batch, delete the batch's documents and their child
   rows, insert the new ones, then refresh what depends on other documents (duplicates,
   reference links, agencies) — for what the batch touched only: the duplicate groups of its
-  số/ký hiệu (old and new), the references citing them, its issuers. That is a join in SQL
-  on keys stored beside the documents (``ddl.LINK_TABLES``), so a batch costs the same in
-  an empty dataset and in a full one. Re-loading the same records changes no row; a kill
-  mid-run loses at most the batch in flight, never half a document.
+  số/ký hiệu (old and new), the references citing them, its issuers, and (after a run's
+  first load) the số đến of those documents. Those rows are looked up by keys stored beside
+  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL) and the rules applied to them,
+  so a batch costs about the same in an empty dataset and in a full one. Re-loading the
+  same records changes no row; a kill mid-run loses at most the batch in flight, never half
+  a document.
 - duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
   the same key gets ``duplicate_of`` = the earlier one (by issued date, path, doc_id) and a
   ``duplicate_number`` warning; both rows stay.
