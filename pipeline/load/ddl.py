@@ -63,6 +63,8 @@ def link_table_statements(dialect: str) -> list[str]:
         "CREATE INDEX IF NOT EXISTS reference_keys_number_idx ON reference_keys (number_key)",
         "CREATE INDEX IF NOT EXISTS documents_path_idx ON documents (source_path)",
         "CREATE INDEX IF NOT EXISTS documents_agency_idx ON documents (issuer_agency_id)",
+        # số đến: is a document in the register yet (and an edited file's entry passed on)
+        "CREATE INDEX IF NOT EXISTS register_entries_doc_idx ON register_entries (doc_id)",
     ]
 
 

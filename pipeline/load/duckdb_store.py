@@ -14,6 +14,11 @@ from pipeline.load.locking import open_when_free, resolve_lock_timeout
 from pipeline.load.store import DatasetStore
 
 STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
+# A checkpoint rewrites the changed row groups and the indexes of the tables: its cost grows
+# with the file. So the loader checkpoints once the WAL holds as much as the file (and at
+# least this much): checkpoints then come further apart as the file grows, and what they cost
+# per document stays the same (a growing array's doubling), whatever the size of the dataset.
+MIN_CHECKPOINT_WAL = 16 * 1024 * 1024  # DuckDB's own default checkpoint_threshold
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
@@ -38,10 +43,24 @@ class DuckDBStore(DatasetStore):
         self.read_only = read_only
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        replayed = not read_only and wal_path(self.path).is_file()
         self.con = open_when_free(
             lambda: duckdb.connect(str(self.path), read_only=read_only), self.path,
             resolve_lock_timeout(lock_timeout))
         self._depth = 0
+        if not read_only:
+            # DuckDB would checkpoint at every 16 MiB of WAL: checkpoint_when_due decides
+            self.con.execute("SET checkpoint_threshold = '1TB'")
+            # a writer's statements touch a batch's rows: DuckDB's worker threads cost more
+            # CPU to coordinate than they save (a third of the loader's, measured), taken
+            # from the extraction workers beside it
+            self.con.execute("SET threads = 1")
+        if replayed:
+            # a writer killed since its last checkpoint: what it committed was replayed from
+            # the WAL as the file opened; fold it into the file before this run's first
+            # commit (DuckDB 1.5 has aborted the process on the first commit after replaying
+            # index changes)
+            self.con.execute("CHECKPOINT")
 
     def execute(self, sql: str, params: dict | None = None) -> None:
         self.con.execute(_duckdb_params(sql), params or None)
@@ -95,14 +114,30 @@ class DuckDBStore(DatasetStore):
             self.con.rollback()
             raise
         else:
+            # durable once committed: DuckDB writes and syncs the WAL at commit and replays it
+            # when the file is next opened; no checkpoint after every commit (at a few
+            # thousand documents it was half the loader's time per batch)
             self.con.commit()
-            # fold the WAL into the file at once: a run killed later leaves nothing committed
-            # to replay (DuckDB 1.5 has aborted the process on the first commit after
-            # replaying index changes of a killed writer)
             if not self.read_only:
-                self.con.execute("CHECKPOINT")
+                self.checkpoint_when_due()
         finally:
             self._depth = 0
 
+    def checkpoint_when_due(self) -> None:
+        """Fold the WAL into the file once it holds as much as the file (``MIN_CHECKPOINT_WAL``
+        at least): see above."""
+        try:
+            wal = wal_path(self.path).stat().st_size
+        except FileNotFoundError:
+            return
+        if wal >= max(MIN_CHECKPOINT_WAL, self.path.stat().st_size):
+            self.con.execute("CHECKPOINT")
+
     def close(self) -> None:
-        self.con.close()
+        self.con.close()  # DuckDB checkpoints as it closes a file it wrote: no WAL is left
+
+
+def wal_path(path: Path) -> Path:
+    """DuckDB's write-ahead log beside a database file (there while commits are not yet
+    checkpointed into the file)."""
+    return path.with_name(path.name + ".wal")

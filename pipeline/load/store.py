@@ -6,10 +6,12 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
 - ``load_records``: in ONE transaction per batch, delete the batch's documents and their child
   rows, insert the new ones, then refresh what depends on other documents (duplicates,
   reference links, agencies) — for what the batch touched only: the duplicate groups of its
-  số/ký hiệu (old and new), the references citing them, its issuers. That is a join in SQL
-  on keys stored beside the documents (``ddl.LINK_TABLES``), so a batch costs the same in
-  an empty dataset and in a full one. Re-loading the same records changes no row; a kill
-  mid-run loses at most the batch in flight, never half a document.
+  số/ký hiệu (old and new), the references citing them, its issuers, and (after a run's
+  first load) the số đến of those documents. Those rows are looked up by keys stored beside
+  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL) and the rules applied to them,
+  so a batch costs about the same in an empty dataset and in a full one. Re-loading the
+  same records changes no row; a kill mid-run loses at most the batch in flight, never half
+  a document.
 - duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
   the same key gets ``duplicate_of`` = the earlier one (by issued date, path, doc_id) and a
   ``duplicate_number`` warning; both rows stay.
@@ -92,6 +94,9 @@ class DatasetStore(ABC):
 
     dialect: str
     url: str
+    # the registers this store has given every document its số đến in: from then on, only
+    # the documents a load touches can be new to them (see ``load_records``)
+    _registered: frozenset[str] = frozenset()
 
     # --- backend primitives -------------------------------------------------------------
     @abstractmethod
@@ -263,10 +268,13 @@ class DatasetStore(ABC):
                 batch[doc_id] = record_to_rows(record, run_id, corrected)
                 if corrected is not None:
                     self._update_correction_status(record, mine, corrected.status)
-            self._keep_run_of_unchanged(batch, ids)
-            self._touch_stored(touched, ids)  # the versions replaced: their groups, issuers
-            for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
-                self.delete_documents(table, ids)
+            stored = self._keep_run_of_unchanged(batch, ids)
+            # the versions replaced: their groups, issuers, rows (a document not stored has
+            # none: its rows come and go with it)
+            if stored:
+                self._touch_stored(touched, stored)
+                for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
+                    self.delete_documents(table, stored)
             self.insert_rows("documents", [batch[i].document for i in ids])
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
@@ -277,8 +285,14 @@ class DatasetStore(ABC):
             touched.agencies.update(batch[i].document["issuer_agency_id"] for i in ids)
             self.refresh_derived(touched)
             if register is not None:
-                self.register_new_documents(register, received or {})
+                # the first load looks at the whole dataset (documents loaded before without
+                # a register, or into another one); the next ones at what they touched, the
+                # only documents that can have become new to the register since
+                self.register_new_documents(register, received or {}, among=(
+                    touched if register in self._registered else None))
             self.mark_changed()
+        if register is not None:  # committed
+            self._registered |= {register}
         return len(ids)
 
     def _touch_stored(self, touched: Touched, doc_ids: list[str]) -> None:
@@ -318,14 +332,17 @@ class DatasetStore(ABC):
         by_path = {r.source.path: r.doc_id for r in incoming.values() if r.source.path}
         if not by_path:
             return
-        older = []
+        held = {}  # the paths only: reading every record to find the few would cost the dataset
         for names, placeholders in _chunks(sorted(by_path)):
-            older += self.query(
-                "SELECT doc_id, source_path, pipeline_version, record FROM documents "
-                f"WHERE source_path IN ({placeholders})", names)
-        older = [row for row in older if row[0] not in incoming]
-        if not older:
+            held.update(self.query("SELECT doc_id, source_path FROM documents "
+                                   f"WHERE source_path IN ({placeholders})", names))
+        held = {doc_id: path for doc_id, path in held.items() if doc_id not in incoming}
+        if not held:
             return
+        older = []
+        for names, placeholders in _chunks(sorted(held)):
+            older += self.query("SELECT doc_id, source_path, pipeline_version, record "
+                                f"FROM documents WHERE doc_id IN ({placeholders})", names)
         now = _now()
         self.insert_rows("documents_history", [
             _history_row(old, now, "edited", path, by_path[path], version, run_id, record)
@@ -390,21 +407,29 @@ class DatasetStore(ABC):
                 self.mark_changed()
         return changes
 
-    def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows], ids: list[str]) -> None:
-        """A document loaded again with the same record keeps the run that first loaded it."""
+    def _keep_run_of_unchanged(self, batch: dict[str, DocumentRows],
+                               ids: list[str]) -> list[str]:
+        """A document loaded again with the same record keeps the run that first loaded it.
+        Returns the documents of ``ids`` stored already."""
+        found = []
         for names, placeholders in _chunks(ids):
             for doc_id, run_id, record in self.query(
                     f"SELECT doc_id, run_id, record FROM documents WHERE doc_id IN ({placeholders})",
                     names):
+                found.append(doc_id)
                 stored = json.loads(record) if isinstance(record, str) else record
                 row = batch[doc_id].document
                 if stored == json.loads(row["record"]):
                     row["run_id"] = run_id
+        return sorted(found)
 
     # --- the register -------------------------------------------------------------------
     def register_new_documents(self, register: str = DEFAULT_REGISTER,
-                               received: Mapping[str, dt.date] | None = None) -> int:
+                               received: Mapping[str, dt.date] | None = None,
+                               among: Touched | None = None) -> int:
         """Give every document not yet in ``register`` its số đến; returns how many.
+        ``among``: look only at its documents and those of its số/ký hiệu keys (whose
+        duplicates may have changed), not at the whole dataset.
 
         Số đến run from 1 in each calendar year of ngày đến and are never reused: entries
         stay when a document is reloaded, changed or withdrawn. Ngày đến is the arrival
@@ -414,13 +439,23 @@ class DatasetStore(ABC):
         đến, then file path.
         """
         received = received or {}
-        rows = self.query(
-            "SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
-            "LEFT JOIN runs r ON r.run_id = d.run_id "
-            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND d.withdrawn_at IS NULL "
-            "AND NOT EXISTS ("
-            "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
-            "  AND e.register = :register)", {"register": register})
+        sql = ("SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
+               "LEFT JOIN runs r ON r.run_id = d.run_id "
+               "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
+               "AND d.withdrawn_at IS NULL AND {where} AND NOT EXISTS ("
+               "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
+               "  AND e.register = :register)")
+        if among is None:
+            rows = self.query(sql.format(where="TRUE"), {"register": register})
+        else:
+            ids = set(among.documents)
+            for where, params in self._where_in("number_key", among.number_keys):
+                ids.update(r[0] for r in self.query(
+                    f"SELECT doc_id FROM document_keys WHERE {where}", params))
+            rows = []
+            for names, placeholders in _chunks(sorted(ids)):
+                rows += self.query(sql.format(where=f"d.doc_id IN ({placeholders})"),
+                                   names | {"register": register})
         if not rows:
             return 0
         arrivals = []
@@ -430,8 +465,12 @@ class DatasetStore(ABC):
                 continue
             day = received.get(doc_id) or (run_started.date() if run_started else None)
             arrivals.append((day or dt.date.today(), "received", path or "", doc_id))
-        last = dict(self.query("SELECT year, max(number) FROM register_entries "
-                               "WHERE register = :register GROUP BY year", {"register": register}))
+        # the last số đến of each year the new entries fall in (an index's last key on
+        # PostgreSQL: not every entry of the register)
+        last = {year: self.query("SELECT max(number) FROM register_entries "
+                                 "WHERE register = :register AND year = :year",
+                                 {"register": register, "year": year})[0][0]
+                for year in sorted({day.year for day, *_ in arrivals})}
         entries, now = [], _now()
         for day, source, _, doc_id in sorted(arrivals):
             last[day.year] = (last.get(day.year) or 0) + 1
@@ -556,10 +595,6 @@ class DatasetStore(ABC):
         self._link_references(touched)
         self._rebuild_agencies(touched)
 
-    def _binary(self) -> str:
-        """Text compared by code point, as Python does (PostgreSQL sorts by its locale)."""
-        return ' COLLATE "C"' if self.dialect == "postgresql" else ""
-
     @staticmethod
     def _where_in(columns: str | tuple[str, ...], values: set | None
                   ) -> Iterator[tuple[str | tuple[str, ...], dict[str, str]]]:
@@ -574,78 +609,111 @@ class DatasetStore(ABC):
             conditions = tuple(f"{c} IN ({placeholders})" for c in cols)
             yield (conditions[0] if one else conditions), names
 
+    @staticmethod
+    def _where_any(scopes: Mapping[str | tuple[str, ...], set] | None
+                   ) -> Iterator[tuple[list[str], dict[str, str]]]:
+        """``(conditions, parameters)``: ``column IN (…)`` for each of ``scopes`` (column, or
+        columns that must all be in the values → values) that has values in the chunk,
+        chunk by chunk, to be queried together (rows matching any of them); once
+        ``["TRUE"]`` when ``scopes`` is None (the whole dataset)."""
+        if scopes is None:
+            yield ["TRUE"], {}
+            return
+        lists = [(f"s{n}_", column, sorted(v for v in values if v is not None))
+                 for n, (column, values) in enumerate(scopes.items())]
+        for start in range(0, max(len(v) for _, _, v in lists) or 1, _CHUNK):
+            conditions, params = [], {}
+            for prefix, column, values in lists:
+                names = {f"{prefix}{k}": v for k, v in enumerate(values[start:start + _CHUNK])}
+                if names:
+                    listed = ", ".join(":" + k for k in names)
+                    conditions.append(" AND ".join(
+                        f"{c} IN ({listed})"
+                        for c in ((column,) if isinstance(column, str) else column)))
+                    params |= names
+            if conditions:
+                yield conditions, params
+
     def _flag_duplicates(self, touched: Touched | None) -> None:
         """Decree 30: the same số/ký hiệu and issuer identify a document; in each group the
         first (by issued date, path, doc_id) is the document, the others its duplicates.
-        Groups are keyed by số/ký hiệu: only those of ``touched`` are looked at."""
-        c = self._binary()
-        members = (
-            "SELECT d.doc_id, first_value(d.doc_id) OVER ("
-            "  PARTITION BY k.number_key, d.issuer_agency_id ORDER BY d.issued_on NULLS LAST, "
-            f"  COALESCE(d.source_path, ''){c}, d.doc_id{c}) AS first_doc "
-            "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
-            "WHERE d.status <> 'failed' AND d.number IS NOT NULL AND k.number_key IS NOT NULL "
-            "AND {where}")  # a draft's blank number identifies nothing
+        Groups are keyed by số/ký hiệu: only those of ``touched`` are looked at. A
+        duplicate's ``duplicate_number`` warning is rewritten where its ``duplicate_of``
+        changes (a reloaded document lost its warnings with its other rows)."""
         for where, params in self._where_in("k.number_key",
                                             touched and touched.number_keys):
             rows = self.query(
-                "SELECT d.doc_id, d.number_raw, d.duplicate_of, m.first_doc "
-                "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
-                f"LEFT JOIN ({members.format(where=where)}) m ON m.doc_id = d.doc_id "
-                f"WHERE {where} AND (m.first_doc <> d.doc_id OR d.duplicate_of IS NOT NULL)",
-                params)
-            wanted: dict[str, str] = {}
-            for doc_id, raw, current, first in rows:
-                want = first if first is not None and first != doc_id else None
-                if want is not None:
-                    wanted[doc_id] = want
+                "SELECT d.doc_id, d.number_raw, d.duplicate_of, k.number_key, "
+                "  d.issuer_agency_id, d.issued_on, d.source_path, "
+                "  d.status <> 'failed' AND d.number IS NOT NULL "  # a draft's blank number
+                "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "  # identifies
+                f"WHERE {where}", params)                                        # nothing
+            # the first of each group: ordered in Python (by code point, as PostgreSQL's
+            # COLLATE "C" and DuckDB do), not by a window function: DuckDB's costs ~20 ms
+            # whatever the size of the group
+            groups: dict[tuple, list[tuple]] = defaultdict(list)
+            for doc_id, _, _, key, issuer, issued_on, path, identifies in rows:
+                if identifies and key is not None:
+                    groups[(key, issuer)].append(
+                        (issued_on is None, issued_on or dt.date.min, path or "", doc_id))
+            first = {member[-1]: min(members)[-1]
+                     for members in groups.values() for member in members}
+            changed: dict[str, str | None] = {}
+            number_of = {}
+            for doc_id, raw, current, *_ in rows:
+                want = first.get(doc_id)
+                want = want if want != doc_id else None
                 if want != current:
+                    changed[doc_id], number_of[doc_id] = want, raw
                     self.execute("UPDATE documents SET duplicate_of = :dup "
                                  "WHERE doc_id = :doc_id", {"dup": want, "doc_id": doc_id})
-            self.execute(
-                "DELETE FROM warnings WHERE origin = 'loader' AND code = 'duplicate_number' "
-                f"AND doc_id IN (SELECT k.doc_id FROM document_keys k WHERE {where})", params)
-            number_of = {doc_id: raw for doc_id, raw, *_ in rows}
+            for names, placeholders in _chunks(sorted(changed)):
+                self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
+                             f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
             self.insert_rows("warnings", [
                 {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
                  "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
                             f"{first}; kept as a separate document",
                  "field": "number", "page": None}
-                for doc_id, first in sorted(wanted.items())])
+                for doc_id, first in sorted(changed.items()) if first is not None])
 
     def _link_references(self, touched: Touched | None) -> None:
         """``references.referenced_doc_id``: the one live, non-duplicate document with the
         cited số/ký hiệu whose date and issuer do not disagree with the citation (a cited
         issuer agrees when its key and the issuer id contain one another); else empty.
-        Looked at: the references citing a key of ``touched``, and those of its documents."""
-        candidates = (
-            "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
-            "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "
-            "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL AND k.number_key IS NOT NULL")
-        sql = (
-            "SELECT r.doc_id, r.ordinal, r.referenced_doc_id, "
-            "  CASE WHEN count(c.doc_id) = 1 THEN min(c.doc_id) END "
-            'FROM "references" r '
-            "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
-            f"LEFT JOIN ({candidates}) c ON c.number_key = rk.number_key "
-            "  AND c.doc_id <> r.doc_id "
-            "  AND (COALESCE(r.date, '') = '' OR COALESCE(c.issued_date, '') = '' "
-            "       OR c.issued_date = r.date) "
-            "  AND (rk.issuer_key IS NULL OR rk.issuer_key = '' "
-            "       OR COALESCE(c.issuer_agency_id, '') = '' "
-            "       OR strpos(c.issuer_agency_id, rk.issuer_key) > 0 "
-            "       OR strpos(rk.issuer_key, c.issuer_agency_id) > 0) "
-            "WHERE {where} GROUP BY r.doc_id, r.ordinal, r.referenced_doc_id")
-        scopes = ([("rk.number_key", touched.number_keys), ("r.doc_id", touched.documents)]
-                  if touched else [("", None)])
-        for column, values in scopes:
-            for where, params in self._where_in(column, values):
-                for doc_id, ordinal, current, link in self.query(sql.format(where=where),
-                                                                 params):
-                    if link != current:
-                        self.execute('UPDATE "references" SET referenced_doc_id = :link '
-                                     "WHERE doc_id = :doc_id AND ordinal = :ordinal",
-                                     {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+        Looked at: the references citing a key of ``touched``, and those of its documents.
+
+        Two plain lookups by key (the references, then the documents with the numbers they
+        cite), matched here: one query joining both with these rules cost DuckDB more to
+        plan than to run."""
+        cited = ("SELECT r.doc_id, r.ordinal, r.referenced_doc_id, r.date, rk.number_key, "
+                 'rk.issuer_key FROM "references" r '
+                 "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
+                 "WHERE {}")
+        # a document's references: both tables by their keys, each through its index
+        scopes = ({"rk.number_key": touched.number_keys,
+                   ("r.doc_id", "rk.doc_id"): touched.documents} if touched else None)
+        for conditions, params in self._where_any(scopes):
+            # one SELECT per condition: an OR over two tables' columns would scan both tables
+            cites = set(self.query(" UNION ".join(cited.format(w) for w in conditions), params))
+            candidates = defaultdict(list)
+            for where, keys in self._where_in("k.number_key", {c[4] for c in cites}):
+                for doc_id, key, issuer, issued in self.query(
+                        "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
+                        "FROM document_keys k JOIN documents d ON d.doc_id = k.doc_id "
+                        "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
+                        f"AND {where}", keys):
+                    candidates[key].append((doc_id, issuer or "", issued or ""))
+            for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
+                found = [c for c, issuer, issued in candidates.get(key, ())
+                         if c != doc_id and (not date or not issued or issued == date)
+                         and (not issuer_key or not issuer or issuer_key in issuer
+                              or issuer in issuer_key)]
+                link = found[0] if len(found) == 1 else None
+                if link != current:
+                    self.execute('UPDATE "references" SET referenced_doc_id = :link '
+                                 "WHERE doc_id = :doc_id AND ordinal = :ordinal",
+                                 {"link": link, "doc_id": doc_id, "ordinal": ordinal})
 
     def _rebuild_agencies(self, touched: Touched | None) -> None:
         """One ``agencies`` row per issuer id: its most used spelling, the others aliases."""
@@ -726,7 +794,10 @@ class DatasetStore(ABC):
             f"LIMIT {int(limit)}")
 
 
-def _chunks(ids: list[str], size: int = 500) -> Iterator[tuple[dict[str, str], str]]:
+_CHUNK = 500  # values in one IN (…) list
+
+
+def _chunks(ids: list[str], size: int = _CHUNK) -> Iterator[tuple[dict[str, str], str]]:
     """``IN (…)`` parameters and placeholders for ``ids``, ``size`` at a time."""
     for start in range(0, len(ids), size):
         names = {f"id{k}": v for k, v in enumerate(ids[start:start + size])}
