@@ -79,9 +79,11 @@ def role(proc: psutil.Process, root: psutil.Process) -> str:
     if proc.pid == root.pid:
         return "dispatches"
     try:
-        return "Prefect API" if "uvicorn" in " ".join(proc.cmdline()) else "workers"
+        cmdline = " ".join(proc.cmdline())
     except psutil.Error:
         return "workers"
+    # a temporary API runs uvicorn; a kept one, pipeline/cli/prefect_server.py
+    return "Prefect API" if "uvicorn" in cmdline or "prefect_server.py" in cmdline else "workers"
 
 
 class TreeSampler:
