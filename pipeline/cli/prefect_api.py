@@ -21,6 +21,12 @@ this process imports the pipeline; the run on the bundled samples takes 23 s ins
 It is the server Prefect would start (uvicorn on ``prefect.server.api.server:create_app``,
 the same ephemeral flags, the same ``PREFECT_HOME`` database), on a free loopback port.
 
+Either server runs only what a run needs (``server_env``): Prefect's ephemeral server still
+runs the services that record every task run and every event in its database and match
+them against automations, which cost that server about as much CPU as the flow itself
+(``bench/bench_flow.py``) on the machine's other core; this API has no UI and no
+automations, and nothing reads those records. Settings the user gives win.
+
 The temporary server is a child that cannot outlive the command: stopped on exit, and on Linux told by
 the kernel to stop if this process is killed outright (no orphan server holding a port).
 """
@@ -50,6 +56,14 @@ except ImportError:  # no flock (Windows): a temporary server per run
 # what Prefect sets for its own temporary server (prefect.server.api.server)
 EPHEMERAL_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                  "PREFECT__SERVER_FINAL": "1"}
+# off unless the user sets them: task runs and events recorded, automations, live streams
+LEAN_SERVER_ENV = {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
+                   "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+                   "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+                   "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+                   "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false",
+                   # two malloc arenas, not eight per core: less memory for the same work
+                   "MALLOC_ARENA_MAX": "2"}
 _PR_SET_PDEATHSIG = 1
 KEEP_MINUTES = 10.0
 SERVER_SCRIPT = Path(__file__).with_name("prefect_server.py")
@@ -57,6 +71,12 @@ SERVER_SCRIPT = Path(__file__).with_name("prefect_server.py")
 
 class PrefectApiError(RuntimeError):
     """The temporary Prefect API did not come up."""
+
+
+def server_env() -> dict[str, str]:
+    """The environment of the local API's process: this one's, ``LEAN_SERVER_ENV`` where
+    the user set nothing, and Prefect's own flags for its ephemeral server."""
+    return {**LEAN_SERVER_ENV, **os.environ, **EPHEMERAL_ENV}
 
 
 def _free_port() -> int:
@@ -147,7 +167,7 @@ def server_key() -> str:
     """What a kept server must have been started with to serve this run: the same Python,
     Prefect and server settings (``PREFECT_*``, except the client's own)."""
     client_only = ("PREFECT_API_URL", "PREFECT_LOGGING_")
-    settings = sorted((k, v) for k, v in os.environ.items()
+    settings = sorted((k, v) for k, v in server_env().items()
                       if k.startswith("PREFECT_") and not k.startswith(client_only))
     blob = json.dumps([sys.executable, version("prefect"), settings])
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -192,7 +212,7 @@ class KeptApi:
             [sys.executable, "-c", code, str(SERVER_SCRIPT), "--port",
              self.url.rsplit(":", 1)[1].removesuffix("/api"), "--keep-seconds",
              str(keep_seconds), "--lease", self._lease.name, "--state", str(self.state_path)],
-            env={**os.environ, **EPHEMERAL_ENV}, stdin=subprocess.DEVNULL,
+            env=server_env(), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True)
 
     def _running(self) -> str | None:
@@ -269,7 +289,7 @@ def temporary_prefect_api() -> Iterator[TemporaryApi | None]:
         [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
          "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1].removesuffix("/api"),
          "--log-level", "error", "--lifespan", "on"],
-        env={**os.environ, **EPHEMERAL_ENV}, stdin=subprocess.DEVNULL,
+        env=server_env(), stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=log,
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
     api = TemporaryApi(process, url, log)

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
-from flows.progress import RunProgress, showing
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
@@ -139,6 +138,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"review report: {summary.report}")
             return 0
     _prefect_env(args.verbose)
+    # here, not at the top: every extraction worker process runs the ``dispatches`` script
+    # again (multiprocessing's main-module fix-up), importing this module, and rich with
+    # flows.progress would cost each one 0.3 s and 10 MB for nothing
+    from flows.progress import RunProgress, showing
+
     # a kept local API answers at once; one started now boots on the other core while the
     # pipeline and Prefect are imported
     with showing(RunProgress(enabled=not args.quiet)) as progress, \

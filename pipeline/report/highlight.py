@@ -8,6 +8,10 @@ runs of white space are tokens of their own, so ``doc.text`` is exactly the norm
 and each provenance span is a whole number of tokens. displaCy's span renderer writes one
 space after each token; the page shows the text with ``white-space: pre-line``, so line
 breaks survive and only field boundaries inside a chunk gain a space.
+
+spaCy is imported when the first text is rendered, not with this module: ``dispatches run``
+imports the report with its flow and writes it last, and spaCy (about 40 MB resident and
+1.5 s of CPU on import) would otherwise sit in the run's process through every batch.
 """
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ from collections.abc import Mapping
 from itertools import accumulate
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.displacy.render import SpanRenderer
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 SPANS_KEY = "fields"
 
@@ -83,6 +87,8 @@ def field_spans(provenance: Mapping[str, Mapping], text_length: int) -> list[Fie
 def _vocab():
     global _VOCAB_NLP
     if _VOCAB_NLP is None:
+        import spacy
+
         _VOCAB_NLP = spacy.blank("xx")  # only its vocabulary is used; no model is loaded
     return _VOCAB_NLP.vocab
 
@@ -115,6 +121,8 @@ def doc_with_field_spans(text: str, spans: list[FieldSpan]) -> Doc:
 
 
 def _doc_and_words(text: str, spans: list[FieldSpan]) -> tuple[Doc, list[str]]:
+    from spacy.tokens import Doc, Span
+
     words, starts = _words(text, sorted({s.start for s in spans} | {s.end for s in spans}))
     doc = Doc(_vocab(), words=words, spaces=[False] * len(words))
     group = []
@@ -163,6 +171,8 @@ def render_highlighted(text: str, provenance: Mapping[str, Mapping]) -> str:
     """
     if not text:
         return '<div class="doc-text"></div>'
+    from spacy.displacy.render import SpanRenderer
+
     doc, words = _doc_and_words(text, field_spans(provenance, len(text)))
     group = list(doc.spans[SPANS_KEY])
     renderer = SpanRenderer(options={"colors": FIELD_COLOURS, "template": SPAN_TEMPLATES})

@@ -11,8 +11,9 @@ import urllib.request
 
 import pytest
 
-from pipeline.cli.prefect_api import (KeptApi, PrefectApiError, TemporaryApi, local_prefect_api,
-                                      server_key, temporary_prefect_api)
+from pipeline.cli.prefect_api import (LEAN_SERVER_ENV, KeptApi, PrefectApiError, TemporaryApi,
+                                      local_prefect_api, server_env, server_key,
+                                      temporary_prefect_api)
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +36,10 @@ def test_the_api_answers_and_stops_with_the_command(monkeypatch):
         with urllib.request.urlopen(api.url + "/health", timeout=5) as r:
             assert r.status == 200
         pid = api.process.pid
+        if sys.platform.startswith("linux"):  # the server runs without the unused services
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                env = dict(v.decode().split("=", 1) for v in f.read().split(b"\0") if b"=" in v)
+            assert env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] == "false"
     assert "PREFECT_API_URL" not in os.environ
     assert not alive(pid)
 
@@ -121,4 +126,16 @@ def test_a_kept_api_is_reused_only_with_the_same_server_settings(monkeypatch):
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "DEBUG")  # the client's own: same server
     assert server_key() == key
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "sqlite+aiosqlite:////tmp/x.db")
+    assert server_key() != key
+
+
+def test_the_local_api_runs_lean_unless_the_user_says_otherwise(monkeypatch):
+    for name in LEAN_SERVER_ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert server_env()["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "false"
+    assert server_env()["PREFECT_UI_ENABLED"] == "0"
+    key = server_key()
+    # the user wants events kept: they are, by a server of its own (not the lean one)
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED", "true")
+    assert server_env()["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "true"
     assert server_key() != key

@@ -97,3 +97,20 @@ def test_render_escapes_document_text():
         html = render_highlighted(evil, provenance)
         assert "<script" not in html and "<img" not in html
         assert "&lt;script&gt;" in html
+
+
+def test_spacy_is_loaded_by_the_first_highlight_not_by_the_report_module():
+    # `dispatches run` imports the report with its flow and writes it last: spaCy stays out
+    # of the run's process until then
+    import subprocess
+    import sys
+
+    code = ("import sys\nimport flows.ingest, pipeline.report\n"
+            "print('spacy' in sys.modules)\n"
+            "from pipeline.report.highlight import render_highlighted\n"
+            "html = render_highlighted('Số: 12/UBND', {'number': {'start': 5, 'end': 12}})\n"
+            "print('spacy' in sys.modules, 'data-label=\"number\"' in html)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
