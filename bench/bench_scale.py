@@ -18,8 +18,11 @@ Figures:
 - pace: documents/s of the first thousand loaded and of the last thousand, from the load
   timestamps (``register_entries.registered_at``: one per batch transaction, the moment
   its documents were committed; duplicates get no entry, so the documents of a batch are
-  counted as its entries — the same share in every thousand). Ratio last/first must be
-  ≥ 0.90 (a store whose cost grows with the dataset slows down as it fills).
+  counted as its entries — the same share in every thousand). Judged: the slowest thousand
+  after the first, ÷ the first, must be ≥ 0.90 (a store whose cost grows with the dataset
+  slows down as it fills). Not the last thousand alone: once extraction is over the loader
+  drains the batches queued behind it on both cores, so the last thousand can look fast
+  however slow the middle was. Every thousand's rate is printed.
 - peak memory: the resident set (RSS) of the whole process tree (the CLI, the Prefect
   API it starts, extraction workers), summed over the processes, sampled with psutil
   every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB. Shown beside it, not judged: the
@@ -195,6 +198,21 @@ def batch_times(out: Path, db: str | None) -> list[tuple[float, int]]:
     return [(at.timestamp(), n) for at, n in rows]
 
 
+def window_rates(batches: list[tuple[float, int]], window: int) -> list[float]:
+    """Documents/s of each run of ``window`` documents loaded, in order: from the commit of
+    the batch before it to that of its last batch (the first batch's own documents start the
+    clock); a last run shorter than half a window is left out."""
+    rates, t0, docs = [], batches[0][0], 0
+    for at, n in batches[1:]:
+        docs += n
+        if docs >= window:
+            rates.append(docs / max(at - t0, 1e-9))
+            t0, docs = at, 0
+    if docs >= window // 2:
+        rates.append(docs / max(batches[-1][0] - t0, 1e-9))
+    return rates
+
+
 def pace(batches: list[tuple[float, int]], window: int) -> tuple[float, float]:
     """Documents/s of the first ``window`` documents loaded and of the last ``window``:
     from the commit of the batch before a window to that of its last batch (the first
@@ -281,17 +299,20 @@ def main(argv: list[str] | None = None) -> int:
                 print((tmp / name).read_text()[-3000:])
                 print(f"dispatches run exited {code}")
                 return 2
-        first_rate, last_rate = pace(batch_times(out, args.db), window)
+        batches = batch_times(out, args.db)
+        first_rate, last_rate = pace(batches, window)
+        rates = window_rates(batches, window)
     finally:
         stop_kept_apis(PREFECT_HOME)
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    slowest = min(rates[1:] or rates)
     mb = 1024 * 1024
     first_rss, rerun_rss = first_mem.peak, rerun_mem.peak
     checks = [
-        (f"pace: last {window} docs/s ÷ first {window}", last_rate / first_rate,
-         f"≥ {MIN_PACE_RATIO:.2f}", last_rate / first_rate >= MIN_PACE_RATIO),
+        (f"pace: slowest {window} docs/s ÷ first {window}", slowest / rates[0],
+         f"≥ {MIN_PACE_RATIO:.2f}", slowest / rates[0] >= MIN_PACE_RATIO),
         ("first run peak RSS of the process tree (MB)", first_rss / mb, f"≤ {MAX_RUN_MB}",
          first_rss / mb <= MAX_RUN_MB),
         ("rerun wall time (s)", rerun_s, f"≤ {MAX_RERUN_S:.0f}", rerun_s <= MAX_RERUN_S),
@@ -300,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print(f"  first run: {first_s:.1f} s wall, {args.docs / first_s:.1f} docs/s overall; "
           f"first {window}: {first_rate:.1f} docs/s, last {window}: {last_rate:.1f} docs/s")
+    print(f"  docs/s of each {window} loaded: " + ", ".join(f"{r:.1f}" for r in rates)
+          + f" (last ÷ first {last_rate / first_rate:.2f})")
     print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
     for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
         print(f"  {name} peak RSS by part (MB): " + ", ".join(
