@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -241,17 +242,28 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     return records
 
 
+def in_completion_order(futures: list) -> Iterator:
+    """``futures`` as they finish, keeping none once handed out (the list is emptied).
+
+    Not Prefect's ``as_completed``: it keeps a set of every future it was given until the
+    last one is yielded, and with each its final state and result, so every batch's records
+    and readings stayed in memory to the end of the run (about 50 KB a document)."""
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    count = len(futures)
+    for future in futures:
+        future.add_done_callback(finished.put)  # called with the Prefect future, any runner
+    futures.clear()
+    for _ in range(count):
+        yield finished.get()
+
+
 def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
                      file_timeout: float | None, show_progress: bool) -> None:
     """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
         futures = submit_batches(batches, refresh_cache, file_timeout)
-        pending = list(futures)
-        for future in as_completed(pending):
-            # as_completed keeps its own set of what is pending: the list, and the dict, would
-            # hold every finished batch's records and readings to the end of the run
-            pending.clear()
-            batch = futures.pop(future)
+        for future in in_completion_order(list(futures)):
+            batch = futures.pop(future)  # the dict would hold every finished batch to the end
             records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")
