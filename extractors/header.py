@@ -145,6 +145,14 @@ def is_mark(text: str) -> bool:
     return key in mark_codes("urgency") or key in mark_codes("secrecy")
 
 
+# what may follow the symbol on its line: a wide gap, the place-date
+_AFTER_SYMBOL = regex.compile(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)|(?=ngày\s*\d)")
+_SPACES = regex.compile(r"\s+")
+_DASH_SPACED = regex.compile(r"\s*[-–]\s*")
+_OF = regex.compile(r"của\s", regex.I)
+_SYMBOL_START = regex.compile(r"\s*\S*\d\S*/")
+
+
 def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
     """``Số: 7338/UBND-SNV`` (also ``Luật số:``, ``Số: /BC-UBND``, ``Số: 7338 /UBND-SNV``)."""
     for line in lines:
@@ -153,8 +161,7 @@ def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
             continue
         rest = left_column(Line(m.group("rest"), 0, 0)).text
         # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
-        rest = regex.split(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)|(?=ngày\s*\d)",
-                           rest)[0]
+        rest = _AFTER_SYMBOL.split(rest)[0]
         tokens = rest.split(" ")
         for n in range(len(tokens), 0, -1):
             candidate = " ".join(tokens[:n])
@@ -190,7 +197,7 @@ def place_and_date(lines: list[Line]) -> tuple[Found[str] | None, Found[str] | N
                 if " " in before[pm.start(1):] else None
         place = None
         if pm:
-            name = regex.sub(r"\s*[-–]\s*", "-", pm.group(1).strip())
+            name = _DASH_SPACED.sub("-", pm.group(1).strip())
             place = Found(name, line.start + pm.start(1), line.start + pm.end(1))
         return place, date
     return None, None
@@ -272,7 +279,7 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int,
             break  # an upper-case subject followed by a sentence: the body has begun
         parts.append(t)
         end = line.end
-    subject = regex.sub(r"\s+", " ", " ".join(parts)).strip(" .;:*")
+    subject = _SPACES.sub(" ", " ".join(parts)).strip(" .;:*")
     return Found(subject, first_start, end)
 
 
@@ -387,12 +394,12 @@ def catalogue_title(lines: list[Line], first: Line | None = None) -> Header | No
     subject = _SUBJECT_PREFIX.sub("", m.group("subject") or "").strip()
     if not subject:
         pass  # the title ends with its number or date: the subject is on the next line
-    elif regex.match(r"của\s", subject, regex.I) and is_upper_line(subject):
+    elif _OF.match(subject) and is_upper_line(subject):
         # "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH": the title names who issues it, nothing more
         at = m.start("subject") + len(m.group("subject")) - len(subject) + 4
         header.issuer = Found(Issuer(name=sentence_case_name(_HEAD_OF_BODY.sub("", subject[4:]))),
                               start + at, start + m.end("subject"), Confidence.INFERRED)
-    elif regex.match(r"của\s", subject, regex.I):
+    elif _OF.match(subject):
         # "… của Bộ Tài chính <subject>" with no word that opens the subject: where the
         # issuer ends is unknown, so neither is filled
         header.warnings.append(RecordWarning(
@@ -533,7 +540,7 @@ def _unread_number(head: list[Line]) -> list[RecordWarning]:
     type's place): named for a person to read, the number left empty rather than guessed."""
     for line in head:
         m = _NUMBER_LINE.match(line.text)
-        if m and len(m.group("label")) <= _LABEL_MAX_CHARS and regex.match(r"\s*\S*\d\S*/", m.group("rest")):
+        if m and len(m.group("label")) <= _LABEL_MAX_CHARS and _SYMBOL_START.match(m.group("rest")):
             return [RecordWarning(code="needs_review", field="number", page=None,
                                   message=f"number line found but not read: {line.text[:60]!r}; "
                                           "number left empty")]

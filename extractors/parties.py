@@ -138,7 +138,8 @@ def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]
     on a tab-laid page are the signature's, not items)."""
     lines = column_lines(text)
     for i, line in enumerate(lines):
-        m = CC_LABEL.match(line.text)
+        # the label opens with "N" (matched case-insensitively): the other lines are not tried
+        m = CC_LABEL.match(line.text) if line.text[:1] in "Nn" else None
         if not m:
             continue
         inline = line.text[m.end():].strip()
