@@ -22,7 +22,7 @@ import regex
 
 from extractors.dates import DAY_MONTH_DATE, date_hit, date_vocabulary, find_date_ranges, year_of
 from extractors.tables import NUMERIC_SUFFIX
-from pipeline.text.anchored import anchored_finditer, finditer_at
+from pipeline.text.anchored import anchored_finditer
 from pipeline.text.document import Document
 from pipeline.text.keys import lowered, tone_key
 from schemas import Record, RecordWarning
@@ -74,23 +74,6 @@ def _followed_by_date(raw: str, number: str) -> bool:
     return False
 
 
-def _year_number_starts(text: str) -> set[int]:
-    """Where ``_NORMATIVE_WITH_DATE`` may match: at the digits (one to five, \\d being
-    ``str.isdecimal``) right before a "/19" or "/20" (found with ``str.find``, not a scan of
-    the pattern at every offset)."""
-    starts = set()
-    for year in ("/19", "/20"):
-        at = text.find(year)
-        while at >= 0:
-            s = at
-            while s > 0 and at - s < 6 and text[s - 1].isdecimal():
-                s -= 1
-            if 0 < at - s <= 5:
-                starts.add(s)
-            at = text.find(year, at + 1)
-    return starts
-
-
 def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning]:
     seen: dict[str, RecordWarning] = {}
     for i, ref in enumerate(record.references):
@@ -103,7 +86,7 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
                 code="reference_year_mismatch", field=f"references.{i}",
                 page=prov.page if prov else None,
                 message=f"{ref.number} is dated {ref.date}: the year in the number is {m.group(1)}")
-    for m in finditer_at(_NORMATIVE_WITH_DATE, doc.text, _year_number_starts(doc.text)):
+    for m in _NORMATIVE_WITH_DATE.finditer(doc.text):
         number = m.group("num")
         date = _date_of(m, None)
         if number in seen or date is None or date.year == int(m.group("ny")):
