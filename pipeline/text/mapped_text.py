@@ -59,34 +59,6 @@ class _Runs:
         self.step.append(step)
         self.length += n
 
-    def add_all(self, items: list[tuple[int, int, int, int]]) -> None:
-        """``add(n, a, b, step)`` for each item in turn, in one loop (an NFD page makes
-        thousands: the calls cost more than the adding)."""
-        t, a_col, b_col, step_col = self.t, self.a, self.b, self.step
-        length = self.length
-        if t:
-            last_t, last_a, last_b, last_step = t[-1], a_col[-1], b_col[-1], step_col[-1]
-        for n, a, b, step in items:
-            if n <= 0:
-                continue
-            if t:
-                size = length - last_t
-                if (last_step == step or n == 1) and a == last_a + last_step * size \
-                        and b == last_b + last_step * size:
-                    length += n
-                    continue
-                if size == 1 and step == 1 and a == last_a + 1 and b == last_b + 1:
-                    step_col[-1] = last_step = 1  # a lone character a copied run continues
-                    length += n
-                    continue
-            t.append(length)
-            a_col.append(a)
-            b_col.append(b)
-            step_col.append(step)
-            last_t, last_a, last_b, last_step = length, a, b, step
-            length += n
-        self.length = length
-
     def copy(self, other: "MappedText", lo: int, hi: int) -> None:
         """The map of ``other``'s characters ``lo`` … ``hi`` (exclusive), appended."""
         if hi <= lo:
@@ -315,29 +287,26 @@ class MappedText:
         text = self.text
         a0, b0, step = self._a[0], self._b[0], self._step[0]
         pieces: list[str] = []
-        items: list[tuple[int, int, int, int]] = []  # ``add``'s arguments, added at once
-        item = items.append
-        piece = pieces.append
+        runs = _Runs()
+        add = runs.add
         last = 0
         for s, e, new in edits:  # (``add`` adds nothing for no character: not called then)
-            piece(text[last:s])
+            pieces.append(text[last:s])
             if s > last:
-                item((s - last, a0 + step * last, b0 + step * last, step))
-            piece(new)
+                add(s - last, a0 + step * last, b0 + step * last, step)
+            pieces.append(new)
             n = len(new)
             if n and s == e:  # an insertion: placed before the character that follows
                 at = a0 + step * s if s < len(text) else b0 + step * (len(text) - 1)
-                item((n, at, at, 0))
+                add(n, at, at, 0)
             elif n:
                 k = min(n, e - s) - 1
                 if k > 0:
-                    item((k, a0 + step * s, b0 + step * s, step))
-                item((n - k, a0 + step * (s + k), b0 + step * (e - 1), 0))
+                    add(k, a0 + step * s, b0 + step * s, step)
+                add(n - k, a0 + step * (s + k), b0 + step * (e - 1), 0)
             last = e
         pieces.append(text[last:])
-        items.append((len(text) - last, a0 + step * last, b0 + step * last, step))
-        runs = _Runs()
-        runs.add_all(items)
+        add(len(text) - last, a0 + step * last, b0 + step * last, step)
         return MappedText._of("".join(pieces), runs)
 
     def _at(self, i: int) -> int:

@@ -21,7 +21,6 @@ from pipeline.text.mapped_text import MappedText
 # does: a grapheme whose second character is below U+0300 (no combining mark, no joiner)
 # is one character long (CR LF aside, and a line holds no LF).
 _CHANGEABLE_GRAPHEME = regex.compile(r"(?=[\u0340-\U0010ffff]|.[\u0300-\U0010ffff])\X")
-_CHANGEABLE_GRAPHEME_SPLIT = regex.compile(f"({_CHANGEABLE_GRAPHEME.pattern})")
 _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # the characters of those two classes, for ``_sub`` to look for first
@@ -67,25 +66,18 @@ def _nfc(text: MappedText) -> MappedText:
     if unicodedata.is_normalized("NFC", source):
         return text
     edits: list[tuple[int, int, str]] = []
-    edit = edits.append
     composed: dict[str, str] = {}  # a text repeats its few accented letters
     pos = 0
     for line in source.split("\n"):
         end = pos + len(line)
         if not unicodedata.is_normalized("NFC", line):
-            # split rather than finditer: text between graphemes, grapheme, text, …, with no
-            # match object made for each of an NFD page's thousands of letters
-            parts = _CHANGEABLE_GRAPHEME_SPLIT.split(line)
-            at = pos
-            for i in range(1, len(parts), 2):
-                at += len(parts[i - 1])
-                g = parts[i]
+            for m in _CHANGEABLE_GRAPHEME.finditer(source, pos, end):
+                g = m.group()
                 new = composed.get(g)
                 if new is None:
                     new = composed[g] = unicodedata.normalize("NFC", g)
                 if new != g:
-                    edit((at, at + len(g), new))
-                at += len(g)
+                    edits.append((m.start(), m.end(), new))
         pos = end + 1
     return text.replace_spans(edits)
 
