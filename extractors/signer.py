@@ -148,6 +148,7 @@ def _mark_code(m: regex.Match) -> str:
     return m.group("mark") or _NOT_WORD.sub("", m.group("slashed")).upper()
 
 
+@lru_cache(maxsize=16384)  # every line is asked; the same lines recur across documents
 def _is_position(text: str) -> bool:
     """A signer's position line (``PHÓ CHỦ TỊCH``, ``KT. CHỦ TỊCH``, ``K/T Chủ tịch``)."""
     if not text or _NO_POSITION.match(text):
@@ -155,7 +156,6 @@ def _is_position(text: str) -> bool:
     return _is_position_read(text)
 
 
-@lru_cache(maxsize=16384)  # the lines that may be positions; they recur across documents
 def _is_position_read(text: str) -> bool:
     t, _ = _cleaned(text)
     if len(t) > _POSITION_MAX_CHARS:
@@ -192,7 +192,7 @@ _MIXED_POSITION = regex.compile(
 # first letter before "." or "/"), is none. (White space as ``str.split`` sees it: with
 # \x1c–\x1f, which ``regex``'s \s leaves out.)
 _NO_POSITION = regex.compile(
-    r"[^\p{L}(]*"
+    r"[^\p{L}(]*+"  # possessive: the first word begins at the first letter or "("
     rf"(?!{'|'.join(regex.escape(c) for c in _CODES if len(c) > 1)}"
     rf"|[{''.join(sorted({regex.escape(c[0]) for c in _CODES}))}][\s\x1c-\x1f]*[./])"
     r"[^\s\x1c-\x1f]*?\p{Ll}")

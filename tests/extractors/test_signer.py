@@ -208,7 +208,7 @@ def test_an_item_in_capitals_on_the_list_is_no_signer():
 
 _EDGE_LINES = [
     "KT. CHỦ TỊCH", "K/T Chủ tịch", "K / T Chủ tịch", "Q. Giám đốc", "Q .Giám đốc", "TUQ. GIÁM ĐỐC",
-    "TL.Bộ trưởng", "Q.Giám đốc", "T/M Ủy ban nhân dân", "- KT. CHỦ TỊCH", "(KT. CHỦ TỊCH)", "** PHÓ CHỦ TỊCH **",
+    "TL.Bộ trưởng", "Q.Giám đốc", "1.TL.Bộ trưởng", "- 2.Q.Giám đốc", "T/M Ủy ban nhân dân", "- KT. CHỦ TỊCH", "(KT. CHỦ TỊCH)", "** PHÓ CHỦ TỊCH **",
     ": PHÓ CHỦ NHIÊM s.", "PHÓ CHỦ TỊCH ae. r=", "Kính gửi:", "Tiếp tục thực hiện", "Thứ trưởng",
     "Phó Chủ tịch", "UBND huyện", "1. Sở Nội vụ", "K\x1c/T Chủ tịch", "Q\x1c. Giám đốc", "¬ ^",
     "ⅰ CHỦ TỊCH", "CHỦ TỊCH ⅰi", "-------", "", "a", "Kt. Chủ tịch", "TMĐ giám đốc",
