@@ -8,7 +8,7 @@ công văn the ``V/v …`` line; urgency and secrecy stamps anywhere near it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -570,7 +570,7 @@ def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
         if line.blank:
             continue
         seen += 1
-        if seen > _NOTE_WITHIN or number_symbol([line]) is not None:
+        if seen > _NOTE_WITHIN or _is_number_line(line.text):
             return None  # the text opens with a number of its own
         if _ATTACHMENT_NOTE.match(line.text):
             m = SYMBOL_IN_TEXT.search(line.text)
@@ -586,6 +586,12 @@ def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
         if found is not None and found.value.raw.upper() == symbol:
             return _letterhead_start(lines, k)
     return None
+
+
+@lru_cache(maxsize=8192)  # the top lines of a letterhead recur from document to document
+def _is_number_line(text: str) -> bool:
+    """Does the line state a document's number (``number_symbol`` reads one from it)?"""
+    return number_symbol([Line(text, 0, len(text))]) is not None
 
 
 def _letterhead_start(lines: list[Line], k: int) -> int:

@@ -363,8 +363,11 @@ def signature_columns(text: str, lines: list[Line]) -> list[Line]:
     """The bottom of a tab-laid page in reading order: where a signer's position shares
     lines with the ``Nơi nhận`` list, the list's lines come first, then the block's (as the
     PDF reader orders two columns by their place on the page). Other lines are unchanged."""
-    out: list[Line] = []
     tabbed = "\t" in text  # without a tab, only a list line can hold a run-on position
+    if not tabbed and not any(None not in _split_row(text, ln) for ln in lines
+                              if ln.text and ln.text[0] in _LIST_FIRST and _LIST_LINE.match(ln.text)):
+        return list(lines)  # no list line holds a position: the lines as they are
+    out: list[Line] = []
     i = 0
     while i < len(lines):
         t = lines[i].text
@@ -453,11 +456,13 @@ def _position_lines(lines: list[Line], i: int, settings: Settings) -> list[int]:
 
 def _candidates(lines: list[Line], settings: Settings) -> list[_Candidate]:
     found: list[_Candidate] = []
+    # the position lines, asked of the line cache in one ``map`` (no loop step per line)
+    positions = [k for k, yes in enumerate(map(_is_position, [ln.text for ln in lines])) if yes]
     i = 0
-    while i < len(lines):
-        if not _is_position(lines[i].text):
-            i += 1
-            continue
+    for k in positions:
+        if k < i:
+            continue  # inside a block read already
+        i = k
         block = _position_lines(lines, i, settings)
         after = block[-1] + 1
         nxt = _next_significant(lines, after, settings)

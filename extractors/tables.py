@@ -22,6 +22,7 @@ a twin key ``"<column>::num"`` with the typed value (listed in ``Table.numeric_c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -112,11 +113,21 @@ def split_list_items(cell: str) -> list[str]:
 def clean_cell(cell: str | None) -> str:
     if cell is None:
         return ""
+    # units, dates and states recur from row to row and table to table
+    return _clean_cell(cell) if len(cell) <= _CACHED_CELL_CHARS else _clean_cell.__wrapped__(cell)
+
+
+_CACHED_CELL_CHARS = 300
+
+
+@lru_cache(maxsize=8192)
+def _clean_cell(cell: str) -> str:
     if "<" in cell:
         cell = _MARKUP.sub(" ", cell)  # markup a reader may have left
     return "\n".join(split_list_items(cell))
 
 
+@lru_cache(maxsize=8192)  # a table's cells, and the same cells in the next document
 def parse_vn_number(text: str) -> int | float | None:
     """Vietnamese-style number: '1.265' → 1265, '96,6' → 96.6, '80%' → 80, '98.7' → 98.7."""
     t = text or ""
