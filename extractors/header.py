@@ -244,14 +244,20 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
 
 def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
     """A stamp such as ``HỎA TỐC`` or ``MẬT`` on a line of its own."""
-    for line in lines:
-        text = line.text.strip(" *_.:")
-        if not text or len(text) > _MARK_MAX_CHARS or not is_upper_line(text):
-            continue
-        value = table.get(ascii_key(text))
+    for line, key in zip(lines, map(_mark_key, [line.text for line in lines])):
+        value = table.get(key) if key else None
         if value:
             return Found(value, line.start, line.end)
     return None
+
+
+@lru_cache(maxsize=8192)  # every line of the top is asked, for each kind of mark
+def _mark_key(line: str) -> str | None:
+    """The key a mark's table is looked up by, for a short line in capitals; else None."""
+    text = line.strip(" *_.:")
+    if not text or len(text) > _MARK_MAX_CHARS or not is_upper_line(text):
+        return None
+    return ascii_key(text)
 
 
 def _left_of_place_date(text: str) -> str:
