@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 
 import regex
 
@@ -241,6 +242,7 @@ def _read_whole(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)  # every line is asked; the same lines recur across documents
 def _is_cc(text: str) -> bool:
     first = text[:1]
     if not first or first.isalpha() and first not in _CC_FIRST and text[1:2] not in _CC_VOWEL:
@@ -524,7 +526,7 @@ def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS,
     looked for from ``start`` (where the document the header describes begins)."""
     lines = column_lines(text, start)
     candidates = _candidates(lines, settings)
-    cc = next((k for k, ln in enumerate(lines) if _is_cc(ln.text)), None)
+    cc = next(compress(count(), map(_is_cc, [ln.text for ln in lines])), None)
     chosen: _Candidate | None = None
     if candidates and cc is not None:
         cc_at = lines[cc].start
