@@ -533,8 +533,11 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
             header.warnings += gazette.warnings
     # a warning about a field another line filled after all has nothing left to review
     header.warnings = [w for w in header.warnings if getattr(header, w.field, None) is None]
-    header.urgency = marks(lines[:settings.mark_scan_lines], mark_codes("urgency"))
-    header.confidentiality = marks(lines[:settings.mark_scan_lines], mark_codes("secrecy"))
+    # only a short line in capitals may be a mark: those lines, picked once for both kinds
+    top = lines[:settings.mark_scan_lines]
+    top = [line for line, key in zip(top, map(_mark_key, [line.text for line in top])) if key]
+    header.urgency = marks(top, mark_codes("urgency"))
+    header.confidentiality = marks(top, mark_codes("secrecy"))
     if header.place and header.place.value:
         header.place = Found(expand_abbreviations(header.place.value), header.place.start,
                              header.place.end)
