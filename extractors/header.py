@@ -251,7 +251,7 @@ def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)  # every line of the top is asked, for each kind of mark
+@lru_cache(maxsize=16384)  # every line of the top is asked
 def _mark_key(line: str) -> str | None:
     """The key a mark's table is looked up by, for a short line in capitals; else None."""
     text = line.strip(" *_.:")
