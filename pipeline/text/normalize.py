@@ -107,10 +107,11 @@ def _nfc_by_lines(source: str, base: int) -> MappedText:
     return MappedText.joined(pieces)
 
 
-_CACHED_LINE_CHARS = 2000  # a longer line is mapped, not kept
+_CACHED_LINE_CHARS = 1000  # a longer line is mapped, not kept
 
 
-@lru_cache(maxsize=4096)
+# a map holds two runs per accented letter (a few kB a line): a thousand lines, some MB
+@lru_cache(maxsize=1024)
 def _nfc_line(line: str) -> MappedText:
     """A line that is not NFC with each grapheme NFC changes replaced, mapped from 0."""
     edits = []
