@@ -8,7 +8,7 @@ công văn the ``V/v …`` line; urgency and secrecy stamps anywhere near it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -145,6 +145,14 @@ def is_mark(text: str) -> bool:
     return key in mark_codes("urgency") or key in mark_codes("secrecy")
 
 
+# what may follow the symbol on its line: a wide gap, the place-date
+_AFTER_SYMBOL = regex.compile(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)|(?=ngày\s*\d)")
+_SPACES = regex.compile(r"\s+")
+_DASH_SPACED = regex.compile(r"\s*[-–]\s*")
+_OF = regex.compile(r"của\s", regex.I)
+_SYMBOL_START = regex.compile(r"\s*\S*\d\S*/")
+
+
 def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
     """``Số: 7338/UBND-SNV`` (also ``Luật số:``, ``Số: /BC-UBND``, ``Số: 7338 /UBND-SNV``)."""
     for line in lines:
@@ -153,8 +161,7 @@ def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
             continue
         rest = left_column(Line(m.group("rest"), 0, 0)).text
         # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
-        rest = regex.split(r"\s{2,}|\s+(?=[\p{Lu}][\p{Ll}]+[\s\p{L}\-]*,\s*ngày)|(?=ngày\s*\d)",
-                           rest)[0]
+        rest = _AFTER_SYMBOL.split(rest)[0]
         tokens = rest.split(" ")
         for n in range(len(tokens), 0, -1):
             candidate = " ".join(tokens[:n])
@@ -190,7 +197,7 @@ def place_and_date(lines: list[Line]) -> tuple[Found[str] | None, Found[str] | N
                 if " " in before[pm.start(1):] else None
         place = None
         if pm:
-            name = regex.sub(r"\s*[-–]\s*", "-", pm.group(1).strip())
+            name = _DASH_SPACED.sub("-", pm.group(1).strip())
             place = Found(name, line.start + pm.start(1), line.start + pm.end(1))
         return place, date
     return None, None
@@ -237,14 +244,20 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
 
 def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
     """A stamp such as ``HỎA TỐC`` or ``MẬT`` on a line of its own."""
-    for line in lines:
-        text = line.text.strip(" *_.:")
-        if not text or len(text) > _MARK_MAX_CHARS or not is_upper_line(text):
-            continue
-        value = table.get(ascii_key(text))
+    for line, key in zip(lines, map(_mark_key, [line.text for line in lines])):
+        value = table.get(key) if key else None
         if value:
             return Found(value, line.start, line.end)
     return None
+
+
+@lru_cache(maxsize=16384)  # every line of the top is asked
+def _mark_key(line: str) -> str | None:
+    """The key a mark's table is looked up by, for a short line in capitals; else None."""
+    text = line.strip(" *_.:")
+    if not text or len(text) > _MARK_MAX_CHARS or not is_upper_line(text):
+        return None
+    return ascii_key(text)
 
 
 def _left_of_place_date(text: str) -> str:
@@ -272,7 +285,7 @@ def _subject_block(lines: list[Line], i: int, first: str, first_start: int,
             break  # an upper-case subject followed by a sentence: the body has begun
         parts.append(t)
         end = line.end
-    subject = regex.sub(r"\s+", " ", " ".join(parts)).strip(" .;:*")
+    subject = _SPACES.sub(" ", " ".join(parts)).strip(" .;:*")
     return Found(subject, first_start, end)
 
 
@@ -387,12 +400,12 @@ def catalogue_title(lines: list[Line], first: Line | None = None) -> Header | No
     subject = _SUBJECT_PREFIX.sub("", m.group("subject") or "").strip()
     if not subject:
         pass  # the title ends with its number or date: the subject is on the next line
-    elif regex.match(r"của\s", subject, regex.I) and is_upper_line(subject):
+    elif _OF.match(subject) and is_upper_line(subject):
         # "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH": the title names who issues it, nothing more
         at = m.start("subject") + len(m.group("subject")) - len(subject) + 4
         header.issuer = Found(Issuer(name=sentence_case_name(_HEAD_OF_BODY.sub("", subject[4:]))),
                               start + at, start + m.end("subject"), Confidence.INFERRED)
-    elif regex.match(r"của\s", subject, regex.I):
+    elif _OF.match(subject):
         # "… của Bộ Tài chính <subject>" with no word that opens the subject: where the
         # issuer ends is unknown, so neither is filled
         header.warnings.append(RecordWarning(
@@ -520,8 +533,11 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
             header.warnings += gazette.warnings
     # a warning about a field another line filled after all has nothing left to review
     header.warnings = [w for w in header.warnings if getattr(header, w.field, None) is None]
-    header.urgency = marks(lines[:settings.mark_scan_lines], mark_codes("urgency"))
-    header.confidentiality = marks(lines[:settings.mark_scan_lines], mark_codes("secrecy"))
+    # only a short line in capitals may be a mark: those lines, picked once for both kinds
+    top = lines[:settings.mark_scan_lines]
+    top = [line for line, key in zip(top, map(_mark_key, [line.text for line in top])) if key]
+    header.urgency = marks(top, mark_codes("urgency"))
+    header.confidentiality = marks(top, mark_codes("secrecy"))
     if header.place and header.place.value:
         header.place = Found(expand_abbreviations(header.place.value), header.place.start,
                              header.place.end)
@@ -533,7 +549,7 @@ def _unread_number(head: list[Line]) -> list[RecordWarning]:
     type's place): named for a person to read, the number left empty rather than guessed."""
     for line in head:
         m = _NUMBER_LINE.match(line.text)
-        if m and len(m.group("label")) <= _LABEL_MAX_CHARS and regex.match(r"\s*\S*\d\S*/", m.group("rest")):
+        if m and len(m.group("label")) <= _LABEL_MAX_CHARS and _SYMBOL_START.match(m.group("rest")):
             return [RecordWarning(code="needs_review", field="number", page=None,
                                   message=f"number line found but not read: {line.text[:60]!r}; "
                                           "number left empty")]
@@ -563,7 +579,7 @@ def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
         if line.blank:
             continue
         seen += 1
-        if seen > _NOTE_WITHIN or number_symbol([line]) is not None:
+        if seen > _NOTE_WITHIN or _is_number_line(line.text):
             return None  # the text opens with a number of its own
         if _ATTACHMENT_NOTE.match(line.text):
             m = SYMBOL_IN_TEXT.search(line.text)
@@ -579,6 +595,12 @@ def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
         if found is not None and found.value.raw.upper() == symbol:
             return _letterhead_start(lines, k)
     return None
+
+
+@lru_cache(maxsize=8192)  # the top lines of a letterhead recur from document to document
+def _is_number_line(text: str) -> bool:
+    """Does the line state a document's number (``number_symbol`` reads one from it)?"""
+    return number_symbol([Line(text, 0, len(text))]) is not None
 
 
 def _letterhead_start(lines: list[Line], k: int) -> int:

@@ -27,15 +27,21 @@ BODY_HEADS = ("văn phòng", "ban quản lý", "ủy ban", "bộ", "sở", "cụ
               "tòa án", "viện kiểm sát", "công an", "bộ chỉ huy", "đài", "báo", "trường", "hội")
 
 
+# compiled once: a module-level ``regex.sub(pattern, …)`` looks its pattern up at each call
+_ABBREVIATED_BODY = regex.compile(r"(?<![\p{L}])(?:UBND|HĐND|UBMTTQ)(?![\p{L}])")
+_ABBREVIATED_UNIT = regex.compile(r"(?<![\p{L}])(?:TP|TX|H|Q|P|TT)\.\s*(?=\p{Lu})")
+_SPACES = regex.compile(r"\s+")
+_AFTER_HYPHEN = regex.compile(r"-(\p{Ll})")
+
+
 def expand_abbreviations(name: str) -> str:
     """``UBND tỉnh`` → ``Ủy ban nhân dân tỉnh``, ``UBND H.Long Điền`` → ``… huyện Long Điền``."""
     def repl(m: regex.Match) -> str:
         return ABBREVIATIONS.get(m.group(0).upper().strip(), m.group(0))
 
-    name = regex.sub(r"(?<![\p{L}])(?:UBND|HĐND|UBMTTQ)(?![\p{L}])", repl, name)
-    name = regex.sub(r"(?<![\p{L}])(?:TP|TX|H|Q|P|TT)\.\s*(?=\p{Lu})",
-                     lambda m: ABBREVIATIONS[m.group(0).strip().upper()] + " ", name)
-    return regex.sub(r"\s+", " ", name).strip()
+    name = _ABBREVIATED_BODY.sub(repl, name)
+    name = _ABBREVIATED_UNIT.sub(lambda m: ABBREVIATIONS[m.group(0).strip().upper()] + " ", name)
+    return _SPACES.sub(" ", name).strip()
 
 
 def _cap(word: str) -> str:
@@ -72,6 +78,6 @@ def sentence_case_name(name: str) -> str:
             word = original[i] if any(c.isdigit() for c in original[i]) else words[i]
             out.append(_cap(word) if proper_name else word)
             i += 1
-    result = regex.sub(r"-(\p{Ll})", lambda m: "-" + m.group(1).upper(), " ".join(out)) \
+    result = _AFTER_HYPHEN.sub(lambda m: "-" + m.group(1).upper(), " ".join(out)) \
         if proper_name else " ".join(out)
     return result[:1].upper() + result[1:]

@@ -7,6 +7,8 @@ per ``;`` and ends with ``- Lưu: VT, …``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from extractors.header import is_mark
@@ -36,6 +38,13 @@ _GLUED_FOOTNOTE = regex.compile(r"(?<=\p{Ll})\d{1,2}$")
 
 def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
     """Split one list entry into items at ``;`` and trim bullets and end punctuation."""
+    at = line.start + offset
+    return [Found(item, at + start, at + end) for item, start, end in _item_spans(body)]
+
+
+@lru_cache(maxsize=8192)  # "- Như trên;", "- Lưu: VT, …": list entries recur from file to file
+def _item_spans(body: str) -> tuple[tuple[str, int, int], ...]:
+    """(item, start, end) of each item of an entry, offsets in ``body``."""
     found = []
     pos = 0
     for raw in body.split(";"):
@@ -46,10 +55,9 @@ def _items(line: Line, body: str, offset: int) -> list[Found[str]]:
         if item[-1:].isdecimal() or not item[-1:].isascii():  # else no digit ends it
             item = _GLUED_FOOTNOTE.sub("", item)
         if item and item not in {"…", "...", "./."}:
-            start = line.start + offset + pos + lead
-            found.append(Found(item, start, start + len(trimmed)))
+            found.append((item, pos + lead, pos + lead + len(trimmed)))
         pos += len(raw) + 1
-    return found
+    return tuple(found)
 
 
 def _entry(text: str, lines: list[Line], i: int) -> tuple[Line, int]:
@@ -138,7 +146,8 @@ def cc_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Found[str]
     on a tab-laid page are the signature's, not items)."""
     lines = column_lines(text)
     for i, line in enumerate(lines):
-        m = CC_LABEL.match(line.text)
+        # the label opens with "N" (matched case-insensitively): the other lines are not tried
+        m = CC_LABEL.match(line.text) if line.text[:1] in "Nn" else None
         if not m:
             continue
         inline = line.text[m.end():].strip()

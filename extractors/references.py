@@ -35,6 +35,9 @@ _ISSUER_AFTER = regex.compile(
     r"xin|chỉ đạo|yêu cầu|đồng ý|cho phép|trình|đăng ký|có|là|được|bổ sung|thông báo)\b"
     r"|[,;:.()\n“”\"|]|$)",  # "|": the end of a table cell (table_references)
     regex.I)
+# groups by number: ``regex`` looks one up by name several times slower
+_SYM = SYMBOL_IN_TEXT.groupindex["sym"]
+_ISSUER = _ISSUER_AFTER.groupindex["issuer"]
 _DOC_NUMBER_LINE = regex.compile(r"\s*(?:[\p{L}]+\s){0,2}?Số\s*:", regex.I)
 _NUMBER_LABEL_CHARS = 25  # a symbol this close after "Số:" is the number of the line
 _DATE_CITES_BEFORE = 30  # a symbol this close before a date owns that date
@@ -59,12 +62,39 @@ def _cite_reach(max_gap: int) -> int:
 
 def _date_near(text: str, end: int, settings: Settings) -> tuple[str | None, int]:
     """A date right after the symbol; returns (ISO date, end offset)."""
-    m = _DATE_AFTER.match(text, end, min(len(text), end + settings.reference_date_chars))
+    # the pattern reads no further than its window, and looks no further back than the
+    # window's first character (a symbol ends before a non-word character): the window's
+    # reading is the same wherever it stands
+    value, length = _date_in(text[end:end + settings.reference_date_chars])
+    return value, end + length
+
+
+@lru_cache(maxsize=8192)  # a document cites the same documents in the same words again
+def _date_in(window: str) -> tuple[str | None, int]:
+    """(ISO date, its end) of a date opening ``window``; (None, 0) when none does."""
+    m = _DATE_AFTER.match(window)
     if m:
         value = date_from_match(m)
         if value:
             return value, m.end()
-    return None, end
+    return None, 0
+
+
+@lru_cache(maxsize=8192)
+def _issuer_in(window: str) -> tuple[str, int] | None:
+    """(issuer, its end) named by a "của …" opening ``window`` (the pattern reads no further
+    than the window: its end is the text's end or ``reference_issuer_chars`` on)."""
+    m = _ISSUER_AFTER.match(window)
+    return (m.group(_ISSUER).strip(), m.end(_ISSUER)) if m else None
+
+
+@lru_cache(maxsize=8192)
+def _word_before(tail: str, from_start: bool, max_gap: int) -> tuple[int, str] | None:
+    """(how far before the end it begins, the word) of the citation word that ends ``tail``
+    with at most ``max_gap`` characters after it. ``tail``: the text searched, and before it
+    the character the pattern's look-behind reads unless ``from_start`` (the line's start)."""
+    m = _cite_pattern(max_gap).search(tail, 0 if from_start else 1)
+    return (len(tail) - m.start(), m.group("word")) if m else None
 
 
 def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
@@ -96,38 +126,41 @@ def find_references(text: str, own_number: str | None = None,
                     settings: Settings = DEFAULT_SETTINGS) -> list[Found[Reference]]:
     """Every cited document, one per number, in order of first mention."""
     own = clean_symbol(own_number).upper() if own_number else None
-    cite = _cite_pattern(settings.reference_type_gap)
     by_number: dict[str, Found[Reference]] = {}
     order: list[str] = []
+    reach = _cite_reach(settings.reference_type_gap)
     for m in SYMBOL_IN_TEXT.finditer(text):
-        symbol = clean_symbol(m.group("sym"))
+        symbol = clean_symbol(m.group(_SYM))
         parsed = _cited_symbol(symbol)
         if parsed is None:
             continue
         type_code, key = parsed
         if own and key == own:
             continue
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start < _NUMBER_LABEL_CHARS \
-                and _DOC_NUMBER_LINE.match(text[line_start:m.start()]):
+        at = m.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        if at - line_start < _NUMBER_LABEL_CHARS \
+                and _DOC_NUMBER_LINE.match(text[line_start:at]):
             continue  # the number line of this document (or of an appendix)
         known = by_number.get(key)
         if known is not None and known.value.doc_type is not None \
                 and known.value.date is not None and known.value.issuer is not None:
             continue  # a mention again of a citation complete already: it adds nothing
-        before = text[max(line_start, m.start() - settings.reference_lookbehind_chars):m.start()]
+        before = text[max(line_start, at - settings.reference_lookbehind_chars):at]
         # the word and its gap end the text before the symbol: no match starts earlier
-        word = cite.search(before, max(0, len(before) - _cite_reach(settings.reference_type_gap)))
-        type_start = m.start() - len(before) + word.start() if word else m.start()
-        doc_type = (doc_type_from_citation(word.group("word")) if word else None) \
+        # (searched in the last ``reach`` characters, and the one before them it looks back at)
+        search_from = max(0, len(before) - reach)
+        word = _word_before(before[max(0, search_from - 1):], search_from == 0,
+                            settings.reference_type_gap)
+        type_start = at - word[0] if word else at
+        doc_type = (doc_type_from_citation(word[1]) if word else None) \
             or doc_type_from_code(type_code)
         date, end = _date_near(text, m.end(), settings)
         if date is None and word:
             date = _date_before(text, type_start, settings)
-        issuer_match = _ISSUER_AFTER.match(
-            text, end, min(len(text), end + settings.reference_issuer_chars))
-        issuer = issuer_match.group("issuer").strip() if issuer_match else None
-        raw_end = issuer_match.end("issuer") if issuer_match else end
+        issuer_found = _issuer_in(text[end:end + settings.reference_issuer_chars])
+        issuer = issuer_found[0] if issuer_found else None
+        raw_end = end + issuer_found[1] if issuer_found else end
         raw = one_spaced(text[type_start:raw_end]).strip(" ,;")
         ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
         if key not in by_number:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 
 import regex
 
@@ -83,6 +84,12 @@ _DEPUTY_PREFIX = _LEXICON["deputy_prefix"]
 _DEPUTY_TITLES = {ascii_key(e["head"]): e["deputy"] for e in _LEXICON["deputy_titles"]}
 
 
+# compiled once: a module-level ``regex.sub(pattern, …)`` looks its pattern up at each call
+_SPACES = regex.compile(r"\s+")
+_NOT_WORD = regex.compile(r"\W")
+_NOT_IN_POSITION = regex.compile(r"[\d,;:()]")
+
+
 @dataclass
 class _Candidate:
     signer: Signer
@@ -94,7 +101,7 @@ class _Candidate:
 def position_case(text: str) -> str:
     """``PHÓ CHỦ TỊCH`` → ``Phó Chủ tịch``, ``CHÁNH VĂN PHÒNG`` → ``Chánh Văn phòng``;
     each of a list of positions alike: ``BỘ TRƯỞNG, CHỦ NHIỆM`` → ``Bộ trưởng, Chủ nhiệm``."""
-    parts = regex.sub(r"\s+", " ", text.strip(" *.:")).split(",")
+    parts = _SPACES.sub(" ", text.strip(" *.:")).split(",")
     return ", ".join(_one_position_case(p) for p in parts if p.strip())
 
 
@@ -139,11 +146,18 @@ def _is_junk(text: str, settings: Settings) -> bool:
 
 
 def _mark_code(m: regex.Match) -> str:
-    return m.group("mark") or regex.sub(r"\W", "", m.group("slashed")).upper()
+    return m.group("mark") or _NOT_WORD.sub("", m.group("slashed")).upper()
 
 
 @lru_cache(maxsize=16384)  # every line is asked; the same lines recur across documents
 def _is_position(text: str) -> bool:
+    """A signer's position line (``PHÓ CHỦ TỊCH``, ``KT. CHỦ TỊCH``, ``K/T Chủ tịch``)."""
+    if not text or _NO_POSITION.match(text):
+        return False  # a blank line, or a line of prose (most lines of a page)
+    return _is_position_read(text)
+
+
+def _is_position_read(text: str) -> bool:
     t, _ = _cleaned(text)
     if len(t) > _POSITION_MAX_CHARS:
         return False
@@ -160,7 +174,7 @@ def _is_mixed_position(text: str) -> bool:
     case. Its words are compared with their tone marks: without them the surname Trương
     reads as the position TRƯỞNG."""
     t = text.strip(" *.:")
-    return (len(t) <= _SHORT_POSITION_CHARS and not regex.search(r"[\d,;:()]", t)
+    return (len(t) <= _SHORT_POSITION_CHARS and not _NOT_IN_POSITION.search(t)
             and bool(_MIXED_POSITION.search(tone_key(t))
                      or ascii_key(t).split(" ")[0] in _ABBREVIATED_BODIES))
 
@@ -173,6 +187,16 @@ _MIXED_POSITION = regex.compile(
         key=len, reverse=True)) + r")(?!\p{L})")
 
 
+# A position is in capitals or opens with a mark. Debris cut (non-letters before the first
+# letter or "(", short tokens at the end: ``_cleaned``), the first word stays: a line whose
+# first word holds a small letter, and that does not open as a mark may (a code, or a code's
+# first letter before "." or "/"), is none. (White space as ``str.split`` sees it: with
+# \x1c–\x1f, which ``regex``'s \s leaves out.)
+_NO_POSITION = regex.compile(
+    r"[^\p{L}(]*+"  # possessive: the first word begins at the first letter or "("
+    rf"(?!{'|'.join(regex.escape(c) for c in _CODES if len(c) > 1)}"
+    rf"|[{''.join(sorted({regex.escape(c[0]) for c in _CODES}))}][\s\x1c-\x1f]*[./])"
+    r"[^\s\x1c-\x1f]*?\p{Ll}")
 _ABBREVIATED_BODIES = {ascii_key(a) for a in ABBREVIATIONS if len(a) > 3}  # UBND, HĐND
 # the head signed for and the body it heads: "BỘ TRƯỞNG" + "BỘ TÀI CHÍNH"
 _HEADS = sorted({ascii_key(p) for p in load_lexicon("cues")["heads_of_bodies"]}
@@ -218,15 +242,18 @@ def _read_whole(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)  # every line is asked; the same lines recur across documents
 def _is_cc(text: str) -> bool:
     first = text[:1]
-    if first.isalpha() and first not in _CC_FIRST and text[1:2] not in _CC_VOWEL:
+    if not first or first.isalpha() and first not in _CC_FIRST and text[1:2] not in _CC_VOWEL:
         # both labels open with "N", or with one letter at most before "ơ"/"o": not this
-        # line (most lines of a page, and every one is asked)
+        # line (most lines of a page, and every one is asked); nor a blank one
         return False
-    return bool(CC_LABEL.match(text) or _CC_LOOSE.match(text))
+    return bool(_CC_EITHER.match(text))
 
 
+# either label, in one pass (a line that is neither is tried once, not twice)
+_CC_EITHER = regex.compile(f"(?:{CC_LABEL.pattern})|(?:{_CC_LOOSE.pattern})", regex.I)
 _CC_FIRST = frozenset("nNoOơƠ")
 _CC_VOWEL = frozenset("oOơƠ")
 
@@ -297,6 +324,7 @@ def _deputy(head: str) -> str:
 
 # a list line ("Nơi nhận:", "- Như trên;") and where a column run into it may begin
 _LIST_LINE = regex.compile(r"^(?:[-–—+•]|N[ơo]i?\s*nh[ậâa]n)", regex.I)
+_LIST_FIRST = "-–—+•Nn"
 _ITEM_END = regex.compile(r"[;:.,]\s+")
 
 
@@ -337,11 +365,16 @@ def signature_columns(text: str, lines: list[Line]) -> list[Line]:
     """The bottom of a tab-laid page in reading order: where a signer's position shares
     lines with the ``Nơi nhận`` list, the list's lines come first, then the block's (as the
     PDF reader orders two columns by their place on the page). Other lines are unchanged."""
-    out: list[Line] = []
     tabbed = "\t" in text  # without a tab, only a list line can hold a run-on position
+    if not tabbed and not any(None not in _split_row(text, ln) for ln in lines
+                              if ln.text and ln.text[0] in _LIST_FIRST and _LIST_LINE.match(ln.text)):
+        return list(lines)  # no list line holds a position: the lines as they are
+    out: list[Line] = []
     i = 0
     while i < len(lines):
-        if lines[i].blank or not (tabbed or _LIST_LINE.match(lines[i].text)):
+        t = lines[i].text
+        # a list line opens with a bullet or "N" (case-insensitive): the others are not tried
+        if not t or not (tabbed or t[0] in _LIST_FIRST and _LIST_LINE.match(t)):
             out.append(lines[i])
             i += 1
             continue
@@ -425,11 +458,13 @@ def _position_lines(lines: list[Line], i: int, settings: Settings) -> list[int]:
 
 def _candidates(lines: list[Line], settings: Settings) -> list[_Candidate]:
     found: list[_Candidate] = []
+    # the position lines, asked of the line cache in one ``map`` (no loop step per line)
+    positions = [k for k, yes in enumerate(map(_is_position, [ln.text for ln in lines])) if yes]
     i = 0
-    while i < len(lines):
-        if not _is_position(lines[i].text):
-            i += 1
-            continue
+    for k in positions:
+        if k < i:
+            continue  # inside a block read already
+        i = k
         block = _position_lines(lines, i, settings)
         after = block[-1] + 1
         nxt = _next_significant(lines, after, settings)
@@ -491,7 +526,7 @@ def signer_block(text: str, settings: Settings = DEFAULT_SETTINGS,
     looked for from ``start`` (where the document the header describes begins)."""
     lines = column_lines(text, start)
     candidates = _candidates(lines, settings)
-    cc = next((k for k, ln in enumerate(lines) if _is_cc(ln.text)), None)
+    cc = next(compress(count(), map(_is_cc, [ln.text for ln in lines])), None)
     chosen: _Candidate | None = None
     if candidates and cc is not None:
         cc_at = lines[cc].start

@@ -22,6 +22,7 @@ a twin key ``"<column>::num"`` with the typed value (listed in ``Table.numeric_c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -38,7 +39,9 @@ _CAPTION_UPPER_SHARE = 0.6
 
 _APPENDIX = regex.compile(r"^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu|BIỂU|Biểu|Mẫu|MẪU)(?:\s+(?:số\s+)?"
                           r"[\dIVXLC]+[a-z]?\b|\s*$)")
+_APPENDIX_FIRST = "PBM"  # the first letters of _APPENDIX's words
 _ATTACHED = regex.compile(r"^\(?\s*(?:[Kk]èm theo|KÈM THEO|Ban hành kèm theo)\s+(.+?)\s*\)?\s*\.?$")
+_ATTACHED_FIRST = "(KkB"
 _SECTION_LINE = regex.compile(r"^(?:[IVXLC]{1,5}|[A-Z])[.)]\s+\S")
 _ROMAN_OR_LETTER = regex.compile(r"^(?:[IVXLC]{1,5}|[A-ZĐ])\.?$")
 _SEPARATOR_CELL = regex.compile(r"^:?-{1,}:?$")
@@ -85,13 +88,16 @@ _DOT_DECIMAL = regex.compile(r"\d+\.\d+")
 _INTEGER = regex.compile(r"\d+")
 _ITEM_START = regex.compile(r"^\s*[-•–]\s+")
 _ITEM_AFTER_STOP = regex.compile(r"(?<=[.;:!?…)\]”\"])\s*(?=[-•+]\s+\S)")
+_ITEM_MARKS = "-•–+"  # what ``_ITEM_START`` or ``_ITEM_AFTER_STOP`` needs one of
 _ITEM_AFTER_WORD = regex.compile(r"(?<=(?<!\S)[\p{Ll}\d%]\S*)\s+(?=[-+]\s+\p{Lu})")
 
 
 def split_list_items(cell: str) -> list[str]:
     """'- A.- B. - C' → ['A.', 'B.', 'C']: HTML list items that the normaliser flattened."""
     cell = one_spaced(cell).strip()
-    is_list = bool(_ITEM_START.match(cell)) or bool(_ITEM_AFTER_STOP.search(cell))
+    # an item starts with a dash or a bullet: a cell without one is no list
+    is_list = any(c in cell for c in _ITEM_MARKS) and (
+        bool(_ITEM_START.match(cell)) or bool(_ITEM_AFTER_STOP.search(cell)))
     if not is_list:
         return [cell] if cell else []
     cell = _ITEM_AFTER_STOP.sub("\n", cell)
@@ -107,10 +113,21 @@ def split_list_items(cell: str) -> list[str]:
 def clean_cell(cell: str | None) -> str:
     if cell is None:
         return ""
-    cell = _MARKUP.sub(" ", cell)  # markup a reader may have left
+    # units, dates and states recur from row to row and table to table
+    return _clean_cell(cell) if len(cell) <= _CACHED_CELL_CHARS else _clean_cell.__wrapped__(cell)
+
+
+_CACHED_CELL_CHARS = 300
+
+
+@lru_cache(maxsize=8192)
+def _clean_cell(cell: str) -> str:
+    if "<" in cell:
+        cell = _MARKUP.sub(" ", cell)  # markup a reader may have left
     return "\n".join(split_list_items(cell))
 
 
+@lru_cache(maxsize=8192)  # a table's cells, and the same cells in the next document
 def parse_vn_number(text: str) -> int | float | None:
     """Vietnamese-style number: '1.265' → 1265, '96,6' → 96.6, '80%' → 80, '98.7' → 98.7."""
     t = text or ""
@@ -119,6 +136,8 @@ def parse_vn_number(text: str) -> int | float | None:
         return None
     sign = -1 if t.startswith(("-", "−")) else 1
     t = t.lstrip("+-−")
+    if not t[:1].isdigit():
+        return None  # every form begins with a digit (\\d ⊂ str.isdigit): most cells are words
     if _DOT_THOUSANDS.fullmatch(t):
         value = float(t.replace(".", "").replace(",", "."))
     elif _COMMA_THOUSANDS.fullmatch(t):
@@ -156,11 +175,20 @@ def _split_md_row(line: str) -> list[str]:
     return [c.strip() for c in line.split("|")]
 
 
-def _lines(text: str):
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, line
-        pos += len(line) + 1
+def _table_lines(text: str):
+    """(offset, line) of each line holding "|" or a tab, in order: the lines a table block
+    can be made of (``str.find`` jumps to them; a dispatch is mostly prose)."""
+    pipe, tab = text.find("|"), text.find("\t")
+    while pipe >= 0 or tab >= 0:
+        at = pipe if tab < 0 or 0 <= pipe < tab else tab
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        yield start, text[start:end]
+        if 0 <= pipe <= end:
+            pipe = text.find("|", end + 1)
+        if 0 <= tab <= end:
+            tab = text.find("\t", end + 1)
 
 
 def text_to_pieces(doc: Document) -> list[Piece]:
@@ -180,8 +208,13 @@ def text_to_pieces(doc: Document) -> list[Piece]:
                            [ln for _, ln in current]))
         current, kind = [], None
 
-    # a table line holds "|" (Markdown) or a tab: without either, no line is read
-    for pos, line in _lines(text) if "|" in text or "\t" in text else ():
+    # a table line holds "|" (Markdown) or a tab: the lines between two such lines are
+    # neither, and end any block (as each would, one by one)
+    after_last = 0
+    for pos, line in _table_lines(text):
+        if pos != after_last:
+            flush()
+        after_last = pos + len(line) + 1
         stripped = line.strip()
         line_kind = ("md" if stripped.startswith("|") and stripped.count("|") >= 2
                      else "tsv" if "\t" in stripped and len(stripped.split("\t")) >= 2 else None)
@@ -255,16 +288,17 @@ def _read_gap(gap: str) -> _Gap:
     for line in (ln.strip() for ln in gap.split("\n")):
         if not line:
             continue
-        if _APPENDIX.match(line):
+        first = line[0]  # each pattern begins with one of a few characters: tried there only
+        if first in _APPENDIX_FIRST and _APPENDIX.match(line):
             out = _Gap(new_context=True)
             title_parts, state = [line], "title"
             continue
-        attached = _ATTACHED.match(line)
+        attached = _ATTACHED.match(line) if first in _ATTACHED_FIRST else None
         if attached:
             out.attached_to = clean_reference(attached.group(1))
             state = "after"
             continue
-        if _SECTION_LINE.match(line) and len(line) < 200:
+        if "A" <= first <= "Z" and _SECTION_LINE.match(line) and len(line) < 200:
             out.section = line
             state = "after" if state == "title" else state
             continue
@@ -403,7 +437,7 @@ def pieces_to_table(group: list[Piece],
     header = next((p.header for p in group if p.header), None)
     width = max(len(r) for p in group for r in (p.header or []) + p.rows)
     columns = _header_names(header, width)
-    header_key = _key(header[-1]) if header else None
+    header_keys = {_key(h) for h in header} if header else set()
     keys = [tone_key(c).strip(" .") for c in columns]
     stt = next((i for i, k in enumerate(keys) if k in _STT_KEYS), None)
     unit = next((i for i, k in enumerate(keys) if _UNIT_HEADER.match(k)), None)
@@ -416,8 +450,7 @@ def pieces_to_table(group: list[Piece],
             section = piece.section
         for raw in piece.rows:
             cells = list(raw) + [None] * (width - len(raw))
-            if header and (_key(cells) == header_key or any(
-                    _key(cells) == _key(h) for h in header)):
+            if header and _key(cells) in header_keys:
                 continue  # header repeated on a new page
             if _is_column_numbers(cells):
                 continue

@@ -13,6 +13,7 @@ are otherwise in capitals get their converted letters upper-cased back.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -133,29 +134,35 @@ def _fix_score(text: str, encoding: str) -> int:
     return score if good >= 0.8 * len(words) else 0
 
 
-# what a TCVN3 or VNI byte looks like read as Latin-1 / cp1252 (counted in one regex pass)
+# what a TCVN3 or VNI byte looks like read as Latin-1 / cp1252
 _LEGACY_CHAR = regex.compile("[\u00a0-\u00ff\u2212\u2219]")
+_BELOW_A0 = bytes(range(0xa0))
 
 
 def _legacy_char_count(text: str) -> int:
-    """How many characters of ``text`` are U+00A0–U+00FF, U+2212 or U+2219 (encoders count
-    the Latin-1 and the ASCII ones without a pass in Python)."""
-    latin1 = len(text.encode("latin-1", "ignore"))
-    below_a0 = len(text.encode("ascii", "ignore")) + len(_C1.findall(text))
-    return latin1 - below_a0 + text.count("\u2212") + text.count("\u2219")
+    """How many characters of ``text`` ``_LEGACY_CHAR`` matches, counted by the Latin-1
+    encoder and ``bytes.translate`` (in C) rather than a regex pass in Python."""
+    latin1 = text.encode("latin-1", "ignore").translate(None, _BELOW_A0)
+    return len(latin1) + text.count("\u2212") + text.count("\u2219")
 
 
-_C1 = regex.compile("[\u0080-\u009f]")
+# ``re`` rather than ``regex`` for this plain class: it scans it about twice as fast
+_UNICODE_VIET_FAST = re.compile(_UNICODE_VIET.pattern)
 
 
-def _more_than(chars: regex.Pattern, text: str, limit: float, chunk: int = 4096) -> bool:
+def _more_than(chars: re.Pattern, text: str, limit: float, first: int = 1024) -> bool:
     """Does the one-character pattern ``chars`` occur more than ``limit`` times in ``text``?
-    (Counted a chunk at a time, stopping once it does.)"""
+    (Counted a chunk at a time, each twice the last, stopping once it does: Unicode text
+    shows it in its first lines.)"""
     count = 0
-    for at in range(0, len(text), chunk):
-        count += len(chars.findall(text, at, at + chunk))
+    at = 0
+    size = first
+    while at < len(text):
+        count += len(chars.findall(text, at, at + size))
         if count > limit:
             return True
+        at += size
+        size *= 2
     return count > limit
 
 
@@ -164,7 +171,7 @@ def detect_legacy(text: str) -> str | None:
     legacy_chars = _legacy_char_count(text)
     if legacy_chars == 0:
         return None
-    if _more_than(_UNICODE_VIET, text, 0.2 * legacy_chars):
+    if _more_than(_UNICODE_VIET_FAST, text, 0.2 * legacy_chars):
         return None  # real Unicode Vietnamese: never touch it
     import viparse
 

@@ -90,6 +90,23 @@ class _Runs:
             k += 1
 
 
+    def copy_shifted(self, other: "MappedText", shift: int) -> None:
+        """All of ``other``'s map appended, its source offsets moved by ``shift``: its first
+        two runs by ``add`` (either may join the run before), the rest as they are (``add``
+        built them: no two join), moved in list comprehensions rather than run by run."""
+        t, a, b, step = other._t, other._a, other._b, other._step
+        bounds = (*t[1:], len(other.text))
+        for k in range(min(2, len(t))):
+            self.add(bounds[k] - t[k], a[k] + shift, b[k] + shift, step[k])
+        if len(t) > 2:
+            moved = self.length - t[2]
+            self.t.extend([x + moved for x in t[2:]])
+            self.a.extend([x + shift for x in a[2:]])
+            self.b.extend([x + shift for x in b[2:]])
+            self.step.extend(step[2:])
+            self.length += len(other.text) - t[2]
+
+
 class _Column(Sequence):
     """``starts`` or ``ends`` of a map read through its runs (what ``bisect`` probes)."""
 
@@ -160,6 +177,22 @@ class MappedText:
         runs = _Runs()
         runs.add(len(text), at, at, 0)
         return cls._of(text, runs)
+
+    @classmethod
+    def joined(cls, pieces: list[tuple["MappedText", int]]) -> "MappedText":
+        """The pieces' texts one after another, each piece's source offsets moved by the
+        number beside it."""
+        runs = _Runs()
+        for piece, shift in pieces:
+            runs.copy_shifted(piece, shift)
+        return cls._of("".join(piece.text for piece, _ in pieces), runs)
+
+    def identity_base(self) -> int | None:
+        """The source offset of the first character when every character maps to itself
+        from there on (``identity``: a fresh page), else ``None``."""
+        if len(self._t) == 1 and self._step[0] == 1 and self._b[0] == self._a[0] + 1:
+            return self._a[0]
+        return None
 
     # --- reading the map ------------------------------------------------------------
 

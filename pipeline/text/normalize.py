@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 
 import regex
 
@@ -65,6 +66,9 @@ def _nfc(text: MappedText) -> MappedText:
     source = text.text
     if unicodedata.is_normalized("NFC", source):
         return text
+    base = text.identity_base()
+    if base is not None:
+        return _nfc_by_lines(source, base)
     edits: list[tuple[int, int, str]] = []
     composed: dict[str, str] = {}  # a text repeats its few accented letters
     pos = 0
@@ -80,6 +84,48 @@ def _nfc(text: MappedText) -> MappedText:
                     edits.append((m.start(), m.end(), new))
         pos = end + 1
     return text.replace_spans(edits)
+
+
+def _nfc_by_lines(source: str, base: int) -> MappedText:
+    """``_nfc`` of a fresh page (``MappedText.identity(source, base)``): its NFC stretches
+    as they are, each other line's map made once (``_nfc_line``: an NFD archive repeats its
+    lines, "Nơi nhận:", "- Như trên;", from file to file) and moved to its place."""
+    pieces: list[tuple[MappedText, int]] = []
+    kept = 0  # where the stretch of NFC lines not yet placed begins
+    pos = 0
+    for line in source.split("\n"):
+        end = pos + len(line)
+        if not unicodedata.is_normalized("NFC", line):
+            if pos > kept:
+                pieces.append((MappedText.identity(source[kept:pos]), base + kept))
+            pieces.append((_nfc_line(line) if len(line) <= _CACHED_LINE_CHARS
+                           else _nfc_line.__wrapped__(line), base + pos))
+            kept = end
+        pos = end + 1
+    if kept < len(source):
+        pieces.append((MappedText.identity(source[kept:]), base + kept))
+    return MappedText.joined(pieces)
+
+
+_CACHED_LINE_CHARS = 1000  # a longer line is mapped, not kept
+
+
+# a map holds two runs per accented letter (a few kB a line): a thousand lines, some MB
+@lru_cache(maxsize=1024)
+def _nfc_line(line: str) -> MappedText:
+    """A line that is not NFC with each grapheme NFC changes replaced, mapped from 0."""
+    edits = []
+    for m in _CHANGEABLE_GRAPHEME.finditer(line):
+        g = m.group()
+        new = _nfc_grapheme(g)
+        if new != g:
+            edits.append((m.start(), m.end(), new))
+    return MappedText.identity(line).replace_spans(edits)
+
+
+@lru_cache(maxsize=4096)  # a text repeats its few accented letters
+def _nfc_grapheme(g: str) -> str:
+    return unicodedata.normalize("NFC", g)
 
 
 def _sub(text: MappedText, needs: str, pattern: regex.Pattern, repl) -> MappedText:

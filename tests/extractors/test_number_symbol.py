@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.number_symbol import SYMBOL_IN_TEXT, parse_number_symbol
+from extractors.number_symbol import SYMBOL, SYMBOL_IN_TEXT, parse_number_symbol
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -62,3 +62,12 @@ def test_not_a_symbol(raw):
 ])
 def test_symbols_in_running_text(text, symbols):
     assert [m.group("sym") for m in SYMBOL_IN_TEXT.finditer(text)] == symbols
+
+
+def test_symbol_groups_are_read_in_the_order_the_parser_unpacks_them():
+    """``parse_number_symbol`` reads ``m.groups()`` as a tuple: every group of the pattern is
+    named, in this order."""
+    names = sorted(SYMBOL.groupindex, key=SYMBOL.groupindex.get)
+    assert names == ["num", "old_issuer", "old_type", "old_unit", "party_type", "party_issuer",
+                     "year", "codes", "codes2"]
+    assert SYMBOL.groups == len(names)

@@ -1,5 +1,6 @@
 import pytest
 
+from extractors import references
 from extractors.references import find_references
 from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
@@ -137,3 +138,20 @@ def test_a_table_of_codes_and_figures_gives_no_reference():
 def test_the_documents_own_number_in_a_table_is_no_reference():
     doc = _document("Nội dung.", _table(("UBND TỈNH", "CỘNG HÒA"), ("Kế hoạch số 45/KH-UBND", "")))
     assert doc_refs(doc, own="45/KH-UBND") == []
+
+
+def test_a_citation_read_again_elsewhere_is_placed_where_it_stands():
+    """The word before a symbol and the date and issuer after it are read from their windows
+    through caches: the same citation further on in another text gets the same reading at its
+    own offsets, and the same as with the caches empty."""
+    text = ("Căn cứ Nghị định số 23/2020/NĐ-CP ngày 24/4/2020 của Chính phủ về quản lý;\n"
+            "Thực hiện Công văn số 642/BNV-CCHC ngày 15/3/2024 của Bộ Nội vụ, Sở báo cáo.")
+    pad = "Trong thời gian qua, công tác cải cách hành chính đạt nhiều kết quả.\n"
+    for cache in (references._word_before, references._date_in, references._issuer_in):
+        cache.cache_clear()
+    cold = find_references(text)
+    moved = find_references(pad + text)
+    assert [f.value for f in moved] == [f.value for f in cold] == [f.value for f in find_references(text)]
+    assert [(f.start - len(pad), f.end - len(pad)) for f in moved] == [(f.start, f.end) for f in cold]
+    assert [(r.value.doc_type, r.value.date, r.value.issuer) for r in cold] == [
+        ("nghi_dinh", "2020-04-24", "Chính phủ"), ("cong_van", "2024-03-15", "Bộ Nội vụ")]

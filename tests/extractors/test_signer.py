@@ -1,7 +1,9 @@
 import pytest
+from fixtures.long_dispatches import long_dispatch_text
 
+from extractors.lines import split_lines
 from extractors.parties import cc_list
-from extractors.signer import position_case, signer_block
+from extractors.signer import _is_position, _is_position_read, position_case, signer_block
 from pipeline.settings import Confidence, Settings
 from pipeline.text.normalize import normalize_text
 
@@ -202,3 +204,22 @@ def test_an_item_in_capitals_on_the_list_is_no_signer():
                           "CHỦ TỊCH\n\nNguyễn Văn Thọ").text
     assert [c.value for c in cc_list(text)] == ["Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH", "Lưu: VT"]
     assert signer_block(text).value.title == "Chủ tịch"
+
+
+_EDGE_LINES = [
+    "KT. CHỦ TỊCH", "K/T Chủ tịch", "K / T Chủ tịch", "Q. Giám đốc", "Q .Giám đốc", "TUQ. GIÁM ĐỐC",
+    "TL.Bộ trưởng", "Q.Giám đốc", "1.TL.Bộ trưởng", "- 2.Q.Giám đốc", "T/M Ủy ban nhân dân", "- KT. CHỦ TỊCH", "(KT. CHỦ TỊCH)", "** PHÓ CHỦ TỊCH **",
+    ": PHÓ CHỦ NHIÊM s.", "PHÓ CHỦ TỊCH ae. r=", "Kính gửi:", "Tiếp tục thực hiện", "Thứ trưởng",
+    "Phó Chủ tịch", "UBND huyện", "1. Sở Nội vụ", "K\x1c/T Chủ tịch", "Q\x1c. Giám đốc", "¬ ^",
+    "ⅰ CHỦ TỊCH", "CHỦ TỊCH ⅰi", "-------", "", "a", "Kt. Chủ tịch", "TMĐ giám đốc",
+]
+
+
+def test_lines_passed_over_before_reading_are_no_positions():
+    """The pattern that passes over most lines of a page before a line is read as a position
+    never passes over one: on every line of long generated dispatches and on edge lines, the
+    answer is the full reading's."""
+    lines = _EDGE_LINES + [ln.text for i in range(30)
+                           for ln in split_lines(long_dispatch_text(i, md=i % 3 == 0))]
+    assert sum(map(_is_position_read, lines)) >= 30  # the positions are among them
+    assert [_is_position(t) for t in lines] == [_is_position_read(t) for t in lines]

@@ -94,3 +94,24 @@ def test_ocr_repairs_leave_clean_text_alone(clean):
 def test_ocr_repairs_leave_samples_unchanged(sample):
     text = unicodedata.normalize("NFC", sample.read_text(encoding="utf-8-sig"))
     assert repair_ocr_text(text) == text
+
+
+
+@pytest.mark.parametrize("text", [
+    "Cộng hòa xã hội chủ nghĩa Việt Nam — Ủy ban nhân dân tỉnh Đồng Nai " * 40,
+    "Céng hßa x· héi chñ nghÜa ViÖt Nam \u2212 \u2219",                # TCVN3 as read
+    "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",                          # VNI as read
+    "\u0080\u0085\u009f\u00a0\u00bf\u00c0\u00ff Ă ă Đ đ Ĩ ĩ Ũ ũ Ơ ơ Ư ư",   # every edge
+    "\u1e80\u1e9f\u1ea0\u1ef9\u1efa Ạ ỹ \u0100\u01b1",                 # beside the letters
+    unicodedata.normalize("NFD", "Hà Nội, ngày 5 tháng 3 năm 2024 ") * 300,
+    "",
+])
+def test_legacy_evidence_counts_are_the_character_classes(text):
+    """The counts detection reads (an encoder's, chunks of a scan stopped early) are the
+    character classes' counts in the whole text."""
+    from pipeline.readers import legacy
+
+    assert legacy._legacy_char_count(text) == len(legacy._LEGACY_CHAR.findall(text))
+    viet = len(legacy._UNICODE_VIET.findall(text))
+    for limit in (0, viet - 1, viet - 0.5, viet, viet + 1):
+        assert legacy._more_than(legacy._UNICODE_VIET_FAST, text, limit) == (viet > limit)
