@@ -433,17 +433,20 @@ class _Reading:
     A plain class with slots: one is made for each sentence a cue word begins in.
     """
 
-    __slots__ = ("sentence", "issued", "settings", "cues", "taken", "out", "text", "year",
-                 "_lower", "_digit", "_directive")
+    __slots__ = ("sentence", "issued", "settings", "cues", "found", "taken", "out", "text",
+                 "year", "_lower", "_digit", "_directive")
 
     def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
                  cues: list[tuple[int, int]] | None = None,
-                 year: int | None | object = _FROM_ISSUED) -> None:
+                 year: int | None | object = _FROM_ISSUED,
+                 found: dict[str, list[regex.Match]] | None = None) -> None:
         self.sentence = sentence
         self.issued = issued
         self.settings = settings
         # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
         self.cues = cues
+        # each rule's matches at those offsets, found before the sentence is read (``_cue_matches``)
+        self.found = found
         self.taken: list[tuple[int, int]] = []
         self.out: list[Found[Deadline]] = []
         self.text = sentence.text
@@ -481,6 +484,8 @@ class _Reading:
 
     def matches(self, rule: str) -> Iterable[regex.Match]:
         """``finditer`` of the rule's pattern, tried only where one of its cue words begins."""
+        if self.found is not None:
+            return self.found.get(rule, ())
         p = _patterns()
         pattern = _relative_pattern(self.settings.deadline_anchor_max_chars) \
             if rule == "relative" else getattr(p, rule)
@@ -700,21 +705,53 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
                         cues: list[tuple[int, int]] | None = None,
                         year: int | None | object = _FROM_ISSUED) -> list[Found[Deadline]]:
-    reading = _Reading(sentence, issued, settings, cues, year)
-    present = -1  # without a cue index every rule is tried
-    if cues is not None:
-        present = 0
-        for _, bits in cues:
-            present |= bits
-    for matches, handle, may_match, bits in _rule_table():
-        if not present & bits:
-            continue  # none of the rule's cue words begins in the sentence
-        if not may_match(reading):
-            continue  # the rule's pattern cannot match: the sentence lacks what it needs
-        for m in matches(reading):
-            handle(reading, m)
+    if cues is None:  # no cue index: every rule is tried where its cue words begin
+        reading = _Reading(sentence, issued, settings, None, year)
+        for matches, handle, may_match, _ in _rule_table():
+            if may_match(reading):
+                for m in matches(reading):
+                    handle(reading, m)
+    else:
+        found = _cue_matches(sentence.text, cues, settings.deadline_anchor_max_chars)
+        if not found:
+            return []  # no rule's pattern matches where its cue words begin: most sentences
+        reading = _Reading(sentence, issued, settings, cues, year, found)
+        for matches, handle, may_match, names in _rule_table():
+            # a rule none of whose patterns matched has nothing to read
+            if (names[0] in found or names[-1] in found) and may_match(reading):
+                for m in matches(reading):
+                    handle(reading, m)
     out = reading.out
     return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _cue_matches(text: str, cues: list[tuple[int, int]],
+                 anchor_max_chars: int) -> dict[str, list[regex.Match]]:
+    """Each rule's matches in a sentence, tried only at the offsets where one of its cue words
+    begins (``cues``, in order): what ``finditer`` gives, a try inside a rule's last match
+    skipped. Found before any rule is read (a rule's matches do not depend on what an earlier
+    rule took), so a sentence none of whose patterns match is left at once."""
+    found: dict[str, list[regex.Match]] = {}
+    ends: dict[str, int] = {}
+    for at, bits in cues:
+        for name, pattern in _patterns_for(bits, anchor_max_chars):
+            if at < ends.get(name, 0):
+                continue  # inside this rule's last match: finditer goes on from its end
+            m = pattern.match(text, at)
+            if m:
+                found.setdefault(name, []).append(m)
+                ends[name] = m.end()
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _patterns_for(bits: int, anchor_max_chars: int) -> tuple[tuple[str, regex.Pattern], ...]:
+    """(rule, pattern) of the rules one of whose cue words is in ``bits``, in ``_RULE_NAMES``
+    order."""
+    p = _patterns()
+    return tuple((name, _relative_pattern(anchor_max_chars) if name == "relative"
+                  else getattr(p, name))
+                 for name in _RULE_NAMES if _cue_bits(name) & bits)
 
 
 def _start(found: Found) -> int:
@@ -724,10 +761,11 @@ def _start(found: Found) -> int:
 @cache
 def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
                                  Callable[[_Reading, regex.Match], None],
-                                 Callable[[_Reading], bool], int], ...]:
-    """``_RULES`` with each rule's test and cue-word bits, read once."""
-    return tuple((matches, handle, may_match, _cue_bits(name)) for (matches, handle), may_match, name
-                 in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
+                                 Callable[[_Reading], bool], tuple[str, ...]], ...]:
+    """``_RULES`` with each rule's test and the patterns it reads (``_RULE_NAMES``)."""
+    return tuple((matches, handle, may_match,
+                  ("period", "weak_period") if name == "period_any" else (name,))
+                 for (matches, handle), may_match, name in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
 
 
 def extract_deadlines(text: str, issued_date: str | None,
