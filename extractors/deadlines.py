@@ -21,8 +21,7 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -217,8 +216,11 @@ _NUMBERED = regex.compile(
     r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<sub>\d{1,2}\.\d{1,2})\.?|(?P<num>\d{1,2})[.)]|"
     r"(?P<letter>[a-zđ])[.)])\s+(?P<rest>\S.*)$")
 _NUMBERED_FIRST = frozenset("IVXabcdefghijklmnopqrstuvwxyzđ")  # or a digit
-_SENTENCE_END = regex.compile(
-    r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
+# a sentence ends at a stop after a small letter, a digit, ")" … or an acronym, before white
+# space and a capital, a digit, an opening quote or bracket (a bullet between): group 1 is the
+# white space between the two. The stop comes first so that ``finditer`` looks for it alone.
+_SENTENCE_STOP = regex.compile(
+    r"[.;!?](?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])(\s+)(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
 
 _DIGIT = regex.compile(r"\d")
@@ -300,20 +302,6 @@ class _Headings:
         return self.current
 
 
-_STOPS = ".;!?"
-
-
-def _after_stops(line: str) -> list[int]:
-    """Offsets just after a full stop, semicolon, "!" or "?": where a sentence end can match."""
-    out = []
-    for stop in _STOPS:
-        at = line.find(stop)
-        while at >= 0:
-            out.append(at + 1)
-            at = line.find(stop, at + 1)
-    return out
-
-
 def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
               skip: Callable[[int, int], bool] | None = None) -> list[Sentence]:
     """Prose sentences with their offsets; Markdown table lines are skipped, and so are the
@@ -326,13 +314,19 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
         heading = headings.read(stripped)
         if stripped and not stripped.startswith("|") and "\t" not in line \
                 and not (skip and skip(pos, len(line))):
-            start = 0
-            for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
-                out.append(Sentence(line[start:m.start()], pos + start, heading))
-                start = m.end()
-            out.append(Sentence(line[start:], pos + start, heading))
+            for start, end in _sentence_spans(line):
+                out.append(Sentence(line[start:end], pos + start, heading))
         pos += len(line) + 1
     return out
+
+
+def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of a line, the white space between two left out."""
+    start = 0
+    for m in _SENTENCE_STOP.finditer(line):
+        yield start, m.start(1)
+        start = m.end()
+    yield start, len(line)
 
 
 # --- assignee and action -----------------------------------------------------------------
@@ -771,25 +765,56 @@ def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
 def extract_deadlines(text: str, issued_date: str | None,
                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
-    out: list[Found[Deadline]] = []
     year = year_of(issued_date)
     index = _CueIndex.of(text)
-    # a line where no cue word begins holds no deadline: not split into sentences
-    skip = (lambda start, length: not index.any_within(start, length)) if index else None
-    for sentence in sentences(text, settings, skip):
-        if len(sentence.text) < settings.deadline_min_sentence_chars:
-            continue
-        cues = index.within(sentence.start, len(sentence.text)) if index else None
-        if cues == []:
-            continue  # no rule's cue word begins in it: no rule can match
-        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
+    min_chars = settings.deadline_min_sentence_chars
+    if index is None:  # no cue index: every sentence read whole
+        return [f for s in sentences(text, settings) if len(s.text) >= min_chars
+                for f in _sentence_deadlines(s, issued_date, settings, None, year)]
+    out: list[Found[Deadline]] = []
+    at, bits = index.at, index.bits
+    n = len(at)
+    i = 0  # the first cue word not in a line before this one
+    headings = _Headings(settings)  # read on every line that can open a heading
+    max_heading = settings.deadline_max_heading_chars
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip()
+        first = stripped[:1]
+        # what ``_Headings.read`` looks at first: a line that opens no numbered heading and is
+        # too long for a bold one leaves the headings as they are
+        heading = headings.read(stripped) \
+            if first in _NUMBERED_FIRST or first.isdecimal() or 0 < len(stripped) < max_heading \
+            else headings.current
+        if i < n and at[i] < end:  # a cue word begins in the line: it is split into sentences
+            j = i + 1
+            while j < n and at[j] < end:
+                j += 1
+            if stripped and first != "|" and "\t" not in line:
+                k = i
+                for start, stop in _sentence_spans(line):
+                    start += pos
+                    stop += pos
+                    while k < j and at[k] < start:
+                        k += 1
+                    if stop - start < min_chars or k == j or at[k] >= stop:
+                        continue  # too short, or no rule's cue word begins in it
+                    first_cue = k
+                    while k < j and at[k] < stop:
+                        k += 1
+                    cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
+                    sentence = Sentence(text[start:stop], start, heading)
+                    out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
+            i = j
+        pos = end + 1
     return out
 
 
 @dataclass(frozen=True)
 class _CueIndex:
-    """Where the rules' first words begin in a document, found once (``str.find`` in the
-    lower-cased text), with a bit per word: each sentence takes its share by bisection."""
+    """Where the rules' first words begin in a document, found once in the lower-cased text,
+    with a bit per word: each sentence takes its share."""
 
     at: list[int]
     bits: list[int]
@@ -800,26 +825,28 @@ class _CueIndex:
         if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
             return None
         found: dict[int, int] = {}
-        goes_on = _continuations()
-        for bit, word in enumerate(_all_first_words()):
-            after = goes_on.get(word)
-            at = low.find(word)
-            while at >= 0:
-                if after is None or after.match(low, at + len(word)):
-                    found[at] = found.get(at, 0) | 1 << bit
-                at = low.find(word, at + 1)
+        for bit, word in _cue_word_patterns():
+            for m in word.finditer(low):
+                a = m.start()
+                found[a] = found.get(a, 0) | bit
         at = sorted(found)
         return cls(at, [found[a] for a in at])
 
-    def any_within(self, start: int, length: int) -> bool:
-        i = bisect.bisect_left(self.at, start)
-        return i < len(self.at) and self.at[i] < start + length
 
-    def within(self, start: int, length: int) -> list[tuple[int, int]]:
-        """(offset from ``start``, bits) of the cue words beginning in ``start … start+length``."""
-        i = bisect.bisect_left(self.at, start)
-        j = bisect.bisect_left(self.at, start + length, i)
-        return [(a - start, b) for a, b in zip(self.at[i:j], self.bits[i:j])]
+@cache
+def _cue_word_patterns() -> tuple[tuple[int, regex.Pattern], ...]:
+    """(bit, pattern) of each first word: the word, and after it what must follow where every
+    phrase it opens goes on (``_continuations``). One ``finditer`` a word; a word that can
+    overlap itself ("aba") is looked for inside a look-ahead, so that none of it is lost."""
+    goes_on = _continuations()
+    out = []
+    for bit, word in enumerate(_all_first_words()):
+        after = goes_on.get(word)
+        body = regex.escape(word) + (f"(?={after.pattern})" if after else "")
+        if any(word[k:] == word[:-k] for k in range(1, len(word))):
+            body = f"(?={body})"
+        out.append((1 << bit, regex.compile(body)))
+    return tuple(out)
 
 
 @cache
