@@ -209,7 +209,13 @@ def _time(m: regex.Match) -> str | None:
 class Sentence:
     text: str
     start: int
-    heading_assignee: str | None
+    heading: "_Heading | str | None"  # the headings above it (``_Headings``), or their body
+
+    @property
+    def heading_assignee(self) -> str | None:
+        """The body the deepest heading above the sentence that names one names."""
+        heading = self.heading
+        return heading.name() if isinstance(heading, _Heading) else heading
 
 
 _NUMBERED = regex.compile(
@@ -224,7 +230,6 @@ _SENTENCE_STOP = regex.compile(
 
 
 _DIGIT = regex.compile(r"\d")
-_ENDS_SENTENCE = regex.compile(r"[.;]$")
 _CLAUSE_BREAK = regex.compile(r"[,;:]")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
@@ -258,47 +263,73 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
 _HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
 
 
+class _Heading:
+    """The headings above a line, deepest last: (rank, body or heading text, whether the text
+    is still to be read for its body). A numbered heading's body is read when first asked:
+    most are never asked (a sentence names its own assignee, or sets no deadline), and
+    reading one ("1. Sở Nội vụ …": up to its verb, an agency?) is the costly part."""
+
+    __slots__ = ("stack", "settings", "_name", "_read")
+
+    def __init__(self, stack: tuple[tuple[float, str, bool], ...], settings: Settings) -> None:
+        self.stack = stack
+        self.settings = settings
+        self._name: str | None = None
+        self._read = False
+
+    def name(self) -> str | None:
+        """The body of the deepest heading that names one."""
+        if not self._read:
+            for _, text, pending in reversed(self.stack):
+                if pending:
+                    found = _subject(text, self.settings)
+                    text = found[0] if found else None
+                if text:
+                    self._name = text
+                    break
+            self._read = True
+        return self._name
+
+
 class _Headings:
-    """The assignee of the headings above each line (the deepest that names a body), read
-    line by line as ``sentences`` walks the text."""
+    """The headings above each line, read line by line as the text is walked."""
 
     __slots__ = ("settings", "stack", "current")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.stack: dict[float, str | None] = {}
-        self.current: str | None = None  # the deepest named heading: changes only with the stack
+        self.stack: dict[float, tuple[float, str, bool]] = {}
+        self.current: _Heading | None = None  # changes only with the stack
 
-    def read(self, stripped: str) -> str | None:
-        """The heading assignee at a line (``stripped``: its text without outer white space),
-        the line itself counted."""
+    def read(self, stripped: str) -> _Heading | None:
+        """The headings at a line (``stripped``: its text without outer white space), the
+        line itself counted."""
         settings = self.settings
         # every numbered heading opens with a roman numeral, a digit or a letter
         first = stripped[:1]
         m = _NUMBERED.match(stripped) \
             if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
-        rank = None
-        name = None
+        entry = None
         if m:
             # one of the four alternatives matched (in the pattern's order)
             roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
             rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
-            found = _subject(m.group("rest"), settings)
-            name = found[0] if found else None
+            entry = (rank, m.group("rest"), True)  # its body read when asked
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
-              and not _ENDS_SENTENCE.search(stripped)):
+              and stripped[-1] not in ".;"):  # a line that ends a sentence is no heading
+            # a bold heading is one only if it names a body: read now
             found = _subject(stripped.rstrip(":"), settings, whole=True)
             if found:
-                rank, name = _HEADING_RANKS["bold"], found[0]
-        if rank is not None:
+                rank = _HEADING_RANKS["bold"]
+                entry = (rank, found[0], False)
+        if entry is not None:
             stack = self.stack
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
-            stack[rank] = name
-            named = [stack[r] for r in sorted(stack) if stack[r]]
-            self.current = named[-1] if named else None
+            stack[rank] = entry
+            self.current = _Heading(tuple(stack[r] for r in sorted(stack)), settings)
         return self.current
 
 
