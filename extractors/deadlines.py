@@ -218,9 +218,10 @@ class Sentence:
         return heading.name() if isinstance(heading, _Heading) else heading
 
 
+# a numbered heading's opening; the rest of the line (no white space at its ends) follows
 _NUMBERED = regex.compile(
     r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<sub>\d{1,2}\.\d{1,2})\.?|(?P<num>\d{1,2})[.)]|"
-    r"(?P<letter>[a-zđ])[.)])\s+(?P<rest>\S.*)$")
+    r"(?P<letter>[a-zđ])[.)])\s+(?=\S)")
 _NUMBERED_FIRST = frozenset("IVXabcdefghijklmnopqrstuvwxyzđ")  # or a digit
 # a sentence ends at a stop after a small letter, a digit, ")" … or an acronym, before white
 # space and a capital, a digit, an opening quote or bracket (a bullet between): group 1 is the
@@ -314,7 +315,7 @@ class _Headings:
             # one of the four alternatives matched (in the pattern's order)
             roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
             rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
-            entry = (rank, m.group("rest"), True)  # its body read when asked
+            entry = (rank, stripped[m.end():], True)  # its body read when asked
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
@@ -393,10 +394,10 @@ def _clean_action(action: str | None, settings: Settings) -> str | None:
 # --- the extractor ------------------------------------------------------------------------
 
 def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: float,
-          settings: Settings, **fields) -> Found[Deadline]:
+          settings: Settings, text: str, **fields) -> Found[Deadline]:
+    """The deadline a match at ``m_start``–``m_end`` sets; ``text``: the sentence, single-spaced."""
     assignee, action = _assignee_and_action(sentence, m_start, settings)
     agency = resolve_agency(assignee) if assignee else None
-    text = single_spaced(sentence.text)
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
@@ -459,12 +460,13 @@ class _Reading:
     """
 
     __slots__ = ("sentence", "issued", "settings", "cues", "found", "taken", "out", "text",
-                 "year", "_lower", "_digit", "_directive")
+                 "year", "_lower", "_digit", "_directive", "_spaced")
 
     def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
                  cues: list[tuple[int, int]] | None = None,
                  year: int | None | object = _FROM_ISSUED,
-                 found: dict[str, list[regex.Match]] | None = None) -> None:
+                 found: dict[str, list[regex.Match]] | None = None,
+                 lowered: str | None = None) -> None:
         self.sentence = sentence
         self.issued = issued
         self.settings = settings
@@ -478,7 +480,10 @@ class _Reading:
         # the issue year: a date without a year takes it (``year``: the caller read it once)
         self.year = year_of(issued) if year is _FROM_ISSUED else year
         # read once per sentence, when first asked
-        self._lower: str | None = None
+        # ``lowered``: the caller's lower case of the sentence (the document's, sliced: the
+        # same words at the same offsets)
+        self._lower: str | None = lowered
+        self._spaced: str | None = None
         self._digit: bool | None = None
         self._directive: bool | None = None
 
@@ -535,8 +540,10 @@ class _Reading:
             self.before(m, self.settings.deadline_not_due_lookback_chars)))
 
     def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
+        if self._spaced is None:  # the sentence as each of its deadlines quotes it
+            self._spaced = single_spaced(self.text)
         self.out.append(_make(kind, self.sentence, m.start(), m.end(), confidence,
-                              self.settings, **fields))
+                              self.settings, self._spaced, **fields))
 
 
 # --- one handler per kind of deadline; each reads one match of its pattern -----------------
@@ -729,7 +736,11 @@ _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
                         cues: list[tuple[int, int]] | None = None,
-                        year: int | None | object = _FROM_ISSUED) -> list[Found[Deadline]]:
+                        year: int | None | object = _FROM_ISSUED,
+                        lowered: str | None = None) -> list[Found[Deadline]]:
+    """The deadlines a sentence sets. ``cues``: (offset, bits) of the cue words the
+    document's index found in it; ``lowered``: the sentence in lower case, from the
+    document's (the same length), when the caller has it."""
     if cues is None:  # no cue index: every rule is tried where its cue words begin
         reading = _Reading(sentence, issued, settings, None, year)
         for matches, handle, may_match, _ in _rule_table():
@@ -737,46 +748,79 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
                 for m in matches(reading):
                     handle(reading, m)
     else:
-        found = _cue_matches(sentence.text, cues, settings.deadline_anchor_max_chars)
+        lowered = sentence.text.lower() if lowered is None else lowered
+        found = _cue_matches(sentence.text, cues, settings.deadline_anchor_max_chars, lowered)
         if not found:
             return []  # no rule's pattern matches where its cue words begin: most sentences
-        reading = _Reading(sentence, issued, settings, cues, year, found)
-        for matches, handle, may_match, names in _rule_table():
-            # a rule none of whose patterns matched has nothing to read
-            if (names[0] in found or names[-1] in found) and may_match(reading):
-                for m in matches(reading):
-                    handle(reading, m)
+        return _read(sentence, issued, settings, cues, year, found, lowered)
     out = reading.out
     return sorted(out, key=_start) if len(out) > 1 else out
 
 
-def _cue_matches(text: str, cues: list[tuple[int, int]],
-                 anchor_max_chars: int) -> dict[str, list[regex.Match]]:
+def _read(sentence: Sentence, issued: str | None, settings: Settings,
+          cues: list[tuple[int, int]], year: int | None | object,
+          found: dict[str, list[regex.Match]], lowered: str) -> list[Found[Deadline]]:
+    """The deadlines of a sentence whose rules' matches are ``found`` (``_cue_matches``)."""
+    reading = _Reading(sentence, issued, settings, cues, year, found, lowered)
+    # a rule none of whose patterns matched has nothing to read; one that matched passes its
+    # ``_MAY_MATCH`` test (its match has the digit and the words the test looks for)
+    for matches, handle, _, names in _rule_table():
+        if names[0] in found or names[-1] in found:
+            for m in matches(reading):
+                handle(reading, m)
+    out = reading.out
+    return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _cue_matches(text: str, cues: list[tuple[int, int]], anchor_max_chars: int,
+                 lowered: str) -> dict[str, list[regex.Match]]:
     """Each rule's matches in a sentence, tried only at the offsets where one of its cue words
     begins (``cues``, in order): what ``finditer`` gives, a try inside a rule's last match
     skipped. Found before any rule is read (a rule's matches do not depend on what an earlier
-    rule took), so a sentence none of whose patterns match is left at once."""
+    rule took), so a sentence none of whose patterns match is left at once. A rule is not
+    tried where the rest of the sentence lacks a word its pattern spells out (``_NEEDS``):
+    ``str.find`` in ``lowered`` costs less than a try."""
     found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
     for at, bits in cues:
-        for name, pattern in _patterns_for(bits, anchor_max_chars):
+        for name, pattern, needs in _patterns_for(bits, anchor_max_chars):
             if at < ends.get(name, 0):
                 continue  # inside this rule's last match: finditer goes on from its end
-            m = pattern.match(text, at)
-            if m:
-                found.setdefault(name, []).append(m)
-                ends[name] = m.end()
+            for words in needs:
+                for word in words:
+                    if lowered.find(word, at) >= 0:
+                        break
+                else:
+                    break  # none of these words after the cue: the pattern cannot match
+            else:
+                m = pattern.match(text, at)
+                if m:
+                    found.setdefault(name, []).append(m)
+                    ends[name] = m.end()
     return found
 
 
 @lru_cache(maxsize=1024)
-def _patterns_for(bits: int, anchor_max_chars: int) -> tuple[tuple[str, regex.Pattern], ...]:
-    """(rule, pattern) of the rules one of whose cue words is in ``bits``, in ``_RULE_NAMES``
-    order."""
+def _patterns_for(bits: int, anchor_max_chars: int
+                  ) -> tuple[tuple[str, regex.Pattern, tuple[tuple[str, ...], ...]], ...]:
+    """(rule, pattern, words it needs) of the rules one of whose cue words is in ``bits``, in
+    ``_RULE_NAMES`` order."""
     p = _patterns()
     return tuple((name, _relative_pattern(anchor_max_chars) if name == "relative"
-                  else getattr(p, name))
+                  else getattr(p, name), _needs()[name])
                  for name in _RULE_NAMES if _cue_bits(name) & bits)
+
+
+@cache
+def _needs() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per rule, the words its pattern spells out (lower case): one of each group must follow
+    its cue in the sentence — what ``_MAY_MATCH`` asks of the whole sentence, digits aside."""
+    every = _patterns().every_words
+    period = _PERIOD_WORDS
+    return {"monthly": (("tháng",), every), "quarterly": (("quý",), ("tháng",)),
+            "daily": (("ngày",), every), "weekly": (("tuần",), ("thứ",)),
+            "range": (), "absolute": (), "period": (period,), "weak_period": (period,),
+            "relative": (_patterns().relative_unit_words,)}
 
 
 def _start(found: Found) -> int:
@@ -803,11 +847,12 @@ def extract_deadlines(text: str, issued_date: str | None,
         return [f for s in sentences(text, settings) if len(s.text) >= min_chars
                 for f in _sentence_deadlines(s, issued_date, settings, None, year)]
     out: list[Found[Deadline]] = []
-    at, bits = index.at, index.bits
+    at, bits, low = index.at, index.bits, index.lowered
     n = len(at)
     i = 0  # the first cue word not in a line before this one
     headings = _Headings(settings)  # read on every line that can open a heading
     max_heading = settings.deadline_max_heading_chars
+    anchor_chars = settings.deadline_anchor_max_chars
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
@@ -835,8 +880,11 @@ def extract_deadlines(text: str, issued_date: str | None,
                     while k < j and at[k] < stop:
                         k += 1
                     cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
-                    sentence = Sentence(text[start:stop], start, heading)
-                    out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
+                    said, said_low = text[start:stop], low[start:stop]
+                    found = _cue_matches(said, cues, anchor_chars, said_low)
+                    if found:  # most sentences with a cue word set no deadline: left here
+                        out.extend(_read(Sentence(said, start, heading), issued_date, settings,
+                                         cues, year, found, said_low))
             i = j
         pos = end + 1
     return out
@@ -849,6 +897,7 @@ class _CueIndex:
 
     at: list[int]
     bits: list[int]
+    lowered: str  # the text in lower case (the same length)
 
     @classmethod
     def of(cls, text: str) -> "_CueIndex | None":
@@ -861,7 +910,7 @@ class _CueIndex:
                 a = m.start()
                 found[a] = found.get(a, 0) | bit
         at = sorted(found)
-        return cls(at, [found[a] for a in at])
+        return cls(at, [found[a] for a in at], low)
 
 
 @cache
