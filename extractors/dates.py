@@ -148,10 +148,13 @@ def date_hit(m: regex.Match) -> DateHit | None:
     Day 1–31 and month 1–12; with a year, the day must exist in that month
     (a year-less 31/2 passes: the year that decides it is not known here).
     """
-    g = m.groupdict()
-    d, mo, y = g.get("wd"), g.get("wm"), g.get("wy")
-    if d is None:
-        d, mo, y = g.get("d"), g.get("m"), g.get("y")
+    # the long form's groups, then the numeric form's, where the pattern has them
+    names = m.re.groupindex
+    d = mo = y = None
+    if "wd" in names:
+        d, mo, y = m.group("wd", "wm", "wy")
+    if d is None and "d" in names:
+        d, mo, y = m.group("d", "m", "y")
     if d is None or mo is None:
         return None
     day, month, year = int(d), int(mo), int(y) if y else None

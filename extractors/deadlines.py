@@ -363,13 +363,17 @@ def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
 
 # --- assignee and action -----------------------------------------------------------------
 
-def _assignee_and_action(sentence: Sentence, cue_start: int,
-                         settings: Settings) -> tuple[str | None, str | None]:
+def _assignee_and_action(sentence: Sentence, cue_start: int, settings: Settings,
+                         lowered: str | None = None) -> tuple[str | None, str | None]:
+    """(assignee, action) of a deadline whose cue begins at ``cue_start``; ``lowered``: the
+    sentence in lower case (the same length), when the caller has it."""
     s = sentence.text
     p = _patterns()
     before = s[:cue_start]
     # "Giao X verb …", "yêu cầu X verb …": the trigger nearest before the cue
-    for trig in reversed(list(anchored_finditer(p.trigger, before, p.first_words["trigger"]))):
+    for trig in reversed(list(anchored_finditer(
+            p.trigger, before, p.first_words["trigger"],
+            None if lowered is None else lowered[:cue_start]))):
         found = _subject(before[trig.end():] + " ", settings)
         if found:
             name, end = found
@@ -387,16 +391,25 @@ def _assignee_and_action(sentence: Sentence, cue_start: int,
 def _clean_action(action: str | None, settings: Settings) -> str | None:
     if not action:
         return None
-    action = single_spaced(action).strip(" ,;:.-")
+    action = _single_spaced(action).strip(" ,;:.-")
     return action[:settings.deadline_max_action_chars] or None
+
+
+def _single_spaced(s: str) -> str:
+    """``single_spaced(s)``, tested first for what most sentences are: single-spaced already
+    (every white space but " " is unprintable)."""
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
+    return single_spaced(s)
 
 
 # --- the extractor ------------------------------------------------------------------------
 
 def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: float,
-          settings: Settings, text: str, **fields) -> Found[Deadline]:
-    """The deadline a match at ``m_start``–``m_end`` sets; ``text``: the sentence, single-spaced."""
-    assignee, action = _assignee_and_action(sentence, m_start, settings)
+          settings: Settings, text: str, lowered: str, **fields) -> Found[Deadline]:
+    """The deadline a match at ``m_start``–``m_end`` sets; ``text``: the sentence, single-spaced;
+    ``lowered``: in lower case."""
+    assignee, action = _assignee_and_action(sentence, m_start, settings, lowered)
     agency = resolve_agency(assignee) if assignee else None
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
@@ -541,9 +554,9 @@ class _Reading:
 
     def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
         if self._spaced is None:  # the sentence as each of its deadlines quotes it
-            self._spaced = single_spaced(self.text)
+            self._spaced = _single_spaced(self.text)
         self.out.append(_make(kind, self.sentence, m.start(), m.end(), confidence,
-                              self.settings, self._spaced, **fields))
+                              self.settings, self._spaced, self.lower, **fields))
 
 
 # --- one handler per kind of deadline; each reads one match of its pattern -----------------
