@@ -101,6 +101,12 @@ class _Patterns:
     past: regex.Pattern          # "đã" in the clause before a cue, any case
     past_cased: regex.Pattern    # "đã" before a range: lower case only, as measured
     table_clause: regex.Pattern
+    # the words (lower case) one of which a match of not_due_before, yearly_before, completion
+    # and past holds: where none is, the pattern is not searched (``_Reading.lacks``)
+    not_due_words: tuple[str, ...]
+    yearly_words: tuple[str, ...]
+    completion_words: tuple[str, ...]
+    past_words: tuple[str, ...]
     weak_due_cues: frozenset[str]
     relative_vague_cues: frozenset[str]
     relative_units: dict[str, str]
@@ -167,6 +173,12 @@ def _patterns() -> _Patterns:
         past=regex.compile(_word(word_alternation(lex["past_markers"])), i),
         past_cased=regex.compile(_word(word_alternation(lex["past_markers"]))),
         table_clause=regex.compile(rf"(?:{word_alternation(lex['table_clause_cues'])})", i),
+        # _alt spells a phrase with its single spaces; word_alternation lets any white space
+        # part its words: only its first word is sure to be there as written
+        not_due_words=tuple(w.lower() for w in lex["not_due_before"]),
+        yearly_words=tuple(w.lower() for w in lex["yearly_cues"]),
+        completion_words=tuple(w.lower() for w in lex["completion_verbs"]),
+        past_words=_first_words(lex["past_markers"]),
         weak_due_cues=frozenset(lex["weak_due_cues"]),
         relative_vague_cues=frozenset(lex["relative_vague_cues"]),
         relative_units=dict(lex["relative_units"]),
@@ -231,7 +243,6 @@ _SENTENCE_STOP = regex.compile(
 
 
 _DIGIT = regex.compile(r"\d")
-_CLAUSE_BREAK = regex.compile(r"[,;:]")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
@@ -455,10 +466,16 @@ def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
     return None
 
 
-def _past_clause(s: str, cue_start: int) -> bool:
+def _past_clause(r: "_Reading", cue_start: int) -> bool:
     """Does the clause before the cue speak of the past ('đã gửi … trước ngày …')?"""
-    clause = _CLAUSE_BREAK.split(s[:cue_start])[-1]
-    return bool(_patterns().past.search(clause))
+    s = r.text
+    # the clause: after the last "," ";" or ":" before the cue
+    start = max(s.rfind(",", 0, cue_start), s.rfind(";", 0, cue_start),
+                s.rfind(":", 0, cue_start)) + 1
+    p = _patterns()
+    if r.lacks(start, cue_start, p.past_words):
+        return False
+    return bool(p.past.search(s[start:cue_start]))
 
 
 _FROM_ISSUED = object()  # the year not given: read from the issue date
@@ -549,8 +566,23 @@ class _Reading:
 
     def not_due(self, m: regex.Match) -> bool:
         """A validity date, a past event or a cited document's date: "có hiệu lực trước ngày"."""
-        return bool(_patterns().not_due_before.search(
-            self.before(m, self.settings.deadline_not_due_lookback_chars)))
+        p = _patterns()
+        start = max(0, m.start() - self.settings.deadline_not_due_lookback_chars)
+        if self.lacks(start, m.start(), p.not_due_words):
+            return False
+        return bool(p.not_due_before.search(self.text[start:m.start()]))
+
+    def lacks(self, start: int, end: int, words: tuple[str, ...]) -> bool:
+        """Does ``text[start:end]`` lack every one of ``words`` (lower case), so that a
+        case-insensitive pattern that spells one of them out cannot match there? Two
+        ``str.find`` cost less than a regex search, and most look-backs hold none."""
+        low = self.lower
+        if len(low) != len(self.text):  # offsets differ ("İ"): cannot tell
+            return False
+        for w in words:
+            if low.find(w, start, end) >= 0:
+                return False
+        return True
 
     def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
         if self._spaced is None:  # the sentence as each of its deadlines quotes it
@@ -620,7 +652,9 @@ def _repeats_yearly(r: _Reading, m: regex.Match) -> bool:
     """Does a year-less 'trước ngày 18 tháng 12' repeat every year ('số liệu năm …',
     '… hằng năm', or beside another recurring rule of the sentence)?"""
     p = _patterns()
-    return bool(p.yearly_before.search(r.before(m, r.settings.deadline_yearly_lookback_chars))
+    start = max(0, m.start() - r.settings.deadline_yearly_lookback_chars)
+    return bool((not r.lacks(start, m.start(), p.yearly_words)
+                 and p.yearly_before.search(r.text[start:m.start()]))
                 or p.yearly_after.match(r.text[m.end():])
                 or any(d.value.kind == "recurring" for d in r.out))
 
@@ -633,7 +667,7 @@ def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
     if hit is None:
         return
     r.claim(m)
-    if r.not_due(m) or _past_clause(r.text, m.start()):
+    if r.not_due(m) or _past_clause(r, m.start()):
         return
     if hit.year is None and _repeats_yearly(r, m):
         r.add("recurring", m, Confidence.CUED_LOOSELY,
@@ -652,7 +686,9 @@ def _period_matches(r: _Reading) -> list[regex.Match]:
     periods = list(r.matches("period"))
     lookback = r.settings.deadline_completion_lookback_chars
     for m in r.matches("weak_period"):
-        if not m.group("yy") and p.completion.search(r.before(m, lookback)):
+        if not m.group("yy") and not r.lacks(max(0, m.start() - lookback), m.start(),
+                                              p.completion_words) \
+                and p.completion.search(r.before(m, lookback)):
             periods.append(m)
     return sorted(periods, key=lambda x: x.start())
 
