@@ -832,9 +832,11 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], anchor_max_chars: int,
     found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
     for at, bits in cues:
-        for name, pattern, needs in _patterns_for(bits, anchor_max_chars):
+        for name, pattern, opens, needs in _patterns_for(bits, anchor_max_chars):
             if at < ends.get(name, 0):
                 continue  # inside this rule's last match: finditer goes on from its end
+            if opens and not lowered.startswith(opens, at):
+                continue  # none of its cue phrases opens here ("hoàn thành nhiệm vụ")
             for words in needs:
                 for word in words:
                     if lowered.find(word, at) >= 0:
@@ -850,14 +852,28 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], anchor_max_chars: int,
 
 
 @lru_cache(maxsize=1024)
-def _patterns_for(bits: int, anchor_max_chars: int
-                  ) -> tuple[tuple[str, regex.Pattern, tuple[tuple[str, ...], ...]], ...]:
-    """(rule, pattern, words it needs) of the rules one of whose cue words is in ``bits``, in
-    ``_RULE_NAMES`` order."""
+def _patterns_for(bits: int, anchor_max_chars: int) -> tuple[
+        tuple[str, regex.Pattern, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+    """(rule, pattern, phrases, words it needs) of the rules one of whose cue words is in
+    ``bits``, in ``_RULE_NAMES`` order. ``phrases``: for a rule whose pattern spells its cue
+    phrases as written (one space between words), those that open with a word of ``bits``,
+    lower case — one must begin where the rule is tried; empty: not tested."""
     p = _patterns()
-    return tuple((name, _relative_pattern(anchor_max_chars) if name == "relative"
-                  else getattr(p, name), _needs()[name])
-                 for name in _RULE_NAMES if _cue_bits(name) & bits)
+    words = {w for k, w in enumerate(_all_first_words()) if bits >> k & 1}
+    out = []
+    for name in _RULE_NAMES:
+        if not _cue_bits(name) & bits:
+            continue
+        opens = tuple(sorted({c.lower() for c in p.cue_phrases[name]
+                              if c.split()[0].lower() in words})) \
+            if name in _AS_WRITTEN else ()
+        out.append((name, _relative_pattern(anchor_max_chars) if name == "relative"
+                    else getattr(p, name), opens, _needs()[name]))
+    return tuple(out)
+
+
+# the rules whose patterns spell their cue phrases as the lexicon writes them (``_alt``)
+_AS_WRITTEN = frozenset({"absolute", "period"})
 
 
 @cache
@@ -904,15 +920,18 @@ def extract_deadlines(text: str, issued_date: str | None,
     anchor_chars = settings.deadline_anchor_max_chars
     pos = 0
     for line in text.split("\n"):
+        if not line:  # an empty line: no heading, no cue word
+            pos += 1
+            continue
         end = pos + len(line)
         stripped = line.strip()
         first = stripped[:1]
         # what ``_Headings.read`` looks at first: a line that opens no numbered heading and is
         # too long for a bold one leaves the headings as they are
-        heading = headings.read(stripped) \
-            if first in _NUMBERED_FIRST or first.isdecimal() or 0 < len(stripped) < max_heading \
-            else headings.current
+        if first in _NUMBERED_FIRST or first.isdecimal() or 0 < len(stripped) < max_heading:
+            headings.read(stripped)
         if i < n and at[i] < end:  # a cue word begins in the line: it is split into sentences
+            heading = headings.current
             j = i + 1
             while j < n and at[j] < end:
                 j += 1
