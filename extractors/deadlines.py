@@ -306,16 +306,25 @@ class _Heading:
 class _Headings:
     """The headings above each line, read line by line as the text is walked."""
 
-    __slots__ = ("settings", "stack", "current")
+    __slots__ = ("settings", "stack", "_current", "_changed")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.stack: dict[float, tuple[float, str, bool]] = {}
-        self.current: _Heading | None = None  # changes only with the stack
+        self._current: _Heading | None = None
+        self._changed = False  # the stack changed since ``current`` was last taken
 
-    def read(self, stripped: str) -> _Heading | None:
-        """The headings at a line (``stripped``: its text without outer white space), the
-        line itself counted."""
+    @property
+    def current(self) -> _Heading | None:
+        """The headings at the last line read: taken (as a snapshot) only when asked."""
+        if self._changed:
+            stack = self.stack
+            self._current = _Heading(tuple(stack[r] for r in sorted(stack)), self.settings)
+            self._changed = False
+        return self._current
+
+    def read(self, stripped: str) -> None:
+        """Read a line (``stripped``: its text without outer white space) for a heading."""
         settings = self.settings
         # every numbered heading opens with a roman numeral, a digit or a letter
         first = stripped[:1]
@@ -323,9 +332,8 @@ class _Headings:
             if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
         entry = None
         if m:
-            # one of the four alternatives matched (in the pattern's order)
-            roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
-            rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
+            # one of the four alternatives matched, its group the only one there is
+            rank = _HEADING_RANKS[m.lastgroup]
             entry = (rank, stripped[m.end():], True)  # its body read when asked
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
               and not stripped.startswith(("-", "+", "|"))
@@ -341,8 +349,7 @@ class _Headings:
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
             stack[rank] = entry
-            self.current = _Heading(tuple(stack[r] for r in sorted(stack)), settings)
-        return self.current
+            self._changed = True
 
 
 def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
@@ -354,7 +361,8 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        heading = headings.read(stripped)
+        headings.read(stripped)
+        heading = headings.current
         if stripped and not stripped.startswith("|") and "\t" not in line \
                 and not (skip and skip(pos, len(line))):
             for start, end in _sentence_spans(line):

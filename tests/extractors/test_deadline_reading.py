@@ -152,7 +152,8 @@ def test_a_numbered_heading_is_read_for_its_body_only_when_a_sentence_asks():
     # the headings of a line are a snapshot: a later heading does not change what an
     # earlier sentence is under, whenever it is asked
     headings = d._Headings(Settings())
-    first = headings.read("1. Sở Nội vụ")
+    headings.read("1. Sở Nội vụ")
+    first = headings.current
     headings.read("2. Sở Tài chính")
     assert (first.name(), headings.current.name()) == ("Sở Nội vụ", "Sở Tài chính")
 
