@@ -581,16 +581,8 @@ class _Reading:
         return bool(p.not_due_before.search(self.text[start:m.start()]))
 
     def lacks(self, start: int, end: int, words: tuple[str, ...]) -> bool:
-        """Does ``text[start:end]`` lack every one of ``words`` (lower case), so that a
-        case-insensitive pattern that spells one of them out cannot match there? Two
-        ``str.find`` cost less than a regex search, and most look-backs hold none."""
-        low = self.lower
-        if len(low) != len(self.text):  # offsets differ ("İ"): cannot tell
-            return False
-        for w in words:
-            if low.find(w, start, end) >= 0:
-                return False
-        return True
+        """``_lacks`` in the sentence."""
+        return _lacks(self.text, self.lower, start, end, words)
 
     def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
         if self._spaced is None:  # the sentence as each of its deadlines quotes it
@@ -690,15 +682,37 @@ def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
 
 def _period_matches(r: _Reading) -> list[regex.Match]:
     """'hoàn thành trong Quý II/2024', and a plain 'trong tháng 6' after a completion verb."""
-    p = _patterns()
     periods = list(r.matches("period"))
     lookback = r.settings.deadline_completion_lookback_chars
     for m in r.matches("weak_period"):
-        if not m.group("yy") and not r.lacks(max(0, m.start() - lookback), m.start(),
-                                              p.completion_words) \
-                and p.completion.search(r.before(m, lookback)):
+        if _completes(r.text, r.lower, m, lookback):
             periods.append(m)
     return sorted(periods, key=lambda x: x.start())
+
+
+def _completes(text: str, lowered: str, m: regex.Match, lookback: int) -> bool:
+    """Is a plain 'trong tháng 6' (no year of its own: "trong năm 2024" is no due period) a
+    period to complete, a completion verb in the ``lookback`` characters before it?"""
+    if m.group("yy"):
+        return False
+    start = max(0, m.start() - lookback)
+    p = _patterns()
+    if _lacks(text, lowered, start, m.start(), p.completion_words):
+        return False
+    return bool(p.completion.search(text[start:m.start()]))
+
+
+def _lacks(text: str, lowered: str, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """Does ``text[start:end]`` lack every one of ``words`` (lower case), so that a
+    case-insensitive pattern that spells one of them out cannot match there? ``lowered``:
+    ``text`` in lower case. Two ``str.find`` cost less than a regex search, and most
+    look-backs hold none of the words."""
+    if len(lowered) != len(text):  # offsets differ ("İ"): cannot tell
+        return False
+    for w in words:
+        if lowered.find(w, start, end) >= 0:
+            return False
+    return True
 
 
 def _period_deadline(r: _Reading, m: regex.Match) -> None:
@@ -806,7 +820,7 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
                     handle(reading, m)
     else:
         lowered = sentence.text.lower() if lowered is None else lowered
-        found = _cue_matches(sentence.text, cues, settings.deadline_anchor_max_chars, lowered)
+        found = _cue_matches(sentence.text, cues, settings, lowered)
         if not found:
             return []  # no rule's pattern matches where its cue words begin: most sentences
         return _read(sentence, issued, settings, cues, year, found, lowered)
@@ -829,18 +843,20 @@ def _read(sentence: Sentence, issued: str | None, settings: Settings,
     return sorted(out, key=_start) if len(out) > 1 else out
 
 
-def _cue_matches(text: str, cues: list[tuple[int, int]], anchor_max_chars: int,
+def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
                  lowered: str) -> dict[str, list[regex.Match]]:
     """Each rule's matches in a sentence, tried only at the offsets where one of its cue words
     begins (``cues``, in order): what ``finditer`` gives, a try inside a rule's last match
     skipped. Found before any rule is read (a rule's matches do not depend on what an earlier
     rule took), so a sentence none of whose patterns match is left at once. A rule is not
     tried where the rest of the sentence lacks a word its pattern spells out (``_NEEDS``):
-    ``str.find`` in ``lowered`` costs less than a try."""
+    ``str.find`` in ``lowered`` costs less than a try. A plain period that completes
+    nothing ("trong năm 2024": ``_completes``) is left out here, as the period rule would:
+    a sentence that has only those is not read."""
     found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
     for at, bits in cues:
-        for name, pattern, opens, needs in _patterns_for(bits, anchor_max_chars):
+        for name, pattern, opens, needs in _patterns_for(bits, settings.deadline_anchor_max_chars):
             if at < ends.get(name, 0):
                 continue  # inside this rule's last match: finditer goes on from its end
             if opens and not lowered.startswith(opens, at):
@@ -854,8 +870,10 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], anchor_max_chars: int,
             else:
                 m = pattern.match(text, at)
                 if m:
-                    found.setdefault(name, []).append(m)
                     ends[name] = m.end()
+                    if name != "weak_period" or _completes(
+                            text, lowered, m, settings.deadline_completion_lookback_chars):
+                        found.setdefault(name, []).append(m)
     return found
 
 
@@ -925,7 +943,6 @@ def extract_deadlines(text: str, issued_date: str | None,
     i = 0  # the first cue word not in a line before this one
     headings = _Headings(settings)  # read on every line that can open a heading
     max_heading = settings.deadline_max_heading_chars
-    anchor_chars = settings.deadline_anchor_max_chars
     pos = 0
     for line in text.split("\n"):
         if not line:  # an empty line: no heading, no cue word
@@ -957,7 +974,7 @@ def extract_deadlines(text: str, issued_date: str | None,
                         k += 1
                     cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
                     said, said_low = text[start:stop], low[start:stop]
-                    found = _cue_matches(said, cues, anchor_chars, said_low)
+                    found = _cue_matches(said, cues, settings, said_low)
                     if found:  # most sentences with a cue word set no deadline: left here
                         out.extend(_read(Sentence(said, start, heading), issued_date, settings,
                                          cues, year, found, said_low))
