@@ -318,8 +318,9 @@ class _Headings:
     def current(self) -> _Heading | None:
         """The headings at the last line read: taken (as a snapshot) only when asked."""
         if self._changed:
-            stack = self.stack
-            self._current = _Heading(tuple(stack[r] for r in sorted(stack)), self.settings)
+            # the stack's keys are in rank order: a rank is added after every higher one
+            # has been taken out
+            self._current = _Heading(tuple(self.stack.values()), self.settings)
             self._changed = False
         return self._current
 
@@ -855,6 +856,7 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
     a sentence that has only those is not read."""
     found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
+    last: dict[str, int] = {}  # where each needed word begins last in the sentence (or -1)
     for at, bits in cues:
         for name, pattern, opens, needs in _patterns_for(bits, settings.deadline_anchor_max_chars):
             if at < ends.get(name, 0):
@@ -863,7 +865,10 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
                 continue  # none of its cue phrases opens here ("hoàn thành nhiệm vụ")
             for words in needs:
                 for word in words:
-                    if lowered.find(word, at) >= 0:
+                    where = last.get(word)
+                    if where is None:
+                        where = last[word] = lowered.rfind(word)
+                    if where >= at:  # the word begins after the cue
                         break
                 else:
                     break  # none of these words after the cue: the pattern cannot match
