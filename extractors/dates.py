@@ -149,11 +149,11 @@ def date_hit(m: regex.Match) -> DateHit | None:
     (a year-less 31/2 passes: the year that decides it is not known here).
     """
     # the long form's groups, then the numeric form's, where the pattern has them
-    names = m.re.groupindex
+    long_form, numeric = _date_groups(m.re)
     d = mo = y = None
-    if "wd" in names:
+    if long_form:
         d, mo, y = m.group("wd", "wm", "wy")
-    if d is None and "d" in names:
+    if d is None and numeric:
         d, mo, y = m.group("d", "m", "y")
     if d is None or mo is None:
         return None
@@ -163,6 +163,13 @@ def date_hit(m: regex.Match) -> DateHit | None:
     if year is not None and day > calendar.monthrange(year, month)[1]:
         return None
     return DateHit(year, month, day, m.start(), m.end())
+
+
+@lru_cache(maxsize=256)
+def _date_groups(pattern: regex.Pattern) -> tuple[bool, bool]:
+    """Has ``pattern`` the long form's date groups, the numeric form's?"""
+    names = pattern.groupindex
+    return "wd" in names, "d" in names
 
 
 def find_date_hits(text: str) -> list[DateHit]:
