@@ -386,14 +386,15 @@ def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
 def _assignee_and_action(sentence: Sentence, cue_start: int, settings: Settings,
                          lowered: str | None = None) -> tuple[str | None, str | None]:
     """(assignee, action) of a deadline whose cue begins at ``cue_start``; ``lowered``: the
-    sentence in lower case (the same length), when the caller has it."""
+    sentence in lower case, when the caller has it (used only if it is of the same length:
+    "İ" lowers to two characters)."""
     s = sentence.text
     p = _patterns()
     before = s[:cue_start]
     # "Giao X verb …", "yêu cầu X verb …": the trigger nearest before the cue
     for trig in reversed(list(anchored_finditer(
             p.trigger, before, p.first_words["trigger"],
-            None if lowered is None else lowered[:cue_start]))):
+            lowered[:cue_start] if lowered is not None and len(lowered) == len(s) else None))):
         found = _subject(before[trig.end():] + " ", settings)
         if found:
             name, end = found
@@ -821,6 +822,8 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
                     handle(reading, m)
     else:
         lowered = sentence.text.lower() if lowered is None else lowered
+        if len(lowered) != len(sentence.text):  # offsets differ ("İ"): read as without cues
+            return _sentence_deadlines(sentence, issued, settings, None, year)
         found = _cue_matches(sentence.text, cues, settings, lowered)
         if not found:
             return []  # no rule's pattern matches where its cue words begin: most sentences

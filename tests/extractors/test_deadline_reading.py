@@ -173,3 +173,22 @@ def test_date_hit_reads_the_groups_its_pattern_has(pattern, text, iso):
 
 def test_date_hit_of_a_pattern_without_date_groups_is_none():
     assert date_hit(regex.compile(r"(?P<x>\d+)").search("12")) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Về İstanbul, giao Sở Nội vụ tổng hợp chậm nhất ngày 25/3/2024.",
+    "Về dự án İ, đề nghị Sở Tài chính thẩm định, hoàn thành trong tháng 6 năm nay; "
+    "trong vòng 10 ngày kể từ ngày nhận hồ sơ.",
+    "İİİ Giao Sở Xây dựng báo cáo trước ngày 18 hằng tháng.",
+])
+def test_a_letter_that_lowers_to_two_reads_as_its_plain_twin(text):
+    """"İ" lowers to two characters: no offset of the lower-cased text is used then, and the
+    deadlines (spans, assignees) are those of the same text with a plain "I"."""
+    def read(t):
+        return [(f.start, f.end, f.value.kind, f.value.assignee, f.value.due_date,
+                 f.value.recurrence, f.value.offset)
+                for f in d.extract_deadlines(t, "2024-03-01")]
+    assert len(text.lower()) != len(text)
+    got = read(text)
+    assert got and got == read(text.replace("İ", "I"))
+    assert all(assignee for _, _, _, assignee, *_ in got)
