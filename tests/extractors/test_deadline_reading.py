@@ -192,3 +192,31 @@ def test_a_letter_that_lowers_to_two_reads_as_its_plain_twin(text):
     got = read(text)
     assert got and got == read(text.replace("İ", "I"))
     assert all(assignee for _, _, _, assignee, *_ in got)
+
+
+def test_a_line_no_rule_can_match_in_has_no_sentence_with_a_match():
+    """``_line_may_match`` asks of the rest of the line what ``_cue_matches`` asks of the
+    rest of the sentence: where it says no, no sentence of the line has a match."""
+    settings = Settings()
+    skipped = kept = 0
+    for text in _texts():
+        index = d._CueIndex.of(text)
+        pos = 0
+        for line in text.split("\n"):
+            end = pos + len(line)
+            cues = [k for k, a in enumerate(index.at) if pos <= a < end]
+            if cues:
+                may = d._line_may_match(index.lowered, index.at, index.bits, cues[0],
+                                        cues[-1] + 1, end, settings)
+                found = []
+                for start, stop in d._sentence_spans(line):
+                    own = [(a - pos - start, b) for a, b in zip(index.at, index.bits)
+                           if pos + start <= a < pos + stop]
+                    if own:
+                        found.append(d._cue_matches(line[start:stop], own, settings,
+                                                    index.lowered[pos + start:pos + stop]))
+                assert may or not any(found), line
+                skipped += not may
+                kept += may and any(found)
+            pos = end + 1
+    assert skipped > 20 and kept > 20
