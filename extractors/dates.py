@@ -148,10 +148,13 @@ def date_hit(m: regex.Match) -> DateHit | None:
     Day 1–31 and month 1–12; with a year, the day must exist in that month
     (a year-less 31/2 passes: the year that decides it is not known here).
     """
-    g = m.groupdict()
-    d, mo, y = g.get("wd"), g.get("wm"), g.get("wy")
-    if d is None:
-        d, mo, y = g.get("d"), g.get("m"), g.get("y")
+    # the long form's groups, then the numeric form's, where the pattern has them
+    long_form, numeric = _date_groups(m.re)
+    d = mo = y = None
+    if long_form:
+        d, mo, y = m.group("wd", "wm", "wy")
+    if d is None and numeric:
+        d, mo, y = m.group("d", "m", "y")
     if d is None or mo is None:
         return None
     day, month, year = int(d), int(mo), int(y) if y else None
@@ -160,6 +163,13 @@ def date_hit(m: regex.Match) -> DateHit | None:
     if year is not None and day > calendar.monthrange(year, month)[1]:
         return None
     return DateHit(year, month, day, m.start(), m.end())
+
+
+@lru_cache(maxsize=256)
+def _date_groups(pattern: regex.Pattern) -> tuple[bool, bool]:
+    """Has ``pattern`` the long form's date groups, the numeric form's?"""
+    names = pattern.groupindex
+    return "wd" in names, "d" in names
 
 
 def find_date_hits(text: str) -> list[DateHit]:

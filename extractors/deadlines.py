@@ -21,8 +21,7 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -102,6 +101,12 @@ class _Patterns:
     past: regex.Pattern          # "đã" in the clause before a cue, any case
     past_cased: regex.Pattern    # "đã" before a range: lower case only, as measured
     table_clause: regex.Pattern
+    # the words (lower case) one of which a match of not_due_before, yearly_before, completion
+    # and past holds: where none is, the pattern is not searched (``_Reading.lacks``)
+    not_due_words: tuple[str, ...]
+    yearly_words: tuple[str, ...]
+    completion_words: tuple[str, ...]
+    past_words: tuple[str, ...]
     weak_due_cues: frozenset[str]
     relative_vague_cues: frozenset[str]
     relative_units: dict[str, str]
@@ -168,6 +173,12 @@ def _patterns() -> _Patterns:
         past=regex.compile(_word(word_alternation(lex["past_markers"])), i),
         past_cased=regex.compile(_word(word_alternation(lex["past_markers"]))),
         table_clause=regex.compile(rf"(?:{word_alternation(lex['table_clause_cues'])})", i),
+        # _alt spells a phrase with its single spaces; word_alternation lets any white space
+        # part its words: only its first word is sure to be there as written
+        not_due_words=tuple(w.lower() for w in lex["not_due_before"]),
+        yearly_words=tuple(w.lower() for w in lex["yearly_cues"]),
+        completion_words=tuple(w.lower() for w in lex["completion_verbs"]),
+        past_words=_first_words(lex["past_markers"]),
         weak_due_cues=frozenset(lex["weak_due_cues"]),
         relative_vague_cues=frozenset(lex["relative_vague_cues"]),
         relative_units=dict(lex["relative_units"]),
@@ -210,20 +221,28 @@ def _time(m: regex.Match) -> str | None:
 class Sentence:
     text: str
     start: int
-    heading_assignee: str | None
+    heading: "_Heading | str | None"  # the headings above it (``_Headings``), or their body
+
+    @property
+    def heading_assignee(self) -> str | None:
+        """The body the deepest heading above the sentence that names one names."""
+        heading = self.heading
+        return heading.name() if isinstance(heading, _Heading) else heading
 
 
+# a numbered heading's opening; the rest of the line (no white space at its ends) follows
 _NUMBERED = regex.compile(
     r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<sub>\d{1,2}\.\d{1,2})\.?|(?P<num>\d{1,2})[.)]|"
-    r"(?P<letter>[a-zđ])[.)])\s+(?P<rest>\S.*)$")
+    r"(?P<letter>[a-zđ])[.)])\s+(?=\S)")
 _NUMBERED_FIRST = frozenset("IVXabcdefghijklmnopqrstuvwxyzđ")  # or a digit
-_SENTENCE_END = regex.compile(
-    r"(?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])\s+(?=[-+•]?\s*[\p{Lu}\d“\"(])")
+# a sentence ends at a stop after a small letter, a digit, ")" … or an acronym, before white
+# space and a capital, a digit, an opening quote or bracket (a bullet between): group 1 is the
+# white space between the two. The stop comes first so that ``finditer`` looks for it alone.
+_SENTENCE_STOP = regex.compile(
+    r"[.;!?](?<=(?:[\p{Ll}\d)”\"%]|\p{Lu}{3,})[.;!?])(\s+)(?=[-+•]?\s*[\p{Lu}\d“\"(])")
 
 
 _DIGIT = regex.compile(r"\d")
-_ENDS_SENTENCE = regex.compile(r"[.;]$")
-_CLAUSE_BREAK = regex.compile(r"[,;:]")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
@@ -256,62 +275,82 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
 _HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
 
 
-class _Headings:
-    """The assignee of the headings above each line (the deepest that names a body), read
-    line by line as ``sentences`` walks the text."""
+class _Heading:
+    """The headings above a line, deepest last: (rank, body or heading text, whether the text
+    is still to be read for its body). A numbered heading's body is read when first asked:
+    most are never asked (a sentence names its own assignee, or sets no deadline), and
+    reading one ("1. Sở Nội vụ …": up to its verb, an agency?) is the costly part."""
 
-    __slots__ = ("settings", "stack", "current")
+    __slots__ = ("stack", "settings", "_name", "_read")
+
+    def __init__(self, stack: tuple[tuple[float, str, bool], ...], settings: Settings) -> None:
+        self.stack = stack
+        self.settings = settings
+        self._name: str | None = None
+        self._read = False
+
+    def name(self) -> str | None:
+        """The body of the deepest heading that names one."""
+        if not self._read:
+            for _, text, pending in reversed(self.stack):
+                if pending:
+                    found = _subject(text, self.settings)
+                    text = found[0] if found else None
+                if text:
+                    self._name = text
+                    break
+            self._read = True
+        return self._name
+
+
+class _Headings:
+    """The headings above each line, read line by line as the text is walked."""
+
+    __slots__ = ("settings", "stack", "_current", "_changed")
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.stack: dict[float, str | None] = {}
-        self.current: str | None = None  # the deepest named heading: changes only with the stack
+        self.stack: dict[float, tuple[float, str, bool]] = {}
+        self._current: _Heading | None = None
+        self._changed = False  # the stack changed since ``current`` was last taken
 
-    def read(self, stripped: str) -> str | None:
-        """The heading assignee at a line (``stripped``: its text without outer white space),
-        the line itself counted."""
+    @property
+    def current(self) -> _Heading | None:
+        """The headings at the last line read: taken (as a snapshot) only when asked."""
+        if self._changed:
+            # the stack's keys are in rank order: a rank is added after every higher one
+            # has been taken out
+            self._current = _Heading(tuple(self.stack.values()), self.settings)
+            self._changed = False
+        return self._current
+
+    def read(self, stripped: str) -> None:
+        """Read a line (``stripped``: its text without outer white space) for a heading."""
         settings = self.settings
         # every numbered heading opens with a roman numeral, a digit or a letter
         first = stripped[:1]
         m = _NUMBERED.match(stripped) \
             if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
-        rank = None
-        name = None
+        entry = None
         if m:
-            # one of the four alternatives matched (in the pattern's order)
-            roman, sub, num, _ = m.group("roman", "sub", "num", "letter")
-            rank = _HEADING_RANKS["roman" if roman else "sub" if sub else "num" if num else "letter"]
-            found = _subject(m.group("rest"), settings)
-            name = found[0] if found else None
+            # one of the four alternatives matched, its group the only one there is
+            rank = _HEADING_RANKS[m.lastgroup]
+            entry = (rank, stripped[m.end():], True)  # its body read when asked
         elif (stripped and len(stripped) < settings.deadline_max_heading_chars
               and not stripped.startswith(("-", "+", "|"))
               and "\t" not in stripped and not stripped.isupper()
-              and not _ENDS_SENTENCE.search(stripped)):
+              and stripped[-1] not in ".;"):  # a line that ends a sentence is no heading
+            # a bold heading is one only if it names a body: read now
             found = _subject(stripped.rstrip(":"), settings, whole=True)
             if found:
-                rank, name = _HEADING_RANKS["bold"], found[0]
-        if rank is not None:
+                rank = _HEADING_RANKS["bold"]
+                entry = (rank, found[0], False)
+        if entry is not None:
             stack = self.stack
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
-            stack[rank] = name
-            named = [stack[r] for r in sorted(stack) if stack[r]]
-            self.current = named[-1] if named else None
-        return self.current
-
-
-_STOPS = ".;!?"
-
-
-def _after_stops(line: str) -> list[int]:
-    """Offsets just after a full stop, semicolon, "!" or "?": where a sentence end can match."""
-    out = []
-    for stop in _STOPS:
-        at = line.find(stop)
-        while at >= 0:
-            out.append(at + 1)
-            at = line.find(stop, at + 1)
-    return out
+            stack[rank] = entry
+            self._changed = True
 
 
 def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
@@ -323,27 +362,39 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        heading = headings.read(stripped)
+        headings.read(stripped)
+        heading = headings.current
         if stripped and not stripped.startswith("|") and "\t" not in line \
                 and not (skip and skip(pos, len(line))):
-            start = 0
-            for m in finditer_at(_SENTENCE_END, line, _after_stops(line)):
-                out.append(Sentence(line[start:m.start()], pos + start, heading))
-                start = m.end()
-            out.append(Sentence(line[start:], pos + start, heading))
+            for start, end in _sentence_spans(line):
+                out.append(Sentence(line[start:end], pos + start, heading))
         pos += len(line) + 1
     return out
 
 
+def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of a line, the white space between two left out."""
+    start = 0
+    for m in _SENTENCE_STOP.finditer(line):
+        yield start, m.start(1)
+        start = m.end()
+    yield start, len(line)
+
+
 # --- assignee and action -----------------------------------------------------------------
 
-def _assignee_and_action(sentence: Sentence, cue_start: int,
-                         settings: Settings) -> tuple[str | None, str | None]:
+def _assignee_and_action(sentence: Sentence, cue_start: int, settings: Settings,
+                         lowered: str | None = None) -> tuple[str | None, str | None]:
+    """(assignee, action) of a deadline whose cue begins at ``cue_start``; ``lowered``: the
+    sentence in lower case, when the caller has it (used only if it is of the same length:
+    "İ" lowers to two characters)."""
     s = sentence.text
     p = _patterns()
     before = s[:cue_start]
     # "Giao X verb …", "yêu cầu X verb …": the trigger nearest before the cue
-    for trig in reversed(list(anchored_finditer(p.trigger, before, p.first_words["trigger"]))):
+    for trig in reversed(list(anchored_finditer(
+            p.trigger, before, p.first_words["trigger"],
+            lowered[:cue_start] if lowered is not None and len(lowered) == len(s) else None))):
         found = _subject(before[trig.end():] + " ", settings)
         if found:
             name, end = found
@@ -361,17 +412,26 @@ def _assignee_and_action(sentence: Sentence, cue_start: int,
 def _clean_action(action: str | None, settings: Settings) -> str | None:
     if not action:
         return None
-    action = single_spaced(action).strip(" ,;:.-")
+    action = _single_spaced(action).strip(" ,;:.-")
     return action[:settings.deadline_max_action_chars] or None
+
+
+def _single_spaced(s: str) -> str:
+    """``single_spaced(s)``, tested first for what most sentences are: single-spaced already
+    (every white space but " " is unprintable)."""
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
+    return single_spaced(s)
 
 
 # --- the extractor ------------------------------------------------------------------------
 
 def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: float,
-          settings: Settings, **fields) -> Found[Deadline]:
-    assignee, action = _assignee_and_action(sentence, m_start, settings)
+          settings: Settings, text: str, lowered: str, **fields) -> Found[Deadline]:
+    """The deadline a match at ``m_start``–``m_end`` sets; ``text``: the sentence, single-spaced;
+    ``lowered``: in lower case."""
+    assignee, action = _assignee_and_action(sentence, m_start, settings, lowered)
     agency = resolve_agency(assignee) if assignee else None
-    text = single_spaced(sentence.text)
     deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
                         action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
@@ -416,10 +476,16 @@ def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
     return None
 
 
-def _past_clause(s: str, cue_start: int) -> bool:
+def _past_clause(r: "_Reading", cue_start: int) -> bool:
     """Does the clause before the cue speak of the past ('đã gửi … trước ngày …')?"""
-    clause = _CLAUSE_BREAK.split(s[:cue_start])[-1]
-    return bool(_patterns().past.search(clause))
+    s = r.text
+    # the clause: after the last "," ";" or ":" before the cue
+    start = max(s.rfind(",", 0, cue_start), s.rfind(";", 0, cue_start),
+                s.rfind(":", 0, cue_start)) + 1
+    p = _patterns()
+    if r.lacks(start, cue_start, p.past_words):
+        return False
+    return bool(p.past.search(s[start:cue_start]))
 
 
 _FROM_ISSUED = object()  # the year not given: read from the issue date
@@ -433,24 +499,31 @@ class _Reading:
     A plain class with slots: one is made for each sentence a cue word begins in.
     """
 
-    __slots__ = ("sentence", "issued", "settings", "cues", "taken", "out", "text", "year",
-                 "_lower", "_digit", "_directive")
+    __slots__ = ("sentence", "issued", "settings", "cues", "found", "taken", "out", "text",
+                 "year", "_lower", "_digit", "_directive", "_spaced")
 
     def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
                  cues: list[tuple[int, int]] | None = None,
-                 year: int | None | object = _FROM_ISSUED) -> None:
+                 year: int | None | object = _FROM_ISSUED,
+                 found: dict[str, list[regex.Match]] | None = None,
+                 lowered: str | None = None) -> None:
         self.sentence = sentence
         self.issued = issued
         self.settings = settings
         # (offset in the sentence, cue-word bits) of the document's cue index; None: find here
         self.cues = cues
+        # each rule's matches at those offsets, found before the sentence is read (``_cue_matches``)
+        self.found = found
         self.taken: list[tuple[int, int]] = []
         self.out: list[Found[Deadline]] = []
         self.text = sentence.text
         # the issue year: a date without a year takes it (``year``: the caller read it once)
         self.year = year_of(issued) if year is _FROM_ISSUED else year
         # read once per sentence, when first asked
-        self._lower: str | None = None
+        # ``lowered``: the caller's lower case of the sentence (the document's, sliced: the
+        # same words at the same offsets)
+        self._lower: str | None = lowered
+        self._spaced: str | None = None
         self._digit: bool | None = None
         self._directive: bool | None = None
 
@@ -481,6 +554,8 @@ class _Reading:
 
     def matches(self, rule: str) -> Iterable[regex.Match]:
         """``finditer`` of the rule's pattern, tried only where one of its cue words begins."""
+        if self.found is not None:
+            return self.found.get(rule, ())
         p = _patterns()
         pattern = _relative_pattern(self.settings.deadline_anchor_max_chars) \
             if rule == "relative" else getattr(p, rule)
@@ -501,12 +576,21 @@ class _Reading:
 
     def not_due(self, m: regex.Match) -> bool:
         """A validity date, a past event or a cited document's date: "có hiệu lực trước ngày"."""
-        return bool(_patterns().not_due_before.search(
-            self.before(m, self.settings.deadline_not_due_lookback_chars)))
+        p = _patterns()
+        start = max(0, m.start() - self.settings.deadline_not_due_lookback_chars)
+        if self.lacks(start, m.start(), p.not_due_words):
+            return False
+        return bool(p.not_due_before.search(self.text[start:m.start()]))
+
+    def lacks(self, start: int, end: int, words: tuple[str, ...]) -> bool:
+        """``_lacks`` in the sentence."""
+        return _lacks(self.text, self.lower, start, end, words)
 
     def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
+        if self._spaced is None:  # the sentence as each of its deadlines quotes it
+            self._spaced = _single_spaced(self.text)
         self.out.append(_make(kind, self.sentence, m.start(), m.end(), confidence,
-                              self.settings, **fields))
+                              self.settings, self._spaced, self.lower, **fields))
 
 
 # --- one handler per kind of deadline; each reads one match of its pattern -----------------
@@ -570,7 +654,9 @@ def _repeats_yearly(r: _Reading, m: regex.Match) -> bool:
     """Does a year-less 'trước ngày 18 tháng 12' repeat every year ('số liệu năm …',
     '… hằng năm', or beside another recurring rule of the sentence)?"""
     p = _patterns()
-    return bool(p.yearly_before.search(r.before(m, r.settings.deadline_yearly_lookback_chars))
+    start = max(0, m.start() - r.settings.deadline_yearly_lookback_chars)
+    return bool((not r.lacks(start, m.start(), p.yearly_words)
+                 and p.yearly_before.search(r.text[start:m.start()]))
                 or p.yearly_after.match(r.text[m.end():])
                 or any(d.value.kind == "recurring" for d in r.out))
 
@@ -583,7 +669,7 @@ def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
     if hit is None:
         return
     r.claim(m)
-    if r.not_due(m) or _past_clause(r.text, m.start()):
+    if r.not_due(m) or _past_clause(r, m.start()):
         return
     if hit.year is None and _repeats_yearly(r, m):
         r.add("recurring", m, Confidence.CUED_LOOSELY,
@@ -598,13 +684,37 @@ def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
 
 def _period_matches(r: _Reading) -> list[regex.Match]:
     """'hoàn thành trong Quý II/2024', and a plain 'trong tháng 6' after a completion verb."""
-    p = _patterns()
     periods = list(r.matches("period"))
     lookback = r.settings.deadline_completion_lookback_chars
     for m in r.matches("weak_period"):
-        if not m.group("yy") and p.completion.search(r.before(m, lookback)):
+        if _completes(r.text, r.lower, m, lookback):
             periods.append(m)
     return sorted(periods, key=lambda x: x.start())
+
+
+def _completes(text: str, lowered: str, m: regex.Match, lookback: int) -> bool:
+    """Is a plain 'trong tháng 6' (no year of its own: "trong năm 2024" is no due period) a
+    period to complete, a completion verb in the ``lookback`` characters before it?"""
+    if m.group("yy"):
+        return False
+    start = max(0, m.start() - lookback)
+    p = _patterns()
+    if _lacks(text, lowered, start, m.start(), p.completion_words):
+        return False
+    return bool(p.completion.search(text[start:m.start()]))
+
+
+def _lacks(text: str, lowered: str, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """Does ``text[start:end]`` lack every one of ``words`` (lower case), so that a
+    case-insensitive pattern that spells one of them out cannot match there? ``lowered``:
+    ``text`` in lower case. Two ``str.find`` cost less than a regex search, and most
+    look-backs hold none of the words."""
+    if len(lowered) != len(text):  # offsets differ ("İ"): cannot tell
+        return False
+    for w in words:
+        if lowered.find(w, start, end) >= 0:
+            return False
+    return True
 
 
 def _period_deadline(r: _Reading, m: regex.Match) -> None:
@@ -699,22 +809,117 @@ _MAY_MATCH: tuple[Callable[[_Reading], bool], ...] = (
 def _sentence_deadlines(sentence: Sentence, issued: str | None,
                         settings: Settings = DEFAULT_SETTINGS,
                         cues: list[tuple[int, int]] | None = None,
-                        year: int | None | object = _FROM_ISSUED) -> list[Found[Deadline]]:
-    reading = _Reading(sentence, issued, settings, cues, year)
-    present = -1  # without a cue index every rule is tried
-    if cues is not None:
-        present = 0
-        for _, bits in cues:
-            present |= bits
-    for matches, handle, may_match, bits in _rule_table():
-        if not present & bits:
-            continue  # none of the rule's cue words begins in the sentence
-        if not may_match(reading):
-            continue  # the rule's pattern cannot match: the sentence lacks what it needs
-        for m in matches(reading):
-            handle(reading, m)
+                        year: int | None | object = _FROM_ISSUED,
+                        lowered: str | None = None) -> list[Found[Deadline]]:
+    """The deadlines a sentence sets. ``cues``: (offset, bits) of the cue words the
+    document's index found in it; ``lowered``: the sentence in lower case, from the
+    document's (the same length), when the caller has it."""
+    if cues is None:  # no cue index: every rule is tried where its cue words begin
+        reading = _Reading(sentence, issued, settings, None, year)
+        for matches, handle, may_match, _ in _rule_table():
+            if may_match(reading):
+                for m in matches(reading):
+                    handle(reading, m)
+    else:
+        lowered = sentence.text.lower() if lowered is None else lowered
+        if len(lowered) != len(sentence.text):  # offsets differ ("İ"): read as without cues
+            return _sentence_deadlines(sentence, issued, settings, None, year)
+        found = _cue_matches(sentence.text, cues, settings, lowered)
+        if not found:
+            return []  # no rule's pattern matches where its cue words begin: most sentences
+        return _read(sentence, issued, settings, cues, year, found, lowered)
     out = reading.out
     return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _read(sentence: Sentence, issued: str | None, settings: Settings,
+          cues: list[tuple[int, int]], year: int | None | object,
+          found: dict[str, list[regex.Match]], lowered: str) -> list[Found[Deadline]]:
+    """The deadlines of a sentence whose rules' matches are ``found`` (``_cue_matches``)."""
+    reading = _Reading(sentence, issued, settings, cues, year, found, lowered)
+    # a rule none of whose patterns matched has nothing to read; one that matched passes its
+    # ``_MAY_MATCH`` test (its match has the digit and the words the test looks for)
+    for matches, handle, _, names in _rule_table():
+        if names[0] in found or names[-1] in found:
+            for m in matches(reading):
+                handle(reading, m)
+    out = reading.out
+    return sorted(out, key=_start) if len(out) > 1 else out
+
+
+def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
+                 lowered: str) -> dict[str, list[regex.Match]]:
+    """Each rule's matches in a sentence, tried only at the offsets where one of its cue words
+    begins (``cues``, in order): what ``finditer`` gives, a try inside a rule's last match
+    skipped. Found before any rule is read (a rule's matches do not depend on what an earlier
+    rule took), so a sentence none of whose patterns match is left at once. A rule is not
+    tried where the rest of the sentence lacks a word its pattern spells out (``_NEEDS``):
+    ``str.find`` in ``lowered`` costs less than a try. A plain period that completes
+    nothing ("trong năm 2024": ``_completes``) is left out here, as the period rule would:
+    a sentence that has only those is not read."""
+    found: dict[str, list[regex.Match]] = {}
+    ends: dict[str, int] = {}
+    last: dict[str, int] = {}  # where each needed word begins last in the sentence (or -1)
+    for at, bits in cues:
+        for name, pattern, opens, needs in _patterns_for(bits, settings.deadline_anchor_max_chars):
+            if at < ends.get(name, 0):
+                continue  # inside this rule's last match: finditer goes on from its end
+            if opens and not lowered.startswith(opens, at):
+                continue  # none of its cue phrases opens here ("hoàn thành nhiệm vụ")
+            for words in needs:
+                for word in words:
+                    where = last.get(word)
+                    if where is None:
+                        where = last[word] = lowered.rfind(word)
+                    if where >= at:  # the word begins after the cue
+                        break
+                else:
+                    break  # none of these words after the cue: the pattern cannot match
+            else:
+                m = pattern.match(text, at)
+                if m:
+                    ends[name] = m.end()
+                    if name != "weak_period" or _completes(
+                            text, lowered, m, settings.deadline_completion_lookback_chars):
+                        found.setdefault(name, []).append(m)
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _patterns_for(bits: int, anchor_max_chars: int) -> tuple[
+        tuple[str, regex.Pattern, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+    """(rule, pattern, phrases, words it needs) of the rules one of whose cue words is in
+    ``bits``, in ``_RULE_NAMES`` order. ``phrases``: for a rule whose pattern spells its cue
+    phrases as written (one space between words), those that open with a word of ``bits``,
+    lower case — one must begin where the rule is tried; empty: not tested."""
+    p = _patterns()
+    words = {w for k, w in enumerate(_all_first_words()) if bits >> k & 1}
+    out = []
+    for name in _RULE_NAMES:
+        if not _cue_bits(name) & bits:
+            continue
+        opens = tuple(sorted({c.lower() for c in p.cue_phrases[name]
+                              if c.split()[0].lower() in words})) \
+            if name in _AS_WRITTEN else ()
+        out.append((name, _relative_pattern(anchor_max_chars) if name == "relative"
+                    else getattr(p, name), opens, _needs()[name]))
+    return tuple(out)
+
+
+# the rules whose patterns spell their cue phrases as the lexicon writes them (``_alt``)
+_AS_WRITTEN = frozenset({"absolute", "period"})
+
+
+@cache
+def _needs() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per rule, the words its pattern spells out (lower case): one of each group must follow
+    its cue in the sentence — what ``_MAY_MATCH`` asks of the whole sentence, digits aside."""
+    every = _patterns().every_words
+    period = _PERIOD_WORDS
+    return {"monthly": (("tháng",), every), "quarterly": (("quý",), ("tháng",)),
+            "daily": (("ngày",), every), "weekly": (("tuần",), ("thứ",)),
+            "range": (), "absolute": (), "period": (period,), "weak_period": (period,),
+            "relative": (_patterns().relative_unit_words,)}
 
 
 def _start(found: Found) -> int:
@@ -724,37 +929,99 @@ def _start(found: Found) -> int:
 @cache
 def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
                                  Callable[[_Reading, regex.Match], None],
-                                 Callable[[_Reading], bool], int], ...]:
-    """``_RULES`` with each rule's test and cue-word bits, read once."""
-    return tuple((matches, handle, may_match, _cue_bits(name)) for (matches, handle), may_match, name
-                 in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
+                                 Callable[[_Reading], bool], tuple[str, ...]], ...]:
+    """``_RULES`` with each rule's test and the patterns it reads (``_RULE_NAMES``)."""
+    return tuple((matches, handle, may_match,
+                  ("period", "weak_period") if name == "period_any" else (name,))
+                 for (matches, handle), may_match, name in zip(_RULES, _MAY_MATCH, _RULE_ORDER))
 
 
 def extract_deadlines(text: str, issued_date: str | None,
                       settings: Settings = DEFAULT_SETTINGS) -> list[Found[Deadline]]:
     """Due dates the document sets, in reading order (spans in the normalised text)."""
-    out: list[Found[Deadline]] = []
     year = year_of(issued_date)
     index = _CueIndex.of(text)
-    # a line where no cue word begins holds no deadline: not split into sentences
-    skip = (lambda start, length: not index.any_within(start, length)) if index else None
-    for sentence in sentences(text, settings, skip):
-        if len(sentence.text) < settings.deadline_min_sentence_chars:
+    min_chars = settings.deadline_min_sentence_chars
+    if index is None:  # no cue index: every sentence read whole
+        return [f for s in sentences(text, settings) if len(s.text) >= min_chars
+                for f in _sentence_deadlines(s, issued_date, settings, None, year)]
+    out: list[Found[Deadline]] = []
+    at, bits, low = index.at, index.bits, index.lowered
+    n = len(at)
+    i = 0  # the first cue word not in a line before this one
+    headings = _Headings(settings)  # read on every line that can open a heading
+    max_heading = settings.deadline_max_heading_chars
+    pos = 0
+    for line in text.split("\n"):
+        if not line:  # an empty line: no heading, no cue word
+            pos += 1
             continue
-        cues = index.within(sentence.start, len(sentence.text)) if index else None
-        if cues == []:
-            continue  # no rule's cue word begins in it: no rule can match
-        out.extend(_sentence_deadlines(sentence, issued_date, settings, cues, year))
+        end = pos + len(line)
+        stripped = line.strip()
+        first = stripped[:1]
+        # what ``_Headings.read`` looks at first: a line that opens no numbered heading and is
+        # too long for a bold one leaves the headings as they are
+        if first in _NUMBERED_FIRST or first.isdecimal() or 0 < len(stripped) < max_heading:
+            headings.read(stripped)
+        if i < n and at[i] < end:  # a cue word begins in the line: it is split into sentences
+            heading = headings.current
+            j = i + 1
+            while j < n and at[j] < end:
+                j += 1
+            if stripped and first != "|" and "\t" not in line \
+                    and _line_may_match(low, at, bits, i, j, end, settings):
+                k = i
+                for start, stop in _sentence_spans(line):
+                    start += pos
+                    stop += pos
+                    while k < j and at[k] < start:
+                        k += 1
+                    if stop - start < min_chars or k == j or at[k] >= stop:
+                        continue  # too short, or no rule's cue word begins in it
+                    first_cue = k
+                    while k < j and at[k] < stop:
+                        k += 1
+                    cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
+                    said, said_low = text[start:stop], low[start:stop]
+                    found = _cue_matches(said, cues, settings, said_low)
+                    if found:  # most sentences with a cue word set no deadline: left here
+                        out.extend(_read(Sentence(said, start, heading), issued_date, settings,
+                                         cues, year, found, said_low))
+            i = j
+        pos = end + 1
     return out
+
+
+def _line_may_match(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,
+                    settings: Settings) -> bool:
+    """Can a rule match at one of the cue words ``at[i:j]`` of a line that ends at ``end``?
+    What ``_cue_matches`` asks before it tries a pattern, with the rest of the line for the
+    rest of the sentence (no sentence runs past its line): a line where no rule can is not
+    split into sentences ("Trong quá trình thực hiện, …": four in ten lines with a cue word)."""
+    for k in range(i, j):
+        a = at[k]
+        for _, _, opens, needs in _patterns_for(bits[k], settings.deadline_anchor_max_chars):
+            if opens and not lowered.startswith(opens, a):
+                continue
+            for words in needs:
+                for word in words:
+                    if lowered.find(word, a, end) >= 0:
+                        break
+                else:
+                    break  # none of these words in the rest of the line
+            else:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
 class _CueIndex:
-    """Where the rules' first words begin in a document, found once (``str.find`` in the
-    lower-cased text), with a bit per word: each sentence takes its share by bisection."""
+    """Where the rules' first words begin in a document, found once in the lower-cased text,
+    with a bit per word: each sentence takes its share."""
 
     at: list[int]
     bits: list[int]
+    lowered: str  # the text in lower case (the same length)
 
     @classmethod
     def of(cls, text: str) -> "_CueIndex | None":
@@ -762,26 +1029,28 @@ class _CueIndex:
         if len(low) != len(text):  # a letter whose lower case is longer ("İ"): offsets differ
             return None
         found: dict[int, int] = {}
-        goes_on = _continuations()
-        for bit, word in enumerate(_all_first_words()):
-            after = goes_on.get(word)
-            at = low.find(word)
-            while at >= 0:
-                if after is None or after.match(low, at + len(word)):
-                    found[at] = found.get(at, 0) | 1 << bit
-                at = low.find(word, at + 1)
+        for bit, word in _cue_word_patterns():
+            for m in word.finditer(low):
+                a = m.start()
+                found[a] = found.get(a, 0) | bit
         at = sorted(found)
-        return cls(at, [found[a] for a in at])
+        return cls(at, [found[a] for a in at], low)
 
-    def any_within(self, start: int, length: int) -> bool:
-        i = bisect.bisect_left(self.at, start)
-        return i < len(self.at) and self.at[i] < start + length
 
-    def within(self, start: int, length: int) -> list[tuple[int, int]]:
-        """(offset from ``start``, bits) of the cue words beginning in ``start … start+length``."""
-        i = bisect.bisect_left(self.at, start)
-        j = bisect.bisect_left(self.at, start + length, i)
-        return [(a - start, b) for a, b in zip(self.at[i:j], self.bits[i:j])]
+@cache
+def _cue_word_patterns() -> tuple[tuple[int, regex.Pattern], ...]:
+    """(bit, pattern) of each first word: the word, and after it what must follow where every
+    phrase it opens goes on (``_continuations``). One ``finditer`` a word; a word that can
+    overlap itself ("aba") is looked for inside a look-ahead, so that none of it is lost."""
+    goes_on = _continuations()
+    out = []
+    for bit, word in enumerate(_all_first_words()):
+        after = goes_on.get(word)
+        body = regex.escape(word) + (f"(?={after.pattern})" if after else "")
+        if any(word[k:] == word[:-k] for k in range(1, len(word))):
+            body = f"(?={body})"
+        out.append((1 << bit, regex.compile(body)))
+    return tuple(out)
 
 
 @cache

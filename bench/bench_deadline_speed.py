@@ -1,0 +1,173 @@
+"""Benchmark: the deadline extractor (thời hạn) alone, MB/s on one core.
+
+    .venv/bin/python bench/bench_deadline_speed.py [--docs 300] [--repeat 3] [--min-mb-s 12]
+                                                   [--code-dir DIR] [--max-time-ratio 0.5]
+
+The texts ``extract_deadlines`` is given in a real run: the long generated dispatches of
+``tests/fixtures/long_dispatches`` (the corpus of ``bench_text_speed``) are read by
+``pipeline.extract.extract_file`` once, with the extractor's input caught on the way. Then,
+in a fresh process per checkout (one process = one core), after a warm-up:
+
+  1. calibration: the same texts through one regex pass (``\\w+``), before and after each
+     pass, the best kept: its MB/s scales with the machine and its load;
+  2. ``extractors.deadlines.extract_deadlines(text, issued)`` on every text, in process CPU
+     time, the best of ``--repeat`` passes.
+
+Prints MB/s per core and the ratio to the calibration. Threshold: ≥ ``--min-mb-s`` (default
+12: a quarter of the 3 MB/s a core must give the whole extraction). ``--code-dir DIR``:
+another checkout's extractor (the "before") on the same texts, measured the same way; prints
+old → new and the CPU time ratio new/old (threshold ≤ ``--max-time-ratio``, default 0.5),
+and checks both found the same deadlines (spans, confidences, values). Exit 1 on a miss.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WARM_UP_TEXTS = 6
+
+
+def _calibrate(texts: list[str]) -> None:
+    import regex
+
+    word = regex.compile(r"\w+")
+    for text in texts:
+        sum(1 for _ in word.finditer(text))
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t)
+    return best
+
+
+def worker(inputs: Path, code: Path, repeat: int) -> dict:
+    """Measure ``code``'s extractor in this process (run as a subprocess)."""
+    sys.path.insert(0, str(code))
+    from extractors.deadlines import extract_deadlines
+
+    cases = json.loads(inputs.read_text(encoding="utf-8"))
+    texts = [text for text, _ in cases]
+    for text, issued in cases[:WARM_UP_TEXTS]:  # imports, lexicons, compiled patterns
+        extract_deadlines(text, issued)
+    found: list = []
+
+    def extract_all() -> None:
+        found.clear()
+        for text, issued in cases:
+            found.append(extract_deadlines(text, issued))
+
+    calibration = _best(lambda: _calibrate(texts), 3)
+    extraction = float("inf")
+    for _ in range(repeat):
+        extraction = min(extraction, _best(extract_all, 1))
+        calibration = min(calibration, _best(lambda: _calibrate(texts), 3))
+    digest = hashlib.sha256(json.dumps(
+        [[(f.start, f.end, f.confidence, f.value.model_dump(mode="json")) for f in doc]
+         for doc in found], ensure_ascii=False).encode()).hexdigest()
+    return {"texts": len(cases), "bytes": sum(len(t.encode("utf-8")) for t in texts),
+            "deadlines": sum(len(doc) for doc in found), "digest": digest,
+            "calibration_s": calibration, "extraction_s": extraction}
+
+
+def _measure(inputs: Path, code: Path, repeat: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code))
+    proc = subprocess.run(
+        [sys.executable, __file__, "--worker", str(inputs), "--code", str(code),
+         "--repeat", str(repeat)],
+        cwd=code, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"measuring {code} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _inputs(folder: Path, docs: int) -> list[tuple[str, str | None]]:
+    """What ``extract_deadlines`` is given when the generated dispatches are extracted."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
+    import extractors.assemble as assemble
+    from fixtures.long_dispatches import write_long_inbox
+    from pipeline.extract import extract_file
+
+    caught: list[tuple[str, str | None]] = []
+    extract = assemble.extract_deadlines
+
+    def catch(text, issued_date, **settings):
+        caught.append((text, issued_date))
+        return extract(text, issued_date, **settings)
+
+    assemble.extract_deadlines = catch
+    try:
+        for path in write_long_inbox(folder, docs):
+            extract_file(path, path.read_bytes())
+    finally:
+        assemble.extract_deadlines = extract
+    return caught
+
+
+def _report(name: str, m: dict) -> tuple[float, float]:
+    mb = m["bytes"] / 1e6
+    speed = mb / m["extraction_s"]
+    calibration = mb / m["calibration_s"]
+    print(f"  {name}: {speed:.2f} MB/s per core (CPU {m['extraction_s']:.3f} s, "
+          f"{m['deadlines']} deadlines); calibration {calibration:.1f} MB/s; "
+          f"ratio {speed / calibration:.4f}")
+    return speed, speed / calibration
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3, help="passes; the best is kept")
+    ap.add_argument("--min-mb-s", type=float, default=12.0,
+                    help="fail below this many MB/s per core (default 12)")
+    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
+    ap.add_argument("--max-time-ratio", type=float, default=0.5,
+                    help="with --code-dir: fail when new CPU time / old exceeds this")
+    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.code, args.repeat)))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="bench-deadlines-") as tmp:
+        inputs = Path(tmp) / "inputs.json"
+        cases = _inputs(Path(tmp) / "docs", args.docs)
+        inputs.write_text(json.dumps(cases, ensure_ascii=False), encoding="utf-8")
+        size = sum(len(t.encode("utf-8")) for t, _ in cases)
+        print(f"measures: extract_deadlines on the texts of {len(cases)} generated dispatches "
+              f"({size / 1e6:.2f} MB), one process, CPU time, best of {args.repeat}; "
+              f"calibration: the same texts through one regex pass (\\w+)")
+        new = _measure(inputs, ROOT, args.repeat)
+        speed, ratio = _report(f"this checkout ({ROOT})", new)
+        ok = speed >= args.min_mb_s
+        if args.code_dir is not None:
+            old = _measure(inputs, args.code_dir.resolve(), args.repeat)
+            old_speed, old_ratio = _report(f"other code ({args.code_dir})", old)
+            time_ratio = new["extraction_s"] / old["extraction_s"]
+            same = new["digest"] == old["digest"]
+            print(f"  old → new: {old_speed:.2f} → {speed:.2f} MB/s per core; CPU time new/old "
+                  f"{time_ratio:.3f} (threshold ≤ {args.max_time_ratio:g}); ratio to "
+                  f"calibration {old_ratio:.4f} → {ratio:.4f}")
+            print(f"  deadlines: {'the same' if same else 'DIFFER'} "
+                  f"({new['deadlines']} vs {old['deadlines']})")
+            ok = ok and same and time_ratio <= args.max_time_ratio
+    print(f"{'PASS' if ok else 'MISS'}: {speed:.2f} MB/s per core "
+          f"(threshold ≥ {args.min_mb_s:g}); ratio to calibration {ratio:.4f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
