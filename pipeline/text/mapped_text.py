@@ -166,6 +166,16 @@ class MappedText:
         return out
 
     @classmethod
+    def from_runs(cls, text: str, t: list[int], a: list[int], b: list[int],
+                  step: list[int]) -> "MappedText":
+        """A map given as its runs (``_Runs``' columns), as ``_Runs.add`` would have built
+        them: the caller's word that no run joins the one before it (``copy`` relies on it)."""
+        out = cls.__new__(cls)
+        out.text = text
+        out._t, out._a, out._b, out._step = tuple(t), tuple(a), tuple(b), tuple(step)
+        return out
+
+    @classmethod
     def identity(cls, text: str, base: int = 0) -> "MappedText":
         runs = _Runs()
         runs.add(len(text), base, base + 1, 1)
