@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, compress
-from operator import add, ne, sub
 
 import regex
 
@@ -27,14 +26,15 @@ from pipeline.text.mapped_text import MappedText
 _CHANGEABLE_GRAPHEME = regex.compile(r"(?=[\u0340-\U0010ffff]|.[\u0300-\U0010ffff])\X")
 # a character outside a plain text: only Latin letters and punctuation (printable ASCII, U+00A0
 # to U+02FF but the soft hyphen, U+1E00 to U+1EFF: "ệ"), the combining marks U+0300–U+036F,
-# dashes, quotes, "‰", "₫", "€", "№", "™", tab, CR, LF. In such a text no character but a mark changes under NFC
-# or composes with the one before it, and a run of marks belongs to the character before it
-# but a tab, CR or LF (tests/text check all three): the graphemes NFC may change are the mark
-# runs, each with the character before it (``_plain_edits``)
+# dashes, quotes, "‰", "₫", "€", "№", "™", tab, CR, LF. In such a text no character but a
+# mark changes under NFC or composes with the one before it, and a run of marks belongs to
+# the character before it but a tab, CR or LF (tests/text check all three): the graphemes NFC
+# may change are the mark runs, each with the character before it (``_MARKED``; after a tab,
+# CR or LF the run alone is a grapheme, but NFC makes no letter of that character with it)
 _NOT_PLAIN = re.compile(
     "[^\t\n\r\x20-\x7e\u00a0-\u00ac\u00ae-\u036f\u1e00-\u1eff\u2010-\u2027\u2030-\u203e"
     "\u20ab\u20ac\u2116\u2122]")
-_MARK_RUN = re.compile("([\u0300-\u036f]+)")
+_MARKED = re.compile("(.?[\u0300-\u036f]+)", re.S)  # a run of marks and what precedes it
 _INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # the characters of those two classes, for ``_sub`` to look for first
@@ -81,7 +81,7 @@ def _nfc(text: MappedText) -> MappedText:
         return text
     base = text.identity_base()
     if base is not None:
-        mapped = _nfc_plain(source, base)
+        mapped = _nfc_plain(source, base)  # NFD Vietnamese: the whole page at once
         return mapped if mapped is not None else _nfc_by_lines(source, base)
     edits: list[tuple[int, int, str]] = []
     pos = 0
@@ -125,98 +125,50 @@ _CACHED_LINE_CHARS = 1000  # a longer line is mapped, not kept
 @lru_cache(maxsize=1024)
 def _nfc_line(line: str) -> MappedText:
     """A line that is not NFC with each grapheme NFC changes replaced, mapped from 0."""
-    plain = _plain_edits(line)
-    if plain is not None:
-        text, starts, ends, news = plain
-        if _one_letter_each(starts, ends, news):
-            return _one_letter_map(text, len(line), starts, ends, 0)
-        edits = list(zip(starts, ends, news))
-    else:
-        edits = []
-        for m in _CHANGEABLE_GRAPHEME.finditer(line):
-            g = m.group()
-            new = _COMPOSED[g]
-            if new != g:
-                edits.append((m.start(), m.end(), new))
+    mapped = _nfc_plain(line, 0)
+    if mapped is not None:
+        return mapped
+    edits = []
+    for m in _CHANGEABLE_GRAPHEME.finditer(line):
+        g = m.group()
+        new = _COMPOSED[g]
+        if new != g:
+            edits.append((m.start(), m.end(), new))
     return MappedText.identity(line).replace_spans(edits)
 
 
 def _nfc_plain(source: str, base: int) -> MappedText | None:
-    """``_nfc`` of a fresh page when it is plain (``_NOT_PLAIN``: an NFD Vietnamese page) and
-    each change makes one letter of several characters ("e" + U+0323 + U+0302 → "ệ"): its
-    map written at once, for the whole page; else ``None``.
+    """``_nfc`` of ``MappedText.identity(source, base)`` when ``source`` is plain
+    (``_NOT_PLAIN``: NFD Vietnamese) and NFC makes one letter of each run of marks with the
+    character before it ("e" + U+0323 + U+0302 → "ệ"), written at once; else ``None``.
 
-    No line of it is read apart: in a plain text no character composes with the one before
-    it but a mark, so a line is NFC when each of its graphemes is, and its NFC lines give
-    no edit here either."""
-    plain = _plain_edits(source)
-    if plain is None:
-        return None
-    text, starts, ends, news = plain
-    if not _one_letter_each(starts, ends, news):
-        return None
-    return _one_letter_map(text, len(source), starts, ends, base)
-
-
-def _plain_edits(source: str) -> tuple[str, list[int], list[int], list[str]] | None:
-    """For a plain text: its NFC and the spans of the graphemes NFC changes with what each
-    becomes (``starts``, ``ends``, ``news``), found in C (a split at the mark runs, a
-    grapheme being the run and the character before it) rather than grapheme by grapheme;
-    ``None`` for any other text."""
+    Those are the graphemes NFC may change, and the text needs no reading line by line: no
+    plain character composes with the one before it, so a line is NFC when each of its
+    graphemes is. ``replace_spans`` would make a copied run of each stretch between them
+    (when not empty) and a run from one span of each, and ``_Runs.add`` would join none of
+    them: a grapheme's run ends where the next copied run starts but maps to 2+ characters
+    (a copied character, to 1), and starts past the source offset of the run before it (a
+    run from one span stays at one). So the runs are the stretches and the graphemes
+    interleaved, the empty stretches left out, built in C (a split, ``accumulate``,
+    ``compress``, slices) rather than one ``add`` at a time."""
     if _NOT_PLAIN.search(source) is not None:
         return None
-    parts = _MARK_RUN.split(source)  # stretch, marks, stretch, marks, …, stretch
-    stretches = parts[0:-1:2]
-    # a run and the character before it ("" opening the text): after a tab, CR or LF the
-    # run is a grapheme of its own, but taken with it the edit maps the same (that
-    # character never changes and comes first, and ``replace_spans`` maps a replacement
-    # one for one from its start while both last)
-    graphemes = list(map(add, [s[-1:] for s in stretches], parts[1::2]))
-    ends = list(accumulate(map(len, parts), initial=0))[2::2]
-    parts[0:-1:2] = [s[:-1] for s in stretches]
-    starts = list(map(sub, ends, map(len, graphemes)))
+    parts = _MARKED.split(source)  # stretch, grapheme, stretch, grapheme, …, stretch
+    graphemes = parts[1::2]
     news = list(map(_COMPOSED.__getitem__, graphemes))
-    changed = list(map(ne, graphemes, news))
+    if len("".join(news)) != len(news) or min(map(len, graphemes), default=2) < 2:
+        return None  # (each of 2+ characters made one: each changed)
+    a = list(accumulate(map(len, parts), initial=base))  # where each part starts in the source
+    b = a[1:]  # a grapheme's letter spans all of it; a copied character, itself
+    a.pop()
+    b[0::2] = map((1).__add__, a[0::2])
     parts[1::2] = news
-    if not all(changed):
-        starts, ends = list(compress(starts, changed)), list(compress(ends, changed))
-        news = list(compress(news, changed))
-    return "".join(parts), starts, ends, news
-
-
-def _one_letter_each(starts: list[int], ends: list[int], news: list[str]) -> bool:
-    """Whether each edit makes one character of two or more."""
-    return len("".join(news)) == len(news) and min(map(sub, ends, starts), default=2) >= 2
-
-
-def _one_letter_map(text: str, size: int, starts: list[int], ends: list[int],
-                    base: int) -> MappedText:
-    """``MappedText.identity(line, base).replace_spans(edits)`` for a line of ``size`` characters
-    whose edits each replace ``line[s:e]`` (``starts``/``ends``, 2+ characters) by one
-    character, ``text`` the result.
-
-    ``replace_spans`` makes a copied run for each stretch between edits (when not empty) and
-    a run from one span for each edit, and ``_Runs.add`` joins none of them: an edit's run
-    ends where the next copied run starts but maps to 2+ characters (a copied run, 1), and
-    starts past the source offset of the run before it (a run from one span stays at one).
-    So the runs are the stretches and the edits interleaved, the empty stretches left out,
-    built in C (slices, ``accumulate``, ``compress``) rather than one ``add`` at a time."""
-    n = 2 * len(starts) + 1
-    if base:
-        starts, ends = list(map(base.__add__, starts)), list(map(base.__add__, ends))
-    gap_starts = [base, *ends]
-    sizes = [1] * n  # what each run adds to the text: a stretch as it is, an edit one letter
-    sizes[0::2] = list(map(sub, [*starts, base + size], gap_starts))
-    a = [0] * n  # stretch j from the end of edit j - 1, edit j from its start
-    a[0::2] = gap_starts
-    a[1::2] = starts
-    b = [0] * n  # a copied character spans itself; an edit's letter, all it replaced
-    b[0::2] = map((1).__add__, gap_starts)
-    b[1::2] = ends
+    sizes = list(map(len, parts))  # what each run adds to the text: a stretch, one letter
     t = accumulate(sizes, initial=0)
-    step = [1, 0] * len(starts) + [1]
-    return MappedText.from_runs(text, list(compress(t, sizes)), list(compress(a, sizes)),
-                                list(compress(b, sizes)), list(compress(step, sizes)))
+    step = [1, 0] * len(news) + [1]
+    return MappedText.from_runs("".join(parts), list(compress(t, sizes)),
+                                list(compress(a, sizes)), list(compress(b, sizes)),
+                                list(compress(step, sizes)))
 
 
 class _Composed(dict):

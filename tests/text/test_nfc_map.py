@@ -89,6 +89,8 @@ def test_random_texts_map_as_before(pieces, seed):
     "\u0301",
     "\u0340a\u0341 a\n\u0341\u0340\t\u0340",          # singletons in a plain text
     "\u0341ab e\u0301\nx",                            # one opening the text, then a stretch
+    # "é" + U+0301: NFC (no letter is both), the rest of the page NFD
+    unicodedata.normalize("NFD", "Kính gửi: Sở Nội vụ\n") + "\u00e9\u0301 ệ",
     "e\u0301\u0301\u0323",
 ])
 def test_the_hard_cases_map_as_before(source):
@@ -110,19 +112,11 @@ def test_nfd_dispatches_map_as_before_written_at_once(i):
         assert unicodedata.normalize("NFC", source[s:e]) == m.group()
 
 
-def test_a_plain_page_with_a_grapheme_nfc_keeps_is_written_at_once():
-    # "é" + U+0301 is NFC (no letter is both), the rest NFD
-    source = unicodedata.normalize("NFD", "Kính gửi: Sở Nội vụ\n") + "\u00e9\u0301 ệ"
-    assert unicodedata.is_normalized("NFC", "\u00e9\u0301")
-    new = _same_as_before(source, 2)
-    assert normalize._nfc_plain(source, 2) == new
-
-
 def _plain_chars() -> list[str]:
     """The characters a plain text may hold (``normalize._NOT_PLAIN``), marks aside."""
     chars = [chr(c) for c in range(0x2200) if not normalize._NOT_PLAIN.match(chr(c))]
     assert normalize._NOT_PLAIN.match("\u2200") and normalize._NOT_PLAIN.match("\u0370")
-    return [c for c in chars if not normalize._MARK_RUN.match(c)]
+    return [c for c in chars if not regex.match(r"\p{Mn}", c)]
 
 
 def _second_of_a_composition() -> set[str]:
@@ -147,5 +141,5 @@ def test_in_a_plain_text_only_a_mark_run_and_the_character_before_it_change():
         expected = [c, "\u0301"] if c in "\t\n\r" else [c + "\u0301"]  # marks join it
         assert _GRAPHEME.findall(c + "\u0301") == expected, hex(ord(c))
     for mark in map(chr, range(0x300, 0x370)):
-        assert normalize._MARK_RUN.fullmatch(mark)
+        assert normalize._MARKED.fullmatch("a" + mark + mark)
         assert _GRAPHEME.findall("a" + mark + "\u0323") == ["a" + mark + "\u0323"]
