@@ -136,6 +136,7 @@ def test_in_a_plain_text_only_a_mark_run_and_the_character_before_it_change():
     for c in plain:
         assert unicodedata.normalize("NFC", c) == c, hex(ord(c))
         assert c not in seconds, hex(ord(c))  # composes with nothing before it
+        assert unicodedata.combining(c) == 0, hex(ord(c))  # no mark is reordered past it
         before, after = _GRAPHEME.findall("a" + c), _GRAPHEME.findall(c + "a")
         assert len(before) == 2 and len(after) == 2, hex(ord(c))  # a grapheme of its own
         expected = [c, "\u0301"] if c in "\t\n\r" else [c + "\u0301"]  # marks join it
