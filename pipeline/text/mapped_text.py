@@ -73,7 +73,8 @@ class _Runs:
             # (an NFD file) is copied in slices rather than run by run
             self.copy(other, lo, t[k + 2])
             shift = self.length - t[k + 2]
-            self.t.extend([x + shift for x in t[k + 2:last]])
+            # (no shift when nothing before them changed length: the slice as it is)
+            self.t.extend(map(shift.__add__, t[k + 2:last]) if shift else t[k + 2:last])
             self.a.extend(a[k + 2:last])
             self.b.extend(b[k + 2:last])
             self.step.extend(step[k + 2:last])
@@ -93,16 +94,16 @@ class _Runs:
     def copy_shifted(self, other: "MappedText", shift: int) -> None:
         """All of ``other``'s map appended, its source offsets moved by ``shift``: its first
         two runs by ``add`` (either may join the run before), the rest as they are (``add``
-        built them: no two join), moved in list comprehensions rather than run by run."""
+        built them: no two join), moved in C (``map``) rather than run by run."""
         t, a, b, step = other._t, other._a, other._b, other._step
         bounds = (*t[1:], len(other.text))
         for k in range(min(2, len(t))):
             self.add(bounds[k] - t[k], a[k] + shift, b[k] + shift, step[k])
         if len(t) > 2:
             moved = self.length - t[2]
-            self.t.extend([x + moved for x in t[2:]])
-            self.a.extend([x + shift for x in a[2:]])
-            self.b.extend([x + shift for x in b[2:]])
+            self.t.extend(map(moved.__add__, t[2:]) if moved else t[2:])
+            self.a.extend(map(shift.__add__, a[2:]) if shift else a[2:])
+            self.b.extend(map(shift.__add__, b[2:]) if shift else b[2:])
             self.step.extend(step[2:])
             self.length += len(other.text) - t[2]
 
