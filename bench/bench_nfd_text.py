@@ -1,7 +1,7 @@
 """Benchmark: what a file in NFD (decomposed: "e" + U+0323 + U+0302 for "ệ") costs over its
 NFC twin.
 
-    .venv/bin/python bench/bench_nfd_text.py [--docs 40] [--repeat 2] [--max-ratio 1.3]
+    .venv/bin/python bench/bench_nfd_text.py [--docs 40] [--repeat 2] [--max-ratio 1.6]
                                              [--code-dir DIR]
 
 Builds ``--docs`` long generated dispatches (``tests/fixtures/long_dispatches``) in NFC and
