@@ -1,15 +1,15 @@
-"""What ``dispatches run`` keeps out of its own process: pandas, and idle malloc arenas.
+"""What ``dispatches run`` keeps out of its own process: pandas, and spare malloc arenas.
 
-pandas (with numpy, about 85 MB resident) is needed by nothing a run does, yet libraries
-import it to look for pandas values among theirs: DuckDB's Python client at the first query
-that binds a parameter, pyarrow when it builds an array from Python values. Both treat
-pandas as optional, so ``without_pandas`` makes it look absent (``ModuleNotFoundError``,
-as if not installed) in this process only; the extraction workers and the Prefect API are
-other processes, started clean.
+pandas (with numpy, about 85 MB resident, measured) is needed by nothing a run does, yet
+libraries import it to look for pandas values among theirs: DuckDB's Python client at the
+first query that binds a parameter, pyarrow when it builds an array from Python values.
+Both treat pandas as optional, so ``without_pandas`` makes it look absent
+(``ModuleNotFoundError``, as if it were not installed) in this process only; the extraction
+workers and the Prefect API are other processes, started clean.
 
-glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what was
-freed in them: ``few_arenas`` caps them as the API's ``MALLOC_ARENA_MAX`` does, before the
-threads start; ``give_back`` returns the free pages at the end of a phase (``malloc_trim``).
+glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what is
+freed in it: ``few_arenas`` caps them at two, as ``MALLOC_ARENA_MAX`` does for the local
+Prefect API (``prefect_api.LEAN_SERVER_ENV``), before the run's threads start.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import ctypes
 import importlib.abc
 import sys
 
-_M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 UNWANTED = ("pandas",)
+_M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 
 
 class _Absent(importlib.abc.MetaPathFinder):
@@ -41,20 +41,10 @@ def without_pandas() -> bool:
     return True
 
 
-def _libc():
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:  # not glibc (macOS, musl, Windows): nothing to tune
-        return None
-
-
 def few_arenas(count: int = 2) -> bool:
-    """At most ``count`` malloc arenas in this process (glibc); call before threads start."""
-    libc = _libc()
-    return bool(libc is not None and libc.mallopt(_M_ARENA_MAX, count))
-
-
-def give_back() -> bool:
-    """Return the free memory of the malloc arenas to the system (glibc)."""
-    libc = _libc()
-    return bool(libc is not None and hasattr(libc, "malloc_trim") and libc.malloc_trim(0))
+    """At most ``count`` malloc arenas in this process (glibc; False elsewhere)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl, Windows): nothing to tune
+        return False
+    return bool(libc.mallopt(_M_ARENA_MAX, count))
