@@ -6,6 +6,7 @@ These fail when pandas comes back in, or when leaving it out breaks the loader."
 from __future__ import annotations
 
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -75,3 +76,14 @@ def test_malloc_arenas_are_capped_where_glibc_is():
     from pipeline.cli.lean import few_arenas
 
     assert few_arenas() is True  # mallopt returns 1 when it took the setting
+
+
+def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise():
+    code = ("from pipeline.cli.lean import system_arrow_pool\nsystem_arrow_pool()\n"
+            "import pyarrow as pa\nprint(pa.default_memory_pool().backend_name)\n")
+    for env, backend in (({}, "system"), ({"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}, "mimalloc")):
+        environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120, cwd=ROOT, env=environ | env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == backend
