@@ -36,6 +36,7 @@ Exit 1 when a threshold is missed.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -105,12 +106,16 @@ def pss(proc: psutil.Process) -> int:
 
 class TreeSampler:
     """Peak of the summed RSS of a process and all its descendants, sampled in a thread;
-    and the peak of each part (the command, the Prefect API it starts, the workers)."""
+    and the peak of each part (the command, the Prefect API it starts, the workers); and
+    the CPU seconds each part has used, over time (``cpu_at``)."""
 
     def __init__(self, pid: int, every: float = 0.1):
         self.root = psutil.Process(pid)
         self.every, self.peak, self.peak_pss = every, 0, 0
         self.parts: dict[str, int] = {}
+        # pid → (part, user + system seconds last seen): a process that ended keeps its last
+        self._cpu: dict[int, tuple[str, float]] = {}
+        self.cpu_times: list[tuple[float, dict[str, float]]] = []  # (epoch seconds, part → s)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -127,9 +132,15 @@ class TreeSampler:
                 name = role(p, self.root)
                 parts[name] = parts.get(name, 0) + p.memory_info().rss
                 shared += pss(p)
+                spent = p.cpu_times()
+                self._cpu[p.pid] = (name, spent.user + spent.system)
             except psutil.Error:
                 pass
         self.peak_pss = max(self.peak_pss, shared)
+        cpu: dict[str, float] = {}
+        for name, seconds in self._cpu.values():
+            cpu[name] = cpu.get(name, 0.0) + seconds
+        self.cpu_times.append((time.time(), cpu))
         for name, rss in parts.items():
             self.parts[name] = max(self.parts.get(name, 0), rss)
         return sum(parts.values())
@@ -138,6 +149,11 @@ class TreeSampler:
         while not self._stop.is_set():
             self.peak = max(self.peak, self._sample())
             self._stop.wait(self.every)
+
+    def cpu_at(self, at: float) -> dict[str, float]:
+        """CPU seconds of each part up to ``at`` (epoch seconds): the last sample before it."""
+        k = bisect.bisect_right([t for t, _ in self.cpu_times], at)
+        return self.cpu_times[k - 1][1] if k else {}
 
     def stop(self) -> int:
         self._stop.set()
@@ -198,19 +214,39 @@ def batch_times(out: Path, db: str | None) -> list[tuple[float, int]]:
     return [(at.timestamp(), n) for at, n in rows]
 
 
+def windows(batches: list[tuple[float, int]], window: int) -> list[tuple[float, float, int]]:
+    """(start, end, documents) of each run of ``window`` documents loaded, as ``window_rates``
+    counts them."""
+    spans, t0, docs = [], batches[0][0], 0
+    for at, n in batches[1:]:
+        docs += n
+        if docs >= window:
+            spans.append((t0, at, docs))
+            t0, docs = at, 0
+    if docs >= window // 2:
+        spans.append((t0, batches[-1][0], docs))
+    return spans
+
+
 def window_rates(batches: list[tuple[float, int]], window: int) -> list[float]:
     """Documents/s of each run of ``window`` documents loaded, in order: from the commit of
     the batch before it to that of its last batch (the first batch's own documents start the
     clock); a last run shorter than half a window is left out."""
-    rates, t0, docs = [], batches[0][0], 0
-    for at, n in batches[1:]:
-        docs += n
-        if docs >= window:
-            rates.append(docs / max(at - t0, 1e-9))
-            t0, docs = at, 0
-    if docs >= window // 2:
-        rates.append(docs / max(batches[-1][0] - t0, 1e-9))
-    return rates
+    return [docs / max(end - start, 1e-9) for start, end, docs in windows(batches, window)]
+
+
+def cpu_per_document(sampler: TreeSampler, batches: list[tuple[float, int]],
+                     window: int) -> dict[str, list[float]]:
+    """CPU milliseconds per document of each part (the command, the API, the workers) in
+    each window of ``window_rates``: what a thousand costs whatever else the machine runs
+    (wall-clock pace on a shared machine is noisy; a cost that grows shows here)."""
+    out: dict[str, list[float]] = {}
+    for start, end, docs in windows(batches, window):
+        before, after = sampler.cpu_at(start), sampler.cpu_at(end)
+        for part in sorted(set(before) | set(after)):
+            spent = after.get(part, 0.0) - before.get(part, 0.0)
+            out.setdefault(part, []).append(spent * 1000 / docs)
+    return out
 
 
 def pace(batches: list[tuple[float, int]], window: int) -> tuple[float, float]:
@@ -302,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         batches = batch_times(out, args.db)
         first_rate, last_rate = pace(batches, window)
         rates = window_rates(batches, window)
+        cpu = cpu_per_document(first_mem, batches, window)
     finally:
         stop_kept_apis(PREFECT_HOME)
         if args.keep is None:
@@ -323,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
           f"first {window}: {first_rate:.1f} docs/s, last {window}: {last_rate:.1f} docs/s")
     print(f"  docs/s of each {window} loaded: " + ", ".join(f"{r:.1f}" for r in rates)
           + f" (last ÷ first {last_rate / first_rate:.2f})")
+    for part, costs in cpu.items():
+        print(f"  CPU ms per document of each {window} loaded, {part}: "
+              + ", ".join(f"{c:.1f}" for c in costs))
     print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
     for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
         print(f"  {name} peak RSS by part (MB): " + ", ".join(

@@ -25,7 +25,7 @@ import queue
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prefect import flow, get_run_logger
@@ -193,13 +193,6 @@ def plan_batches(run: IngestRun, store, batch_size: int,
     return batches
 
 
-def submit_batches(batches: list[list[FileRef]], refresh_cache: bool,
-                   file_timeout: float | None) -> dict:
-    """Step 3: one extraction task per batch; future → its batch."""
-    extract = extract_batch.with_options(refresh_cache=refresh_cache)
-    return {extract.submit(batch, file_timeout): batch for batch in batches}
-
-
 def batch_result(future, batch: list[FileRef], logger) -> BatchResult:
     """The records of a finished batch; a batch whose retries ran out fails file by file."""
     try:
@@ -242,28 +235,52 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     return records
 
 
-def in_completion_order(futures: list) -> Iterator:
-    """``futures`` as they finish, keeping none once handed out (the list is emptied).
+def finished_batches(batches: list[list[FileRef]], submit: Callable[[list[FileRef]], Any],
+                     ahead: int) -> Iterator[tuple[Any, list[FileRef]]]:
+    """(future, batch) of each batch as it finishes, ``submit`` called for at most ``ahead``
+    batches not yet handed out; the next is submitted as one is handed out, so extraction
+    goes on while that one is loaded.
 
-    Not Prefect's ``as_completed``: it keeps a set of every future it was given until the
-    last one is yielded, and with each its final state and result, so every batch's records
-    and readings stayed in memory to the end of the run (about 50 KB a document)."""
+    Not all the batches at once: extraction outruns the loader (both share two cores), so
+    the finished batches waited in memory, with their records and readings (about 50 KB a
+    document), and a run's memory grew with its inbox; and the loader, left behind, drained
+    them only at the end. Not Prefect's ``as_completed`` either: it keeps a set of every
+    future it was given until the last one is yielded, and with each its state and result.
+    Nothing is kept here once handed out."""
     finished: queue.SimpleQueue = queue.SimpleQueue()
-    count = len(futures)
-    for future in futures:
-        future.add_done_callback(finished.put)  # called with the Prefect future, any runner
-    futures.clear()
-    for _ in range(count):
-        yield finished.get()
+    waiting = iter(batches)
+
+    def start() -> int:
+        batch = next(waiting, None)
+        if batch is None:
+            return 0
+        # called with the Prefect future, any runner
+        submit(batch).add_done_callback(lambda future: finished.put((future, batch)))
+        return 1
+
+    running = sum(start() for _ in range(max(1, ahead)))
+
+    def take() -> tuple[Any, list[FileRef]]:
+        nonlocal running
+        done = finished.get()
+        running += start() - 1
+        return done
+
+    while running:
+        yield take()  # no name of this frame holds it while the next one is awaited
 
 
 def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
-                     file_timeout: float | None, show_progress: bool) -> None:
-    """Steps 3 and 4: extract the batches in parallel, load each one as soon as it is done."""
+                     file_timeout: float | None, show_progress: bool,
+                     ahead: int | None = None) -> None:
+    """Steps 3 and 4: extract the batches in parallel (one task per batch), load each one
+    as soon as it is done; ``ahead``: batches submitted and not yet loaded, at most (default:
+    twice the CPU count, so that every worker has its next batch waiting)."""
+    extract = extract_batch.with_options(refresh_cache=refresh_cache)
+    ahead = ahead or 2 * (os.cpu_count() or 1)
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
-        futures = submit_batches(batches, refresh_cache, file_timeout)
-        for future in in_completion_order(list(futures)):
-            batch = futures.pop(future)  # the dict would hold every finished batch to the end
+        for future, batch in finished_batches(
+                batches, lambda batch: extract.submit(batch, file_timeout), ahead):
             records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")
@@ -361,7 +378,8 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         store.ensure_schema()
         mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
-        extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress)
+        extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress,
+                         ahead=2 * (workers or os.cpu_count() or 1))
         announce("following the inbox")
         follow_inbox(run, store)
         run.summary.seconds = time.perf_counter() - run.started

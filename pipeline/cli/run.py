@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
+from pipeline.cli.lean import few_arenas, system_arrow_pool, without_pandas
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
@@ -138,6 +139,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"review report: {summary.report}")
             return 0
     _prefect_env(args.verbose)
+    if args.runner == "threads" and getattr(args, "owns_process", False):
+        # the run is this process (memory: pipeline.cli.lean); Dask's workers may want pandas
+        without_pandas()
+        few_arenas()
+        system_arrow_pool()
     # here, not at the top: every extraction worker process runs the ``dispatches`` script
     # again (multiprocessing's main-module fix-up), importing this module, and rich with
     # flows.progress would cost each one 0.3 s and 10 MB for nothing

@@ -73,9 +73,13 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def column_type(column: Column, dialect: str) -> str:
+    """The SQL type of a column in ``dialect``."""
+    return _TYPES[dialect][column.type]
+
+
 def create_table(spec: TableSpec, dialect: str) -> str:
-    types = _TYPES[dialect]
-    cols = [f"{quote(c.name)} {types[c.type]}{'' if c.nullable else ' NOT NULL'}"
+    cols = [f"{quote(c.name)} {column_type(c, dialect)}{'' if c.nullable else ' NOT NULL'}"
             for c in spec.columns]
     cols.append(f"PRIMARY KEY ({', '.join(map(quote, spec.primary_key))})")
     return f"CREATE TABLE IF NOT EXISTS {quote(spec.name)} (\n  " + ",\n  ".join(cols) + "\n)"

@@ -1,7 +1,10 @@
-"""``in_completion_order``: batches handed out as they finish, none kept once handed out.
+"""``finished_batches``: batches handed out as they finish, at most ``ahead`` submitted and
+not yet handed out, none kept once handed out.
 
 Prefect's ``as_completed`` held every future (with its state and result) until the last one,
-so a run's memory grew with every batch's records; these tests fail on that behaviour."""
+and submitting every batch at once let finished batches pile up in memory while the loader
+lagged behind, so a run's memory grew with every batch's records; these tests fail on that
+behaviour."""
 from __future__ import annotations
 
 import gc
@@ -12,44 +15,64 @@ from concurrent.futures import ThreadPoolExecutor
 
 from prefect.futures import PrefectConcurrentFuture
 
-from flows.ingest import in_completion_order
+from flows.ingest import finished_batches
 
 
 class Payload:
     """Stands for a batch's records: something whose lifetime we can watch."""
 
 
-def _futures(pool: ThreadPoolExecutor, gates: list[threading.Event]):
-    def work(gate: threading.Event) -> Payload:
-        gate.wait(10)
-        return Payload()
-    return [PrefectConcurrentFuture(uuid.uuid4(), pool.submit(work, g)) for g in gates]
+class Submitter:
+    """Submits batch ``k`` as work that finishes when ``gates[k]`` is set; counts what is
+    submitted and not yet handed out."""
+
+    def __init__(self, pool: ThreadPoolExecutor, gates: list[threading.Event]):
+        self.pool, self.gates, self.submitted = pool, gates, []
+
+    def __call__(self, batch: list[int]) -> PrefectConcurrentFuture:
+        def work() -> Payload:
+            self.gates[batch[0]].wait(10)
+            return Payload()
+        self.submitted.append(batch[0])
+        return PrefectConcurrentFuture(uuid.uuid4(), self.pool.submit(work))
 
 
-def test_futures_come_in_the_order_they_finish_and_the_list_is_emptied():
+def test_batches_come_in_the_order_they_finish():
     gates = [threading.Event() for _ in range(3)]
     with ThreadPoolExecutor(3) as pool:
-        futures = _futures(pool, gates)
-        order = {id(f): k for k, f in enumerate(futures)}
-        given = futures
-        handed = in_completion_order(given)
+        handed = finished_batches([[0], [1], [2]], Submitter(pool, gates), ahead=3)
         seen = []
         for k in (2, 0, 1):
             gates[k].set()
-            seen.append(order[id(next(handed))])
+            seen.append(next(handed)[1][0])
         assert seen == [2, 0, 1]
-        assert given == []  # the caller's list does not keep them either
         assert list(handed) == []
 
 
-def test_a_future_handed_out_is_not_kept_by_the_iteration():
+def test_no_more_than_ahead_batches_wait_unloaded():
+    gates = [threading.Event() for _ in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        submit = Submitter(pool, gates)
+        handed = finished_batches([[k] for k in range(6)], submit, ahead=2)
+        for gate in gates:  # every batch could finish at once: only two were started
+            gate.set()
+        first = next(handed)
+        # two submitted before the first was handed out, the third as it was
+        assert submit.submitted == [0, 1, 2]
+        assert first[0].result() is not None
+        rest = [b[0] for _, b in handed]
+        assert sorted([first[1][0], *rest]) == list(range(6))
+        assert submit.submitted == list(range(6))
+
+
+def test_a_batch_handed_out_is_not_kept_by_the_iteration():
     gates = [threading.Event() for _ in range(3)]
     with ThreadPoolExecutor(3) as pool:
-        handed = in_completion_order(_futures(pool, gates))
+        handed = finished_batches([[0], [1], [2]], Submitter(pool, gates), ahead=3)
         gates[0].set()
-        first = next(handed)
-        result = weakref.ref(first.wrapped_future.result())
-        del first
+        future, _ = next(handed)
+        result = weakref.ref(future.wrapped_future.result())
+        del future
         gc.collect()
         # two batches still pending: the one handed out, and its result, are already gone
         assert result() is None

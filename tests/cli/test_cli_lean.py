@@ -1,0 +1,89 @@
+"""``pipeline.cli.lean``: the run's process loads and exports a dataset without pandas.
+
+DuckDB's client imports pandas at the first query binding a parameter (and pyarrow when it
+builds arrays from Python values): about 85 MB resident in the process of ``dispatches run``.
+These fail when pandas comes back in, or when leaving it out breaks the loader."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LOAD = """
+import sys
+from pathlib import Path
+{lean}
+from pipeline.load import open_store
+from schemas import Record
+sys.path.insert(0, "tests")
+from fixtures.dispatches import write_inbox
+from pipeline.extract import extract_file
+out = Path(sys.argv[1])
+records = [extract_file(p) for p in write_inbox(out / "inbox", 3)]
+with open_store(str(out / "d.duckdb")) as store:
+    store.ensure_schema()
+    store.load_records(records, run_id="r")
+    store.export_records(out / "records.jsonl")
+    store.export_parquet(out)
+print("pandas" in sys.modules)
+"""
+
+
+def _load(tmp_path: Path, lean: bool) -> tuple[bool, str]:
+    code = LOAD.format(lean="from pipeline.cli.lean import without_pandas\nwithout_pandas()"
+                       if lean else "")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = (tmp_path / "records.jsonl").read_text().replace(str(tmp_path), "RUN")
+    return done.stdout.split()[-1] == "True", text
+
+
+def test_the_loader_works_without_pandas_and_writes_the_same_records(tmp_path):
+    pytest.importorskip("pandas")  # only meaningful where pandas is installed
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    lean_imported, lean_records = _load(tmp_path / "lean", lean=True)
+    full_imported, full_records = _load(tmp_path / "full", lean=False)
+    assert not lean_imported
+    assert full_imported  # what the lean process avoids: the test would pass for nothing else
+    assert lean_records == full_records and len(lean_records.splitlines()) == 3
+    assert all(json.loads(line)["status"] for line in lean_records.splitlines())
+    names = sorted(p.name for p in (tmp_path / "lean").glob("*.parquet"))
+    assert names == sorted(p.name for p in (tmp_path / "full").glob("*.parquet")) and names
+
+
+def test_pandas_looks_not_installed_and_the_finder_is_added_once():
+    code = ("from pipeline.cli.lean import without_pandas, _Absent\nimport sys\n"
+            "assert without_pandas() and without_pandas()\n"
+            "assert sum(isinstance(f, _Absent) for f in sys.meta_path) == 1\n"
+            "try:\n    import pandas\nexcept ModuleNotFoundError as e:\n    print(e.name)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "pandas"
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+def test_malloc_arenas_are_capped_where_glibc_is():
+    from pipeline.cli.lean import few_arenas
+
+    assert few_arenas() is True  # mallopt returns 1 when it took the setting
+
+
+def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise():
+    code = ("from pipeline.cli.lean import system_arrow_pool\nsystem_arrow_pool()\n"
+            "import pyarrow as pa\nprint(pa.default_memory_pool().backend_name)\n")
+    for env, backend in (({}, "system"), ({"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"}, "mimalloc")):
+        environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120, cwd=ROOT, env=environ | env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == backend
