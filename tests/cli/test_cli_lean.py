@@ -87,3 +87,26 @@ def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise():
                               timeout=120, cwd=ROOT, env=environ | env)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == backend
+
+
+@pytest.mark.slow
+def test_dispatches_run_on_its_command_line_loads_without_importing_pandas(tmp_path):
+    """The command as a user types it (``without_pandas`` is applied only when the run owns
+    its process): ``-X importtime`` lists every module the process loads. A blocked import
+    is listed as the bare package ``pandas``; one that went through loads its submodules."""
+    pytest.importorskip("pandas")
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fixtures.dispatches import write_inbox
+
+    write_inbox(tmp_path / "inbox", 4)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipeline.cli", "run",
+         str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--quiet"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+              if line.startswith("import time:")]
+    assert "duckdb" in loaded and "prefect" in loaded  # the run's own imports are listed
+    assert not [m for m in loaded if m.startswith("pandas.")]
+    assert len((tmp_path / "out" / "records.jsonl").read_text().splitlines()) == 4
