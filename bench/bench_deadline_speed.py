@@ -25,12 +25,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cpu_passes import best_cpu, fastest, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_TEXTS = 6
@@ -44,15 +44,6 @@ def _calibrate(texts: list[str]) -> None:
         sum(1 for _ in word.finditer(text))
 
 
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t)
-    return best
-
-
 def worker(inputs: Path, code: Path) -> dict:
     """One pass of ``code``'s extractor, measured in this process (run as a subprocess)."""
     sys.path.insert(0, str(code))
@@ -62,11 +53,11 @@ def worker(inputs: Path, code: Path) -> dict:
     texts = [text for text, _ in cases]
     for text, issued in cases[:WARM_UP_TEXTS]:  # imports, lexicons, compiled patterns
         extract_deadlines(text, issued)
-    calibration = _best(lambda: _calibrate(texts), 3)
+    calibration = best_cpu(lambda: _calibrate(texts), 3)
     cpu = time.process_time()
     found = [extract_deadlines(text, issued) for text, issued in cases]
     extraction = time.process_time() - cpu
-    calibration = min(calibration, _best(lambda: _calibrate(texts), 3))
+    calibration = min(calibration, best_cpu(lambda: _calibrate(texts), 3))
     digest = hashlib.sha256(json.dumps(
         [[(f.start, f.end, f.confidence, f.value.model_dump(mode="json")) for f in doc]
          for doc in found], ensure_ascii=False).encode()).hexdigest()
@@ -75,20 +66,13 @@ def worker(inputs: Path, code: Path) -> dict:
             "calibration_s": calibration, "extraction_s": extraction}
 
 
-def _measure(inputs: Path, code: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(code))
-    proc = subprocess.run(
-        [sys.executable, __file__, "--worker", str(inputs), "--code", str(code)],
-        cwd=code, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"measuring {code} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def _pass(inputs: Path, code: Path) -> dict:
+    """One pass of ``code``'s extractor in a fresh process."""
+    return run_worker(__file__, code, str(inputs), "--code", str(code))
 
 
 def _best_of(passes: list[dict]) -> dict:
-    best = dict(passes[0])
-    for key in ("calibration_s", "extraction_s"):
-        best[key] = min(m[key] for m in passes)
+    best = fastest(passes, ("calibration_s", "extraction_s"))
     best["same_every_pass"] = len({m["digest"] for m in passes}) == 1
     return best
 
@@ -153,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
               f"calibration: the same texts through one regex pass (\\w+)")
         new_passes, old_passes = [], []
         for _ in range(args.repeat):
-            new_passes.append(_measure(inputs, ROOT))
+            new_passes.append(_pass(inputs, ROOT))
             if args.code_dir is not None:
-                old_passes.append(_measure(inputs, args.code_dir.resolve()))
+                old_passes.append(_pass(inputs, args.code_dir.resolve()))
         new = _best_of(new_passes)
         speed, ratio = _report(f"this checkout ({ROOT})", new)
         ok = speed >= args.min_mb_s and new["same_every_pass"]

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
 from pathlib import Path
+
+from cpu_passes import records_without_version, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_DOCS = 4
@@ -61,22 +61,8 @@ def worker(corpus: Path, kind: str, out: Path) -> dict:
 
 
 def _measure(corpus: Path, code: Path, kind: str, out: Path) -> float:
-    env = dict(os.environ, PYTHONPATH=str(code))
-    proc = subprocess.run(
-        [sys.executable, __file__, "--worker", str(corpus), "--kind", kind, "--records", str(out)],
-        cwd=code, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"measuring {kind} with {code} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
-
-
-def _records(path: Path) -> list[dict]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        record.pop("pipeline_version", None)
-        out.append(record)
-    return out
+    return run_worker(__file__, code, str(corpus), "--kind", kind,
+                      "--records", str(out))["seconds"]
 
 
 def _write_corpus(corpus: Path, count: int) -> tuple[int, int]:
@@ -152,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"its extract_file ×"
                   f"{best['old', 'extract-nfd'] / best['new', 'extract-nfd']:.2f} faster")
             for kind in ("extract-nfd", "extract-nfc"):
-                a = _records(corpus / f"old-{kind}.jsonl")
-                b = _records(corpus / f"new-{kind}.jsonl")
+                a = records_without_version(corpus / f"old-{kind}.jsonl")
+                b = records_without_version(corpus / f"new-{kind}.jsonl")
                 n = sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
                 print(f"  records ({kind}): {len(b)} vs {len(a)}, {n} differ")
                 differ += n

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cpu_passes import best_cpu, fastest, records_without_version, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_DOCS = 6
@@ -52,15 +52,6 @@ def _calibrate(datas: list[bytes]) -> None:
         sum(1 for _ in word.finditer(text))
 
 
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t)
-    return best
-
-
 def worker(corpus: Path, code: Path, out: Path) -> dict:
     """One pass, measured in this process with ``code``'s pipeline (run as a subprocess)."""
     sys.path.insert(0, str(code))
@@ -73,7 +64,7 @@ def worker(corpus: Path, code: Path, out: Path) -> dict:
     raw = [d for _, d in datas]
     # calibration before and after the pass, best of each: a shared machine's load moves
     # both the same way
-    calibration = _best(lambda: _calibrate(raw), 3)
+    calibration = best_cpu(lambda: _calibrate(raw), 3)
     records: list = []
     wall = time.perf_counter()
     cpu = time.process_time()
@@ -81,39 +72,23 @@ def worker(corpus: Path, code: Path, out: Path) -> dict:
         records.append(extract_file(p, data))
     extraction = time.process_time() - cpu
     wall = time.perf_counter() - wall
-    calibration = min(calibration, _best(lambda: _calibrate(raw), 3))
+    calibration = min(calibration, best_cpu(lambda: _calibrate(raw), 3))
     out.write_text("".join(r.to_json_line() + "\n" for r in records), encoding="utf-8")
     return {"docs": len(datas), "bytes": sum(len(d) for _, d in datas),
             "calibration_s": calibration, "extraction_s": extraction, "wall_s": wall,
             "failed": sum(r.status == "failed" for r in records)}
 
 
-def _measure_once(corpus: Path, code: Path, out: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(code))
-    proc = subprocess.run(
-        [sys.executable, __file__, "--worker", str(corpus), "--code", str(code),
-         "--records", str(out)],
-        cwd=code, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"measuring {code} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+def _pass(corpus: Path, code: Path, name: str) -> dict:
+    """One pass of ``code``'s pipeline in a fresh process; its records in ``NAME.jsonl``."""
+    return run_worker(__file__, code, str(corpus), "--code", str(code),
+                      "--records", str(corpus / f"{name}.jsonl"))
 
 
 def _best_of(passes: list[dict]) -> dict:
-    best = dict(passes[0])
-    for key in ("calibration_s", "extraction_s", "wall_s"):
-        best[key] = min(m[key] for m in passes)
+    best = fastest(passes, ("calibration_s", "extraction_s", "wall_s"))
     best["failed"] = max(m["failed"] for m in passes)
     return best
-
-
-def _records(path: Path) -> list[dict]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        record.pop("pipeline_version", None)
-        out.append(record)
-    return out
 
 
 def _report(name: str, m: dict) -> tuple[float, float]:
@@ -161,10 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         # falls on both
         new_passes, old_passes = [], []
         for _ in range(args.repeat):
-            new_passes.append(_measure_once(corpus, ROOT, corpus / "new.jsonl"))
+            new_passes.append(_pass(corpus, ROOT, "new"))
             if args.code_dir is not None:
-                old_passes.append(
-                    _measure_once(corpus, args.code_dir.resolve(), corpus / "old.jsonl"))
+                old_passes.append(_pass(corpus, args.code_dir.resolve(), "old"))
         new = _best_of(new_passes)
         speed, ratio = _report(f"this checkout ({ROOT})", new)
         if args.code_dir is not None:
@@ -172,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             old_speed, old_ratio = _report(f"other code ({args.code_dir})", old)
             print(f"  old → new: {old_speed:.2f} → {speed:.2f} MB/s per core "
                   f"(×{speed / old_speed:.1f}); ratio {old_ratio:.4f} → {ratio:.4f}")
-            a, b = _records(corpus / "old.jsonl"), _records(corpus / "new.jsonl")
+            a = records_without_version(corpus / "old.jsonl")
+            b = records_without_version(corpus / "new.jsonl")
             differ = sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
             print(f"  records: {len(b)} vs {len(a)}, {differ} differ (pipeline_version aside)")
     ok = speed >= args.min_mb_s and new["failed"] == 0
