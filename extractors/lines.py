@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import regex
 
+from pipeline.text.short_cache import cached_when_short
 from pipeline.text.keys import fold_diacritics
 
 
@@ -70,15 +71,7 @@ def is_separator(s: str) -> bool:
     return bool(_SEPARATOR.match(s))
 
 
+@cached_when_short(200, 8192)  # the header and the signer ask it of the same short lines
 def ascii_key(s: str) -> str:
     """Upper-case, diacritics removed, single spaces: for matching marks in OCR text."""
-    # the header and the signer ask it of the same short lines again and again
-    return _ascii_key(s) if len(s) <= _CACHED_CHARS else _ascii_key.__wrapped__(s)
-
-
-_CACHED_CHARS = 200
-
-
-@lru_cache(maxsize=8192)
-def _ascii_key(s: str) -> str:
     return _SPACES.sub(" ", fold_diacritics(s)).strip().upper()

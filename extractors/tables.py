@@ -30,6 +30,7 @@ from extractors.agencies import resolve_agency
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.spans import Found
 from pipeline.text.document import Document
+from pipeline.text.short_cache import cached_when_short
 from pipeline.text.keys import one_spaced, tone_key
 from schemas import Table
 
@@ -111,16 +112,10 @@ def split_list_items(cell: str) -> list[str]:
 
 
 def clean_cell(cell: str | None) -> str:
-    if cell is None:
-        return ""
-    # units, dates and states recur from row to row and table to table
-    return _clean_cell(cell) if len(cell) <= _CACHED_CELL_CHARS else _clean_cell.__wrapped__(cell)
+    return "" if cell is None else _clean_cell(cell)
 
 
-_CACHED_CELL_CHARS = 300
-
-
-@lru_cache(maxsize=8192)
+@cached_when_short(300, 8192)  # units, dates and states recur from row to row and table to table
 def _clean_cell(cell: str) -> str:
     if "<" in cell:
         cell = _MARKUP.sub(" ", cell)  # markup a reader may have left

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import regex
 
+from pipeline.text.short_cache import cached_when_short
+
 # Old ("hoà", "thuỷ") and new ("hòa", "thủy") tone placement both occur.
 _OLD_TONE = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -28,28 +30,17 @@ _MARKS = regex.compile(r"\p{Mn}+")
 
 # keys are asked for the same names and lines again and again (agencies, headings): short
 # strings are cached; a whole page is not kept alive for a key asked once
-_CACHED_CHARS = 200
-
-
+@cached_when_short(200, 16384)
 def tone_key(s: str) -> str:
     """NFC, lower case, new tone placement, single spaces: a key for comparing text."""
-    return _tone_key(s) if len(s) <= _CACHED_CHARS else _tone_key.__wrapped__(s)
-
-
-def fold_diacritics(s: str) -> str:
-    """Strip Vietnamese diacritics (đ → d) for accent-insensitive matching of OCR text."""
-    return _folded(s) if len(s) <= _CACHED_CHARS else _folded.__wrapped__(s)
-
-
-@lru_cache(maxsize=16384)
-def _tone_key(s: str) -> str:
     s = unicodedata.normalize("NFC", s)
     s = _OLD_TONE_RE.sub(lambda m: _OLD_TONE[m.group(0)], s)
     return _SPACES.sub(" ", s).strip().lower()
 
 
-@lru_cache(maxsize=16384)
-def _folded(s: str) -> str:
+@cached_when_short(200, 16384)
+def fold_diacritics(s: str) -> str:
+    """Strip Vietnamese diacritics (đ → d) for accent-insensitive matching of OCR text."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return unicodedata.normalize("NFC", _MARKS.sub("", s))
 

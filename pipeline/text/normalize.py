@@ -11,13 +11,13 @@ import html
 import re
 import unicodedata
 from dataclasses import replace
-from functools import lru_cache
 from itertools import accumulate, compress
 
 import regex
 
 from pipeline.text.document import PAGE_SEPARATOR, Document, RawDocument, RawTable
 from pipeline.text.mapped_text import MappedText
+from pipeline.text.short_cache import cached_when_short
 
 # a grapheme NFC may change: of several characters, or one from U+0340 on
 # (``FIRST_NFC_UNSTABLE``). Tried at every position it still starts only where a grapheme
@@ -88,13 +88,20 @@ def _nfc(text: MappedText) -> MappedText:
     for line in source.split("\n"):
         end = pos + len(line)
         if not unicodedata.is_normalized("NFC", line):
-            for m in _CHANGEABLE_GRAPHEME.finditer(source, pos, end):
-                g = m.group()
-                new = _COMPOSED[g]
-                if new != g:
-                    edits.append((m.start(), m.end(), new))
+            edits += _grapheme_edits(source, pos, end)
         pos = end + 1
     return text.replace_spans(edits)
+
+
+def _grapheme_edits(source: str, pos: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, NFC form) of each grapheme of ``source[pos:end]`` that NFC changes."""
+    edits = []
+    for m in _CHANGEABLE_GRAPHEME.finditer(source, pos, end):
+        g = m.group()
+        new = _COMPOSED[g]
+        if new != g:
+            edits.append((m.start(), m.end(), new))
+    return edits
 
 
 def _nfc_by_lines(source: str, base: int) -> MappedText:
@@ -109,8 +116,7 @@ def _nfc_by_lines(source: str, base: int) -> MappedText:
         if not unicodedata.is_normalized("NFC", line):
             if pos > kept:
                 pieces.append((MappedText.identity(source[kept:pos]), base + kept))
-            pieces.append((_nfc_line(line) if len(line) <= _CACHED_LINE_CHARS
-                           else _nfc_line.__wrapped__(line), base + pos))
+            pieces.append((_nfc_line(line), base + pos))
             kept = end
         pos = end + 1
     if kept < len(source):
@@ -118,23 +124,15 @@ def _nfc_by_lines(source: str, base: int) -> MappedText:
     return MappedText.joined(pieces)
 
 
-_CACHED_LINE_CHARS = 1000  # a longer line is mapped, not kept
-
-
-# a map holds two runs per accented letter (a few kB a line): a thousand lines, some MB
-@lru_cache(maxsize=1024)
+# a map holds two runs per accented letter (a few kB a line): a thousand lines of up to a
+# thousand characters, some MB; a longer line is mapped, not kept
+@cached_when_short(1000, 1024)
 def _nfc_line(line: str) -> MappedText:
     """A line that is not NFC with each grapheme NFC changes replaced, mapped from 0."""
     mapped = _nfc_plain(line, 0)
     if mapped is not None:
         return mapped
-    edits = []
-    for m in _CHANGEABLE_GRAPHEME.finditer(line):
-        g = m.group()
-        new = _COMPOSED[g]
-        if new != g:
-            edits.append((m.start(), m.end(), new))
-    return MappedText.identity(line).replace_spans(edits)
+    return MappedText.identity(line).replace_spans(_grapheme_edits(line, 0, len(line)))
 
 
 def _nfc_plain(source: str, base: int) -> MappedText | None:
