@@ -242,13 +242,20 @@ def issuing_body(lines: list[Line]) -> Found[Issuer] | None:
     return Found(Issuer(name=sentence_case_name(issuer_text), parent=parent), start, end)
 
 
-def marks(lines: list[Line], table: dict[str, str]) -> Found[str] | None:
-    """A stamp such as ``HỎA TỐC`` or ``MẬT`` on a line of its own."""
-    for line, key in zip(lines, map(_mark_key, [line.text for line in lines])):
-        value = table.get(key) if key else None
+def marks(keyed: list[tuple[Line, str]], table: dict[str, str]) -> Found[str] | None:
+    """A stamp such as ``HỎA TỐC`` or ``MẬT`` on a line of its own; ``keyed``: the lines
+    that may be one, each with its key (``mark_lines``)."""
+    for line, key in keyed:
+        value = table.get(key)
         if value:
             return Found(value, line.start, line.end)
     return None
+
+
+def mark_lines(lines: list[Line]) -> list[tuple[Line, str]]:
+    """The lines that may be a mark (short, in capitals), each with its key."""
+    return [(line, key) for line, key in zip(lines, map(_mark_key, [ln.text for ln in lines]))
+            if key]
 
 
 @lru_cache(maxsize=16384)  # every line of the top is asked
@@ -533,9 +540,8 @@ def _read_lines(text: str, lines: list[Line], settings: Settings) -> Header:
             header.warnings += gazette.warnings
     # a warning about a field another line filled after all has nothing left to review
     header.warnings = [w for w in header.warnings if getattr(header, w.field, None) is None]
-    # only a short line in capitals may be a mark: those lines, picked once for both kinds
-    top = lines[:settings.mark_scan_lines]
-    top = [line for line, key in zip(top, map(_mark_key, [line.text for line in top])) if key]
+    # only a short line in capitals may be a mark: those lines, keyed once for both kinds
+    top = mark_lines(lines[:settings.mark_scan_lines])
     header.urgency = marks(top, mark_codes("urgency"))
     header.confidentiality = marks(top, mark_codes("secrecy"))
     if header.place and header.place.value:

@@ -126,15 +126,15 @@ def _cleaned(text: str) -> tuple[str, bool]:
     elif not _trail_token(t.rsplit(None, 1)):
         return t, False  # nothing to cut at either end (a line of prose, mostly): not split
     tokens = t.split()
-    while (len(tokens) > 1 and len(tokens[-1]) <= _TRAIL_TOKEN_MAX_CHARS
-           and _TRAIL_TOKEN.match(tokens[-1])):
+    while _trail_token(tokens):
         tokens.pop()
         marred = True
     return (" ".join(tokens) if marred else t), marred
 
 
 def _trail_token(parts: list[str]) -> bool:
-    """Is the last of ``parts`` (a line's ``rsplit(None, 1)``) debris that ``_cleaned`` cuts?"""
+    """Is the last of ``parts`` (a line's words, or its ``rsplit(None, 1)``) debris that
+    ``_cleaned`` cuts, another word before it?"""
     return (len(parts) > 1 and len(parts[-1]) <= _TRAIL_TOKEN_MAX_CHARS
             and bool(_TRAIL_TOKEN.match(parts[-1])))
 
@@ -328,6 +328,11 @@ _LIST_FIRST = "-–—+•Nn"
 _ITEM_END = regex.compile(r"[;:.,]\s+")
 
 
+def _is_list_line(t: str) -> bool:
+    # a list line opens with a bullet or "N" (case-insensitive): the others are not tried
+    return bool(t) and t[0] in _LIST_FIRST and bool(_LIST_LINE.match(t))
+
+
 def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     """A line of the bottom's two columns as (left, right): a tab parts them (a line that
     opens with one is the right column's alone); with the tabs lost, a signer's position
@@ -339,7 +344,7 @@ def _split_row(text: str, line: Line) -> tuple[Line | None, Line | None]:
     if t.endswith((";", ",", ".")):
         return line, None  # every right part would end so: an item, never a position
     cuts = [t.rindex("\t")] if "\t" in t else \
-        [m.end() for m in _ITEM_END.finditer(t)] if _LIST_LINE.match(t) else []
+        [m.end() for m in _ITEM_END.finditer(t)] if _is_list_line(t) else []
     for cut in cuts:
         right = t[cut:].strip()
         # an item ends with ";" or "." ("- Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH;"): a position not
@@ -367,14 +372,13 @@ def signature_columns(text: str, lines: list[Line]) -> list[Line]:
     PDF reader orders two columns by their place on the page). Other lines are unchanged."""
     tabbed = "\t" in text  # without a tab, only a list line can hold a run-on position
     if not tabbed and not any(None not in _split_row(text, ln) for ln in lines
-                              if ln.text and ln.text[0] in _LIST_FIRST and _LIST_LINE.match(ln.text)):
+                              if _is_list_line(ln.text)):
         return list(lines)  # no list line holds a position: the lines as they are
     out: list[Line] = []
     i = 0
     while i < len(lines):
         t = lines[i].text
-        # a list line opens with a bullet or "N" (case-insensitive): the others are not tried
-        if not t or not (tabbed or t[0] in _LIST_FIRST and _LIST_LINE.match(t)):
+        if not t or not (tabbed or _is_list_line(t)):
             out.append(lines[i])
             i += 1
             continue
