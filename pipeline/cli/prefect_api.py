@@ -62,8 +62,29 @@ LEAN_SERVER_ENV = {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
                    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
                    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
                    "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false",
+                   # block types registered at every start (for the UI and saved blocks;
+                   # a run saves none): even memoized, the check imports every installed
+                   # collection first, prefect-dask with Dask and NumPy: 27 MB of the server
+                   "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+                   "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
                    # two malloc arenas, not eight per core: less memory for the same work
                    "MALLOC_ARENA_MAX": "2"}
+# the other names Prefect reads for the same setting: the user's value under any of them
+# wins over LEAN_SERVER_ENV's (Prefect would take ours, the first of its names)
+ALSO_READ_AS = {
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED":
+        ("PREFECT_API_SERVICES_TASK_RUN_RECORDER_ENABLED",),
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED":
+        ("PREFECT_API_SERVICES_EVENT_PERSISTER_ENABLED",),
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": ("PREFECT_API_SERVICES_TRIGGERS_ENABLED",),
+    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": ("PREFECT_API_EVENTS_STREAM_OUT_ENABLED",),
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": ("PREFECT_API_BLOCKS_REGISTER_ON_START",),
+    # memoizing matters only to a server that registers blocks: a user who chose either
+    # gets Prefect's registration as Prefect does it
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": (
+        "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION", "PREFECT_SERVER_REGISTER_BLOCKS_ON_START",
+        "PREFECT_API_BLOCKS_REGISTER_ON_START"),
+}
 _PR_SET_PDEATHSIG = 1
 KEEP_MINUTES = 10.0
 SERVER_SCRIPT = Path(__file__).with_name("prefect_server.py")
@@ -75,8 +96,11 @@ class PrefectApiError(RuntimeError):
 
 def server_env() -> dict[str, str]:
     """The environment of the local API's process: this one's, ``LEAN_SERVER_ENV`` where
-    the user set nothing, and Prefect's own flags for its ephemeral server."""
-    return {**LEAN_SERVER_ENV, **os.environ, **EPHEMERAL_ENV}
+    the user set nothing (under any of its names), and Prefect's own flags for its
+    ephemeral server."""
+    lean = {name: value for name, value in LEAN_SERVER_ENV.items()
+            if not any(n in os.environ for n in (name, *ALSO_READ_AS.get(name, ())))}
+    return {**lean, **os.environ, **EPHEMERAL_ENV}
 
 
 def _free_port() -> int:

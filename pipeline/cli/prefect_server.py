@@ -10,6 +10,15 @@ watchdog stops the server once it could take that lock exclusively (no run in pr
 ``--keep-seconds`` in a row; it keeps the exclusive lock while the server stops, so a run
 that arrives then waits, finds the server gone and starts another. The state file (the
 server's URL, read by the next run) is removed on the way out if it is still this server's.
+
+Prefect's server migrates its database at every start: on a database already at the head
+revision alembic still loads every migration script to learn that (13 MB of the server, half
+a second). The first server that migrates a SQLite database notes the revision it left it
+at (``dispatches-api-migrated.json`` in ``PREFECT_HOME``, with the Prefect version and the
+file); a later server of the same Prefect finding that very revision in that file starts
+without migrating. Any other case migrates as Prefect does: another Prefect, another or a
+missing file, another revision, a server database that is not SQLite, or a user who set
+``PREFECT_SERVER_DATABASE_MIGRATE_ON_START`` (anywhere Prefect reads settings).
 """
 from __future__ import annotations
 
@@ -17,8 +26,16 @@ import argparse
 import fcntl
 import json
 import os
+import sqlite3
+import sys
+import tempfile
 import threading
 import time
+from contextlib import closing, nullcontext
+from importlib.metadata import version
+from pathlib import Path
+
+MIGRATED = "dispatches-api-migrated.json"
 
 
 def _state_is_mine(state: str) -> bool:
@@ -51,6 +68,67 @@ def watch(server, lease: str, state: str, keep_seconds: float, poll: float) -> N
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def sqlite_revision(path: Path) -> str | None:
+    """The alembic revision a SQLite database file is at; None without one (no file, no
+    table), and never creates the file."""
+    try:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def database_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (``sqlite+aiosqlite:////home/u/.prefect/prefect.db``);
+    None for another database or an in-memory one."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def migration_note(database: Path) -> dict | None:
+    """What ``MIGRATED`` holds once a server has migrated ``database``: this Prefect, the
+    file, the revision it is at; None when it has none."""
+    revision = sqlite_revision(database)
+    if revision is None:
+        return None
+    return {"prefect": version("prefect"), "database": str(database.resolve()),
+            "revision": revision}
+
+
+def migrated_already(database: Path | None, note_path: Path) -> bool:
+    """True when ``database`` is at the revision a server of this Prefect migrated it to."""
+    if database is None:
+        return False
+    try:
+        noted = json.loads(note_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return noted == migration_note(database)
+
+
+def note_migrated(database: Path, note_path: Path) -> None:
+    """Write ``MIGRATED`` for ``database`` (whole or not at all: two servers may race)."""
+    note = migration_note(database)
+    if note is None:
+        return
+    fd, tmp = tempfile.mkstemp(dir=note_path.parent, prefix=note_path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(note, f)
+    os.replace(tmp, note_path)
+
+
+def _note_once_started(server, database: Path, note_path: Path) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.2)
+    if server.started:  # the lifespan (and so the migration) is done
+        note_migrated(database, note_path)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -60,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     import uvicorn
+    from prefect.settings import (PREFECT_API_DATABASE_MIGRATE_ON_START, get_current_settings,
+                                  temporary_settings)
 
     config = uvicorn.Config("prefect.server.api.server:create_app", factory=True,
                             host="127.0.0.1", port=args.port, log_level="error", lifespan="on")
@@ -67,7 +147,21 @@ def main(argv: list[str] | None = None) -> None:
     poll = max(0.2, min(5.0, args.keep_seconds / 4))
     threading.Thread(target=watch, args=(server, args.lease, args.state, args.keep_seconds,
                                          poll), daemon=True, name="idle-watchdog").start()
-    server.run()
+    settings = get_current_settings()
+    note_path = settings.home / MIGRATED
+    database = database_file(settings.server.database.connection_url.get_secret_value())
+    migrating = nullcontext()
+    if "migrate_on_start" not in settings.server.database.model_fields_set:  # the user's
+        if migrated_already(database, note_path):
+            print(f"prefect_server: {database} already at the revision this Prefect migrated "
+                  "it to: not migrated again", file=sys.stderr, flush=True)
+            # the server's tasks run in copies of this thread's context: they see it
+            migrating = temporary_settings(updates={PREFECT_API_DATABASE_MIGRATE_ON_START: False})
+        elif database is not None:
+            threading.Thread(target=_note_once_started, args=(server, database, note_path),
+                             daemon=True, name="migration-note").start()
+    with migrating:
+        server.run()
 
 
 if __name__ == "__main__":
