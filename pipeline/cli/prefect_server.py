@@ -14,7 +14,7 @@ server's URL, read by the next run) is removed on the way out if it is still thi
 Prefect's server migrates its database at every start: on a database already at the head
 revision alembic still loads every migration script to learn that (13 MB of the server, half
 a second). The first server that migrates a SQLite database notes the revision it left it
-at (``dispatches-api-migrated.json`` in ``PREFECT_HOME``, with the Prefect version and the
+at (``dispatches-db-migrated.json`` in ``PREFECT_HOME``, with the Prefect version and the
 file); a later server of the same Prefect finding that very revision in that file starts
 without migrating. Any other case migrates as Prefect does: another Prefect, another or a
 missing file, another revision, a server database that is not SQLite, or a user who set
@@ -35,7 +35,7 @@ from contextlib import closing, nullcontext
 from importlib.metadata import version
 from pathlib import Path
 
-MIGRATED = "dispatches-api-migrated.json"
+MIGRATED = "dispatches-db-migrated.json"
 
 
 def _state_is_mine(state: str) -> bool:
@@ -82,7 +82,7 @@ def sqlite_revision(path: Path) -> str | None:
 def database_file(url: str) -> Path | None:
     """The file of a SQLite database URL (``sqlite+aiosqlite:////home/u/.prefect/prefect.db``);
     None for another database or an in-memory one."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import make_url  # Prefect's own: loaded by the server anyway
 
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):

@@ -2,6 +2,7 @@
 temporary for one run, started before Prefect is imported."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -11,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from pipeline.cli.prefect_api import (LEAN_SERVER_ENV, KeptApi, PrefectApiError, TemporaryApi,
-                                      local_prefect_api, server_env, server_key,
+from pipeline.cli.prefect_api import (ALSO_READ_AS, LEAN_SERVER_ENV, KeptApi, PrefectApiError,
+                                      TemporaryApi, local_prefect_api, server_env, server_key,
                                       temporary_prefect_api)
 
 pytestmark = pytest.mark.slow
@@ -40,6 +41,12 @@ def test_the_api_answers_and_stops_with_the_command(monkeypatch):
             with open(f"/proc/{pid}/environ", "rb") as f:
                 env = dict(v.decode().split("=", 1) for v in f.read().split(b"\0") if b"=" in v)
             assert env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] == "false"
+            assert env["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] == "false"
+            if importlib.util.find_spec("prefect_dask"):
+                # registering blocks would have imported every collection, prefect-dask
+                # with NumPy (its compiled modules would be mapped in the server)
+                with open(f"/proc/{pid}/maps") as f:
+                    assert "/numpy/" not in f.read()
     assert "PREFECT_API_URL" not in os.environ
     assert not alive(pid)
 
@@ -139,3 +146,19 @@ def test_the_local_api_runs_lean_unless_the_user_says_otherwise(monkeypatch):
     monkeypatch.setenv("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED", "true")
     assert server_env()["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "true"
     assert server_key() != key
+
+
+def test_a_users_setting_under_any_of_prefects_names_wins(monkeypatch):
+    for name in {n for k, names in ALSO_READ_AS.items() for n in (k, *names)}:
+        monkeypatch.delenv(name, raising=False)
+    assert server_env()["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] == "false"
+    assert server_env()["PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"] == "false"
+    # Prefect reads PREFECT_SERVER_… before PREFECT_API_…: ours would hide the user's
+    monkeypatch.setenv("PREFECT_API_SERVICES_TASK_RUN_RECORDER_ENABLED", "true")
+    assert "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED" not in server_env()
+    # the user wants blocks registered: registered as Prefect does it (memoized)
+    monkeypatch.setenv("PREFECT_API_BLOCKS_REGISTER_ON_START", "true")
+    env = server_env()
+    assert env["PREFECT_API_BLOCKS_REGISTER_ON_START"] == "true"
+    assert "PREFECT_SERVER_REGISTER_BLOCKS_ON_START" not in env
+    assert "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION" not in env
