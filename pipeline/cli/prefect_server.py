@@ -126,7 +126,10 @@ def _note_once_started(server, database: Path, note_path: Path) -> None:
     while not server.started and not server.should_exit:
         time.sleep(0.2)
     if server.started:  # the lifespan (and so the migration) is done
-        note_migrated(database, note_path)
+        try:
+            note_migrated(database, note_path)
+        except OSError:  # no note: the next server migrates, as Prefect's would
+            pass
 
 
 def main(argv: list[str] | None = None) -> None:
