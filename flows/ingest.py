@@ -387,14 +387,18 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True
-        announce("exporting")
-        export_dataset(run, store)
     finally:
         try:
             if not finished:
                 store.finish_run(run.run_id, "failed", run.summary.counts)
         finally:
             store.close()
+    announce("exporting")
+    # on a connection of its own: the loader's held what the loading cached (DuckDB's
+    # buffers, indexes), which the export, reading every table once, does not need
+    release_free_memory()
+    with open_store(run.summary.target) as store:
+        export_dataset(run, store)
     release_free_memory()  # what the export freed, before the report allocates its own
     if write_report:
         announce("writing the report")
