@@ -76,6 +76,7 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     from flows.ingest import batches_of
     from flows.tasks import discover_inbox, extract_batch, load_batch, save_readings
     from pipeline.extract.version import PIPELINE_VERSION
+    from pipeline.extract.worker import close_idle_workers
     from pipeline.load import open_store
 
     out.mkdir(parents=True)
@@ -92,6 +93,7 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
                 received = {r.doc_id: f.received for r, f in zip(result.records, batch)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)
                 save_readings.fn([b for b in result.readings if b is not None], str(out))
+        close_idle_workers()  # as the flow does once its extraction is over (flows.memory)
         store.follow_inbox(str(inbox), {f.sha256: f.path for f in listing.files}, "plain")
         store.finish_run("plain", "completed", {"loaded": loaded})
     return loaded
