@@ -10,20 +10,21 @@ process, and the next file gets a fresh one.
 The child is a new interpreter (``python -c``, not ``multiprocessing``), so it holds no
 thread or lock of the parent (Prefect's threads), and a worker that ends hands it back to
 an idle pool for the next batch rather than ending it: it imports the extraction once, not
-once a batch. Summed over the processes, that is two children of ~47 MB for a run's two
+once a batch. Summed over the processes, that is two children of ~50 MB for a run's two
 threads where a ``forkserver`` (~45 MB), its resource tracker (12 MB) and two children
 forked from it (~40 MB each: the pages they share count in each) held 137 (measured).
 ``close_idle_workers`` ends the idle ones once a run's extraction is over; a child serves
-``RECYCLE_AFTER`` files at most (its caches grow a little with every document), and ends by
-itself if the parent goes (its end of the pipe closes). Where processes cannot be made (a
-daemonic Dask worker), files run in a thread with the old, weaker timeout: the file fails at
-its time, its thread runs on.
+``RECYCLE_AFTER`` files, or up to half as many more (its caches grow with every document),
+and ends by itself if the parent goes (its end of the pipe closes). Where processes cannot
+be made (a daemonic Dask worker), files run in a thread with the old, weaker timeout: the
+file fails at its time, its thread runs on.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -46,7 +47,9 @@ except ImportError:  # no RLIMIT_AS on Windows: the time limit still holds
 Job = Callable[[Path, "bytes | None", Settings], Extracted]
 
 
-RECYCLE_AFTER = 1000  # files a child serves before it is ended (+3 MB per 1,000, measured)
+# files a child serves before it is ended: it grows ~4 MB per 1,000 (caches, measured), and
+# a new one costs ~1.5 s of CPU before its first record (imports, lexicons)
+RECYCLE_AFTER = 1000
 # the child finds its modules (and a test's ``job``) where this process does
 _CHILD = "import sys; sys.path[:] = {path!r}; import pipeline.extract.worker as w; w.child_main()"
 
@@ -98,6 +101,9 @@ class _Child:
     def __init__(self, max_mb: int, job: Job):
         self.key = (max_mb, job)
         self.served = 0
+        # each its own share, up to half as much again: the run's children, started
+        # together, would otherwise be replaced together, and extraction stall for both
+        self.share = RECYCLE_AFTER + random.randrange(max(1, RECYCLE_AFTER // 2))
         parent, child = socket.socketpair()
         env = {**os.environ, "DISPATCHES_WORKER_FD": str(child.fileno())}
         try:
@@ -154,7 +160,7 @@ def _take_idle(max_mb: int, job: Job) -> _Child | None:
 
 def _give_back(child: _Child) -> None:
     """An idle child goes to the pool; one that served its share (or died) ends."""
-    if child.served >= RECYCLE_AFTER or not child.alive():
+    if child.served >= child.share or not child.alive():
         child.end()
         return
     with _idle_lock:
@@ -200,7 +206,8 @@ class ExtractionWorker:
     """Extract files one at a time in a child process killed at the time limit.
 
     ``with ExtractionWorker() as worker: worker.extract(path, data, timeout)``; the child
-    starts with the first file and is ended (killed if need be) on leaving the block.
+    is taken from the idle pool (or started) with the first file and handed back to it on
+    leaving the block; one killed at a time limit or found dead is replaced.
     """
 
     def __init__(self, settings: Settings = DEFAULT_SETTINGS, job: Job = extract_explained):
@@ -245,7 +252,8 @@ class ExtractionWorker:
             self._threads = None
 
     def _can_fork(self) -> bool:
-        return not multiprocessing.current_process().daemon
+        # a child's pipe is handed over by descriptor number (``pass_fds``): POSIX only
+        return os.name == "posix" and not multiprocessing.current_process().daemon
 
     def _start(self) -> _Child:
         if self._process is not None and self._process.alive():
