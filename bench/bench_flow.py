@@ -5,14 +5,15 @@
 
 Generates N small text dispatches, starts the local Prefect API ``dispatches run`` starts
 (``pipeline.cli.prefect_api``, with its settings; a temporary one, stopped at the end), warms
-up untimed (imports, lexicon, the worker processes' forkserver, the API and a first flow run
-on a few other files), then measures, in this order, ``--repeat`` times (default 3):
+up untimed (imports, lexicon, the API and a first flow run on a few other files), then
+measures, in this order, ``--repeat`` times (default 3):
   1. the flow's steps without Prefect (the baseline): the very functions its tasks wrap
      (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``, ``save_readings.fn``),
      the flow's batches (``batches_of``) on a thread pool of ``--workers`` threads (default:
-     CPU count), each batch extracted in its own ``ExtractionWorker`` process as the task
-     does, each loaded as it completes (one transaction) with its readings saved, into a
-     fresh DuckDB; then the run's bookkeeping (start, follow the inbox, finish) — everything
+     CPU count), each batch extracted in an ``ExtractionWorker`` process as the task does
+     (idle ones reused, all ended after the last batch, as the flow does), each loaded as it
+     completes (one transaction) with its readings saved, into a fresh DuckDB; then the
+     run's bookkeeping (start, follow the inbox, finish) — everything
      the flow's own clock (``RunSummary.seconds``) covers;
   2. the flow: ``run_ingest`` with the same workers and batch size (extraction cache
      refreshed so every file is extracted), timed by the flow itself (``summary.seconds``:
@@ -76,6 +77,7 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     from flows.ingest import batches_of
     from flows.tasks import discover_inbox, extract_batch, load_batch, save_readings
     from pipeline.extract.version import PIPELINE_VERSION
+    from pipeline.extract.worker import close_idle_workers
     from pipeline.load import open_store
 
     out.mkdir(parents=True)
@@ -92,6 +94,7 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
                 received = {r.doc_id: f.received for r, f in zip(result.records, batch)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)
                 save_readings.fn([b for b in result.readings if b is not None], str(out))
+        close_idle_workers()  # as the flow does once its extraction is over (flows.memory)
         store.follow_inbox(str(inbox), {f.sha256: f.path for f in listing.files}, "plain")
         store.finish_run("plain", "completed", {"loaded": loaded})
     return loaded
@@ -132,7 +135,7 @@ def measure(args: argparse.Namespace, workers: int) -> int:
         paths = write_inbox(tmp / "inbox", args.docs)
         n = len(paths)
         write_inbox(tmp / "warm-up", WARM_UP_DOCS, start=n)
-        t0 = time.perf_counter()  # untimed: imports, spaCy, forkserver, Prefect's API
+        t0 = time.perf_counter()  # untimed: imports, spaCy, Prefect's API
         plain_steps(tmp / "warm-up", tmp / "warm-plain", args.batch_size, workers)
         run_ingest(tmp / "warm-up", tmp / "warm-flow", batch_size=args.batch_size,
                    workers=workers, refresh_cache=True, write_report=False)

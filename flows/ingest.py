@@ -35,6 +35,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.inbox import folders_inside, overlap_error
+from flows.memory import extraction_over, release_free_memory
 from flows.progress import announce, files_progress
 from flows.summary import RunSummary, add_dataset_figures, stale_run_age
 from flows.tasks import (
@@ -380,19 +381,25 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress,
                          ahead=2 * (workers or os.cpu_count() or 1))
+        extraction_over()  # idle workers would stay through the export and the report
         announce("following the inbox")
         follow_inbox(run, store)
         run.summary.seconds = time.perf_counter() - run.started
         store.finish_run(run.run_id, "completed", run.summary.counts)
         finished = True
-        announce("exporting")
-        export_dataset(run, store)
     finally:
         try:
             if not finished:
                 store.finish_run(run.run_id, "failed", run.summary.counts)
         finally:
             store.close()
+    announce("exporting")
+    # on a connection of its own: the loader's held what the loading cached (DuckDB's
+    # buffers, indexes), which the export, reading every table once, does not need
+    release_free_memory()
+    with open_store(run.summary.target) as store:
+        export_dataset(run, store)
+    release_free_memory()  # what the export freed, before the report allocates its own
     if write_report:
         announce("writing the report")
         report_run(run)

@@ -7,17 +7,29 @@ file (starting one costs far more than extracting a text dispatch), under an add
 limit (``RLIMIT_AS``, ``Settings.max_memory_mb``): a file over its time is killed with its
 process, and the next file gets a fresh one.
 
-The child is forked from a ``forkserver`` that has imported this module, so a replacement
-starts in milliseconds, and it holds no thread or lock of the parent (Prefect's threads).
-Where processes cannot be made (a daemonic Dask worker), files run in a thread with the
-old, weaker timeout: the file fails at its time, its thread runs on.
+The child is a new interpreter (``python -c``, not ``multiprocessing``), so it holds no
+thread or lock of the parent (Prefect's threads), and a worker that ends hands it back to
+an idle pool for the next batch rather than ending it: it imports the extraction once, not
+once a batch. Summed over the processes, that is two children of ~50 MB for a run's two
+threads where a ``forkserver`` (~45 MB), its resource tracker (12 MB) and two children
+forked from it (~40 MB each: the pages they share count in each) held 137 (measured).
+``close_idle_workers`` ends the idle ones once a run's extraction is over; a child serves
+``RECYCLE_AFTER`` files, or up to half as many more (its caches grow with every document),
+and ends by itself if the parent goes (its end of the pipe closes). Where processes cannot
+be made (a daemonic Dask worker), files run in a thread with the old, weaker timeout: the
+file fails at its time, its thread runs on.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
 import os
+import random
 import signal
+import socket
+import subprocess
+import sys
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Callable
@@ -35,13 +47,11 @@ except ImportError:  # no RLIMIT_AS on Windows: the time limit still holds
 Job = Callable[[Path, "bytes | None", Settings], Extracted]
 
 
-def _context():
-    """``forkserver`` (POSIX) with this module preloaded, else ``spawn``."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])
-    return ctx
+# files a child serves before it is ended: it grows ~4 MB per 1,000 (caches, measured), and
+# a new one costs ~1.5 s of CPU before its first record (imports, lexicons)
+RECYCLE_AFTER = 1000
+# the child finds its modules (and a test's ``job``) where this process does
+_CHILD = "import sys; sys.path[:] = {path!r}; import pipeline.extract.worker as w; w.child_main()"
 
 
 def limit_memory(max_mb: int) -> None:
@@ -56,11 +66,18 @@ def limit_memory(max_mb: int) -> None:
 
 
 def serve(conn: Connection, max_mb: int, job: Job) -> None:
-    """The child's loop: ``(path, data, settings)`` in, ``Extracted`` out, until ``None``."""
+    """The child's loop: ``(path, data, settings)`` in, ``Extracted`` out, until ``None``
+    (or the parent's end of the pipe closes)."""
     if hasattr(os, "setsid"):
         os.setsid()  # its own process group: tesseract or LibreOffice die with it
     limit_memory(max_mb)
-    while (request := conn.recv()) is not None:
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if request is None:
+            return
         path, data, settings = request
         try:
             done = job(path, data, settings)
@@ -68,6 +85,97 @@ def serve(conn: Connection, max_mb: int, job: Job) -> None:
             done = Extracted(failed_record(path, failure_reason(path, exc), data),
                              traceback=traceback_lines(exc))
         conn.send(done)
+
+
+def child_main() -> None:
+    """The child process: its end of the pipe is the descriptor ``$DISPATCHES_WORKER_FD``;
+    the first message is ``(max_mb, job)``, then the files."""
+    conn = Connection(int(os.environ.pop("DISPATCHES_WORKER_FD")))
+    max_mb, job = conn.recv()
+    serve(conn, max_mb, job)
+
+
+class _Child:
+    """A worker process and the parent's end of its pipe."""
+
+    def __init__(self, max_mb: int, job: Job):
+        self.key = (max_mb, job)
+        self.served = 0
+        # each its own share, up to half as much again: the run's children, started
+        # together, would otherwise be replaced together, and extraction stall for both
+        self.share = RECYCLE_AFTER + random.randrange(max(1, RECYCLE_AFTER // 2))
+        parent, child = socket.socketpair()
+        env = {**os.environ, "DISPATCHES_WORKER_FD": str(child.fileno())}
+        try:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-c", _CHILD.format(path=sys.path)], env=env,
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
+        finally:
+            child.close()
+        self.conn = Connection(parent.detach())
+        self.conn.send((max_mb, job))
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def end(self, grace: float = 5.0) -> int | None:
+        """Ask it to stop, wait ``grace`` seconds, then kill it (and its group)."""
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        try:
+            self.popen.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        return self.kill()
+
+    def kill(self) -> int | None:
+        """SIGKILL it and the programs it started; returns its exit code."""
+        self.conn.close()
+        if self.popen.poll() is None:
+            _kill_group(self.popen.pid)
+        return self.popen.wait()
+
+
+_idle: list[_Child] = []
+_idle_lock = threading.Lock()
+
+
+def _take_idle(max_mb: int, job: Job) -> _Child | None:
+    with _idle_lock:
+        for k, child in enumerate(_idle):
+            if child.key == (max_mb, job):
+                del _idle[k]
+                if child.alive():
+                    return child
+                child.kill()
+                return None
+    return None
+
+
+def _give_back(child: _Child) -> None:
+    """An idle child goes to the pool; one that served its share (or died) ends."""
+    if child.served >= child.share or not child.alive():
+        child.end()
+        return
+    with _idle_lock:
+        _idle.append(child)
+
+
+def close_idle_workers() -> int:
+    """End the idle worker processes (a run's extraction is over: they would stay through
+    the export and the report, which need none); returns how many. The next worker starts
+    a new one."""
+    with _idle_lock:
+        children, _idle[:] = list(_idle), []
+    for child in children:
+        child.end()
+    return len(children)
 
 
 def _kill_group(pid: int) -> None:
@@ -98,14 +206,14 @@ class ExtractionWorker:
     """Extract files one at a time in a child process killed at the time limit.
 
     ``with ExtractionWorker() as worker: worker.extract(path, data, timeout)``; the child
-    starts with the first file and is ended (killed if need be) on leaving the block.
+    is taken from the idle pool (or started) with the first file and handed back to it on
+    leaving the block; one killed at a time limit or found dead is replaced.
     """
 
     def __init__(self, settings: Settings = DEFAULT_SETTINGS, job: Job = extract_explained):
         self.settings = settings
         self.job = job
-        self._process = None
-        self._conn: Connection | None = None
+        self._process: _Child | None = None
         self._threads: cf.ThreadPoolExecutor | None = None
         self.replaced = 0  # processes killed at their time limit or found dead
 
@@ -121,61 +229,48 @@ class ExtractionWorker:
             return self.job(path, data, self.settings), False
         if not self._can_fork():
             return self._in_thread(path, data, timeout)
-        conn = self._start()
+        child = self._start()
         try:
-            conn.send((path, data, self.settings))
-            if not conn.poll(timeout):
+            child.conn.send((path, data, self.settings))
+            child.served += 1
+            if not child.conn.poll(timeout):
                 self._kill()
                 return Extracted(failed_record(path, timeout_error(path, timeout), data)), True
-            return conn.recv(), False
+            return child.conn.recv(), False
         except (EOFError, OSError):  # the child died: a hard crash or the kernel's OOM killer
             exitcode = self._kill()
             return Extracted(failed_record(
                 path, died_error(path, exitcode, self.settings.max_memory_mb), data)), False
 
     def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._process.join(timeout=5)
-        self._kill()
+        """Hand the child to the idle pool (``close_idle_workers`` ends it)."""
+        child, self._process = self._process, None
+        if child is not None:
+            _give_back(child)
         if self._threads is not None:
             self._threads.shutdown(wait=False, cancel_futures=True)
             self._threads = None
 
     def _can_fork(self) -> bool:
-        return not multiprocessing.current_process().daemon
+        # a child's pipe is handed over by descriptor number (``pass_fds``): POSIX only
+        return os.name == "posix" and not multiprocessing.current_process().daemon
 
-    def _start(self) -> Connection:
-        if self._process is not None and self._process.is_alive():
-            return self._conn
+    def _start(self) -> _Child:
+        if self._process is not None and self._process.alive():
+            return self._process
         self._kill()
-        ctx = _context()
-        parent, child = ctx.Pipe()
-        self._process = ctx.Process(target=serve, name="dispatches-extract", daemon=True,
-                                    args=(child, self.settings.max_memory_mb, self.job))
-        self._process.start()
-        child.close()
-        self._conn = parent
-        return parent
+        max_mb = self.settings.max_memory_mb
+        self._process = _take_idle(max_mb, self.job) or _Child(max_mb, self.job)
+        return self._process
 
     def _kill(self) -> int | None:
         """End the child now (SIGKILL); returns its exit code."""
-        process, self._process = self._process, None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        if process is None:
+        child, self._process = self._process, None
+        if child is None:
             return None
-        if process.is_alive():
-            _kill_group(process.pid)
+        if child.alive():
             self.replaced += 1
-        process.join()
-        exitcode = process.exitcode
-        process.close()
-        return exitcode
+        return child.kill()
 
     def _in_thread(self, path: Path, data: bytes | None, timeout: float) -> tuple[Extracted, bool]:
         if self._threads is None:

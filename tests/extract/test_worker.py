@@ -7,7 +7,8 @@ import time
 from fixtures.dispatches import write_inbox
 from fixtures.hostile import crashing_job, hungry_job, zip_bomb_docx
 from pipeline.extract import extract_file
-from pipeline.extract.worker import ExtractionWorker
+import pipeline.extract.worker as worker_module
+from pipeline.extract.worker import ExtractionWorker, close_idle_workers
 from pipeline.settings import Settings
 
 
@@ -46,3 +47,49 @@ def test_a_zip_bomb_fails_in_the_worker_with_its_reason(tmp_path):
     with ExtractionWorker() as worker:
         done, _ = worker.extract(path, path.read_bytes(), 60)
     assert "Settings.max_docx_part_bytes" in done.record.error and done.traceback
+
+
+def _worker_pids() -> set[int]:
+    """This process's extraction worker children (started by ``ExtractionWorker``)."""
+    import psutil
+
+    return {p.pid for p in psutil.Process().children()
+            if "pipeline.extract.worker" in " ".join(p.cmdline())}
+
+
+def test_the_next_worker_reuses_the_idle_process_until_the_pool_is_closed(tmp_path):
+    first, second = write_inbox(tmp_path, 2)
+    close_idle_workers()
+    with ExtractionWorker() as worker:
+        worker.extract(first, first.read_bytes(), 60)
+        pid = worker._process.pid
+    assert _worker_pids() == {pid}  # idle, not ended: the next batch imports nothing
+    with ExtractionWorker() as worker:
+        done, _ = worker.extract(second, second.read_bytes(), 60)
+        assert worker._process.pid == pid
+    assert done.record == extract_file(second)
+    assert close_idle_workers() == 1
+    assert _worker_pids() == set()
+
+
+def test_a_process_is_ended_after_its_share_of_files(tmp_path, monkeypatch):
+    paths = write_inbox(tmp_path, 3)
+    monkeypatch.setattr(worker_module, "RECYCLE_AFTER", 2)
+    close_idle_workers()
+    pids = []
+    for path in paths:
+        with ExtractionWorker() as worker:
+            worker.extract(path, path.read_bytes(), 60)
+            pids.append(worker._process.pid)
+    assert pids[0] == pids[1] != pids[2]
+    assert _worker_pids() == {pids[2]}
+    close_idle_workers()
+
+
+def test_a_worker_process_ends_by_itself_when_its_parent_goes(tmp_path):
+    [path] = write_inbox(tmp_path, 1)
+    with ExtractionWorker() as worker:
+        worker.extract(path, path.read_bytes(), 60)
+        child, worker._process = worker._process, None
+    child.conn.close()  # what the parent's death does to the pipe
+    assert child.popen.wait(timeout=30) == 0
