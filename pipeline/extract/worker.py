@@ -24,7 +24,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
-import random
+import itertools
 import signal
 import socket
 import subprocess
@@ -50,6 +50,8 @@ Job = Callable[[Path, "bytes | None", Settings], Extracted]
 # files a child serves before it is ended: it grows ~4 MB per 1,000 (caches, measured), and
 # a new one costs ~1.5 s of CPU before its first record (imports, lexicons)
 RECYCLE_AFTER = 1000
+_GOLDEN = 0.6180339887498949
+_children_started = itertools.count()
 # the child finds its modules (and a test's ``job``) where this process does
 _CHILD = "import sys; sys.path[:] = {path!r}; import pipeline.extract.worker as w; w.child_main()"
 
@@ -102,8 +104,11 @@ class _Child:
         self.key = (max_mb, job)
         self.served = 0
         # each its own share, up to half as much again: the run's children, started
-        # together, would otherwise be replaced together, and extraction stall for both
-        self.share = RECYCLE_AFTER + random.randrange(max(1, RECYCLE_AFTER // 2))
+        # together, would otherwise be replaced together, and extraction stall for both.
+        # The k-th child's extra is k times the golden ratio (mod 1) of that half: shares
+        # spread evenly whatever the number of children, and the same in every run
+        extra = (next(_children_started) * _GOLDEN) % 1.0
+        self.share = RECYCLE_AFTER + int(RECYCLE_AFTER // 2 * extra)
         parent, child = socket.socketpair()
         env = {**os.environ, "DISPATCHES_WORKER_FD": str(child.fileno())}
         try:
