@@ -149,17 +149,23 @@ class DuckDBStore(DatasetStore):
         finally:
             self._depth = 0
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(self, fresh: duckdb.DuckDBPyConnection | None = None
+                 ) -> duckdb.DuckDBPyConnection:
         """Open the file (waiting while another process holds it); a writer attaches it with
-        its row group size (an ``ATTACH`` option only), and a new file's block size."""
+        its row group size (an ``ATTACH`` option only), and a new file's block size, to
+        ``fresh`` (an in-memory connection) if given."""
         if self.read_only:
             return open_when_free(lambda: duckdb.connect(str(self.path), read_only=True),
                                   self.path, self._lock_timeout)
         options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
         if not self.path.exists():
             options += f", BLOCK_SIZE {BLOCK_SIZE}"
-        con = open_when_free(lambda: _attached(self.path, options), self.path,
-                             self._lock_timeout)
+        unused = [fresh] if fresh is not None else []  # for the first attempt only
+
+        def attach() -> duckdb.DuckDBPyConnection:
+            return _attached(self.path, options, unused.pop() if unused else None)
+
+        con = open_when_free(attach, self.path, self._lock_timeout)
         for setting in WRITER_SETTINGS:
             con.execute(f"SET {setting}")
         # where DuckDB spills what does not fit in memory, as for a file opened directly (the
@@ -175,18 +181,23 @@ class DuckDBStore(DatasetStore):
         except FileNotFoundError:
             return
         if wal >= CHECKPOINT_WAL:
+            # the file is free between the close and the ATTACH, the new connection made
+            # before: a process waiting for it (polling every LOCK_RETRY_INTERVAL) rarely
+            # gets in; a reader that does holds up the loader (lock_timeout at most), as it
+            # would have at the start of the run
+            fresh = duckdb.connect()
             self.con.close()
-            # the file is free for a moment: a reader that takes it holds up the loader (for
-            # lock_timeout at most), as it would have at the start of the run
-            self.con = self._connect()
+            self.con = self._connect(fresh)
 
     def close(self) -> None:
         self.con.close()  # DuckDB checkpoints as it closes a file it wrote: no WAL is left
 
 
-def _attached(path: Path, options: str) -> duckdb.DuckDBPyConnection:
-    """A connection whose database is the file at ``path``, attached with ``options``."""
-    con = duckdb.connect()
+def _attached(path: Path, options: str, con: duckdb.DuckDBPyConnection | None = None
+              ) -> duckdb.DuckDBPyConnection:
+    """``con`` (a new in-memory connection by default) with the file at ``path`` attached
+    with ``options`` as its database."""
+    con = con or duckdb.connect()
     try:
         con.execute(f"ATTACH {_literal(str(path))} AS dataset ({options})")
         con.execute("USE dataset")
