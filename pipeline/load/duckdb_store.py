@@ -1,9 +1,12 @@
 """The dataset in an embedded DuckDB file (the default store)."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -13,14 +16,37 @@ from pipeline.load.locking import open_when_free, resolve_lock_timeout
 from pipeline.load.store import DatasetStore
 
 STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
-# A checkpoint rewrites the changed row groups and the indexes of the tables: its cost grows
-# with the file. So the loader checkpoints once the WAL holds as much as the file (and at
-# least this much): checkpoints then come further apart as the file grows, and what they cost
-# per document stays the same (a growing array's doubling), whatever the size of the dataset.
-MIN_CHECKPOINT_WAL = 16 * 1024 * 1024  # DuckDB's own default checkpoint_threshold
-WRITER_ALLOCATOR = ("allocator_flush_threshold = '4MB'",
-                    "allocator_bulk_deallocation_flush_threshold = '4MB'",
-                    "allocator_background_threads = true")
+# The writer's memory and its CPU per document stay those of a batch, whatever the size of
+# the dataset (bench/bench_scale.py --loader-only, 10,000 documents):
+# - checkpoints every CHECKPOINT_WAL of WAL, each writing what came since the last one, so
+#   every thousand documents carries about the same share of them (the slowest thousand is
+#   what a run is judged on: a checkpoint waiting for the WAL to reach the file's size,
+#   seconds long, landed whole in one of them);
+# - row groups of ROW_GROUP_ROWS: a checkpoint rewrites each table's last row group whole, and
+#   at DuckDB's default (122,880 rows) that was every table of a dataset of fewer documents,
+#   at every checkpoint; finished row groups are read from the file like any block;
+# - blocks of BLOCK_SIZE in a new file (DuckDB's default 256 KiB): a table's column being
+#   appended to holds one in memory (IN_MEMORY_TABLE: 55 MB over the dataset's ~130
+#   columns), the primary keys' index nodes are allocated by the block (ART_INDEX: 18 MB
+#   at 10,000 documents, 5 MB in 16 KiB blocks); a file's block size is fixed when created;
+# - the connection reopened at each checkpoint (closing checkpoints): DuckDB kept ~10 KB per
+#   document loaded beyond what duckdb_memory() accounts for, and let go of it only then.
+CHECKPOINT_WAL = 4 * 1024 * 1024
+ROW_GROUP_ROWS = 2048
+BLOCK_SIZE = 16 * 1024
+WRITER_SETTINGS = (
+    # DuckDB would checkpoint at every 16 MiB of WAL: checkpoint_when_due decides
+    "checkpoint_threshold = '1TB'",
+    # a writer's statements touch a batch's rows: DuckDB's worker threads cost more CPU to
+    # coordinate than they save (a third of the loader's, measured), taken from the
+    # extraction workers beside it
+    "threads = 1",
+    # what DuckDB frees goes back to the system at once (a background thread purges it), not
+    # kept for reuse up to 128 MiB, its default: the exports at the end of a run kept 30 MB
+    # more resident (measured over 4,000 documents)
+    "allocator_flush_threshold = '4MB'",
+    "allocator_bulk_deallocation_flush_threshold = '4MB'",
+    "allocator_background_threads = true")
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
@@ -46,22 +72,9 @@ class DuckDBStore(DatasetStore):
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         replayed = not read_only and wal_path(self.path).is_file()
-        self.con = open_when_free(
-            lambda: duckdb.connect(str(self.path), read_only=read_only), self.path,
-            resolve_lock_timeout(lock_timeout))
+        self._lock_timeout = resolve_lock_timeout(lock_timeout)
+        self.con = self._connect()
         self._depth = 0
-        if not read_only:
-            # DuckDB would checkpoint at every 16 MiB of WAL: checkpoint_when_due decides
-            self.con.execute("SET checkpoint_threshold = '1TB'")
-            # a writer's statements touch a batch's rows: DuckDB's worker threads cost more
-            # CPU to coordinate than they save (a third of the loader's, measured), taken
-            # from the extraction workers beside it
-            self.con.execute("SET threads = 1")
-            # what DuckDB frees goes back to the system at once (a background thread purges
-            # it), not kept for reuse up to 128 MiB, its default: the exports at the end of a
-            # run kept 30 MB more resident (measured over 4,000 documents)
-            for setting in WRITER_ALLOCATOR:
-                self.con.execute(f"SET {setting}")
         if replayed:
             # a writer killed since its last checkpoint: what it committed was replayed from
             # the WAL as the file opened; fold it into the file before this run's first
@@ -78,15 +91,21 @@ class DuckDBStore(DatasetStore):
     def insert_rows(self, table: str, rows: list[dict[str, object]]) -> None:
         if not rows:
             return
-        # one statement per table, each column one list parameter unnested beside the others:
-        # row-by-row executemany is ~100× slower in DuckDB; an Arrow batch (as fast: 53 vs
-        # 48 ms for a batch's 450 rows, measured) needs pyarrow in the loader, and building
-        # one from Python values imports pandas (pipeline.cli.lean)
+        # one statement per table, its rows ONE parameter: JSON text, a list per column, that
+        # DuckDB parses (from_json) and unnests side by side. Every Python value bound as a
+        # parameter costs the client ~35 µs (it looks for pandas, absent from a run: see
+        # pipeline.cli.lean), a list of values as much per item: 2/3 of the loader's time when
+        # each column was a list parameter; row-by-row executemany is ~100× slower still; an
+        # Arrow batch would need pyarrow in the loader, and pandas to build it from values
         spec = table_spec(table)
-        values = ", ".join(f"unnest(${k}::{column_type(c, self.dialect)}[])"
-                           for k, c in enumerate(spec.columns, start=1))
-        self.con.execute(f"INSERT INTO {quote(table)} ({', '.join(map(quote, spec.column_names))}) "
-                         f"SELECT {values}", [[r.get(c.name) for r in rows] for c in spec.columns])
+        self.con.execute(_insert_sql(spec.name),
+                         [_to_json({c: [r.get(c) for r in rows] for c in spec.column_names})])
+
+    def value_lists(self, values: list[str], name: str = "id"
+                    ) -> Iterator[tuple[dict[str, object], str]]:
+        # all of them in one JSON parameter (see insert_rows), however many
+        if values:
+            yield {name: _to_json(values)}, f"SELECT unnest(from_json(:{name}, '[\"VARCHAR\"]'))"
 
     def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         cursor = self.con.execute(_duckdb_params(sql), params or None)
@@ -130,18 +149,91 @@ class DuckDBStore(DatasetStore):
         finally:
             self._depth = 0
 
+    def _connect(self, fresh: duckdb.DuckDBPyConnection | None = None
+                 ) -> duckdb.DuckDBPyConnection:
+        """Open the file (waiting while another process holds it); a writer attaches it with
+        its row group size (an ``ATTACH`` option only), and a new file's block size, to
+        ``fresh`` (an in-memory connection) if given."""
+        if self.read_only:
+            return open_when_free(lambda: duckdb.connect(str(self.path), read_only=True),
+                                  self.path, self._lock_timeout)
+        options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
+        if not self.path.exists():
+            options += f", BLOCK_SIZE {BLOCK_SIZE}"
+        unused = [fresh] if fresh is not None else []  # for the first attempt only
+
+        def attach() -> duckdb.DuckDBPyConnection:
+            return _attached(self.path, options, unused.pop() if unused else None)
+
+        con = open_when_free(attach, self.path, self._lock_timeout)
+        for setting in WRITER_SETTINGS:
+            con.execute(f"SET {setting}")
+        # where DuckDB spills what does not fit in memory, as for a file opened directly (the
+        # in-memory database it is attached to has none)
+        con.execute(f"SET temp_directory = {_literal(str(self.path) + '.tmp')}")
+        return con
+
     def checkpoint_when_due(self) -> None:
-        """Fold the WAL into the file once it holds as much as the file (``MIN_CHECKPOINT_WAL``
-        at least): see above."""
+        """Once the WAL holds ``CHECKPOINT_WAL``: fold it into the file, closing the
+        connection (which checkpoints), and open it again (see above)."""
         try:
             wal = wal_path(self.path).stat().st_size
         except FileNotFoundError:
             return
-        if wal >= max(MIN_CHECKPOINT_WAL, self.path.stat().st_size):
-            self.con.execute("CHECKPOINT")
+        if wal >= CHECKPOINT_WAL:
+            # the file is free between the close and the ATTACH, the new connection made
+            # before: a process waiting for it (polling every LOCK_RETRY_INTERVAL) rarely
+            # gets in; a reader that does holds up the loader (lock_timeout at most), as it
+            # would have at the start of the run
+            fresh = duckdb.connect()
+            self.con.close()
+            self.con = self._connect(fresh)
 
     def close(self) -> None:
         self.con.close()  # DuckDB checkpoints as it closes a file it wrote: no WAL is left
+
+
+def _attached(path: Path, options: str, con: duckdb.DuckDBPyConnection | None = None
+              ) -> duckdb.DuckDBPyConnection:
+    """``con`` (a new in-memory connection by default) with the file at ``path`` attached
+    with ``options`` as its database."""
+    con = con or duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_literal(str(path))} AS dataset ({options})")
+        con.execute("USE dataset")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@cache
+def _insert_sql(table: str) -> str:
+    """``INSERT`` of a table's rows from one JSON parameter: ``{"column": [values…], …}``.
+    The values are read as the column's type (JSON columns as their text, cast as they are
+    inserted, as a VARCHAR value would be)."""
+    spec = table_spec(table)
+    shape = {c.name: [column_type(c, "duckdb") if c.type != "json" else "VARCHAR"]
+             for c in spec.columns}
+    columns = ", ".join(map(quote, spec.column_names))
+    values = ", ".join(f"unnest(j.{quote(c)})" for c in spec.column_names)
+    return (f"INSERT INTO {quote(table)} ({columns}) SELECT {values} "
+            f"FROM (SELECT from_json($1, {_literal(json.dumps(shape))}) AS j)")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_value(value: object) -> str:
+    """Dates and times as ISO text, which DuckDB reads back as DATE / TIMESTAMPTZ / TIME."""
+    if isinstance(value, (dt.date, dt.time)):  # datetime too
+        return value.isoformat()
+    raise TypeError(f"cannot load {type(value).__name__} {value!r} into DuckDB")
+
+
+def _to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_value)
 
 
 def wal_path(path: Path) -> Path:

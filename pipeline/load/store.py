@@ -117,6 +117,15 @@ class DatasetStore(ABC):
         chunks); run nothing else on the store until it is exhausted."""
         yield from self.query(sql, params)
 
+    def value_lists(self, values: list[str], name: str = "id"
+                    ) -> Iterator[tuple[dict[str, object], str]]:
+        """What goes inside ``IN (…)`` to list ``values``, with its parameters, a chunk at a
+        time (``_CHUNK`` named parameters each; none for no values). A backend may pass them
+        some other way (DuckDB: one parameter for them all)."""
+        for start in range(0, len(values), _CHUNK):
+            names = {f"{name}{k}": v for k, v in enumerate(values[start:start + _CHUNK])}
+            yield names, ", ".join(f":{k}" for k in names)
+
     def arrow_reader(self, sql: str):  # -> pyarrow.RecordBatchReader
         """A query's rows as Arrow record batches, read as they are written out."""
         import pyarrow as pa
@@ -167,7 +176,7 @@ class DatasetStore(ABC):
         missing = [r[0] for r in self.query(
             "SELECT doc_id FROM documents d WHERE NOT EXISTS "
             "(SELECT 1 FROM document_keys k WHERE k.doc_id = d.doc_id) ORDER BY doc_id")]
-        for names, placeholders in _chunks(missing):
+        for names, placeholders in self.value_lists(missing):
             documents = {doc_id: DocumentRows(doc_id, {"number_raw": raw},
                                               {"references": []})
                          for doc_id, raw in self.query(
@@ -297,7 +306,7 @@ class DatasetStore(ABC):
 
     def _touch_stored(self, touched: Touched, doc_ids: list[str]) -> None:
         """Add the stored documents' số/ký hiệu keys and issuers to ``touched``."""
-        for names, placeholders in _chunks(doc_ids):
+        for names, placeholders in self.value_lists(doc_ids):
             for key, agency in self.query(
                     "SELECT k.number_key, d.issuer_agency_id FROM documents d "
                     "LEFT JOIN document_keys k ON k.doc_id = d.doc_id "
@@ -333,14 +342,14 @@ class DatasetStore(ABC):
         if not by_path:
             return
         held = {}  # the paths only: reading every record to find the few would cost the dataset
-        for names, placeholders in _chunks(sorted(by_path)):
+        for names, placeholders in self.value_lists(sorted(by_path)):
             held.update(self.query("SELECT doc_id, source_path FROM documents "
                                    f"WHERE source_path IN ({placeholders})", names))
         held = {doc_id: path for doc_id, path in held.items() if doc_id not in incoming}
         if not held:
             return
         older = []
-        for names, placeholders in _chunks(sorted(held)):
+        for names, placeholders in self.value_lists(sorted(held)):
             older += self.query("SELECT doc_id, source_path, pipeline_version, record "
                                 f"FROM documents WHERE doc_id IN ({placeholders})", names)
         now = _now()
@@ -412,7 +421,7 @@ class DatasetStore(ABC):
         """A document loaded again with the same record keeps the run that first loaded it.
         Returns the documents of ``ids`` stored already."""
         found = []
-        for names, placeholders in _chunks(ids):
+        for names, placeholders in self.value_lists(ids):
             for doc_id, run_id, record in self.query(
                     f"SELECT doc_id, run_id, record FROM documents WHERE doc_id IN ({placeholders})",
                     names):
@@ -453,7 +462,7 @@ class DatasetStore(ABC):
                 ids.update(r[0] for r in self.query(
                     f"SELECT doc_id FROM document_keys WHERE {where}", params))
             rows = []
-            for names, placeholders in _chunks(sorted(ids)):
+            for names, placeholders in self.value_lists(sorted(ids)):
                 rows += self.query(sql.format(where=f"d.doc_id IN ({placeholders})"),
                                    names | {"register": register})
         if not rows:
@@ -489,7 +498,7 @@ class DatasetStore(ABC):
             rows = self.query(f"SELECT {cols} FROM corrections")
         else:
             rows = []
-            for names, placeholders in _chunks(doc_ids):
+            for names, placeholders in self.value_lists(doc_ids):
                 rows += self.query(f"SELECT {cols} FROM corrections "
                                    f"WHERE doc_id IN ({placeholders})", names)
         out = [Correction(doc_id=d, field=f, corrected_at=at,
@@ -585,7 +594,7 @@ class DatasetStore(ABC):
         return apply_corrections(record, self.corrections([doc_id])).record
 
     def delete_documents(self, table: str, doc_ids: list[str]) -> None:
-        for names, placeholders in _chunks(doc_ids):
+        for names, placeholders in self.value_lists(doc_ids):
             self.execute(f"DELETE FROM {quote(table)} WHERE doc_id IN ({placeholders})", names)
 
     def refresh_derived(self, touched: Touched | None = None) -> None:
@@ -595,9 +604,8 @@ class DatasetStore(ABC):
         self._link_references(touched)
         self._rebuild_agencies(touched)
 
-    @staticmethod
-    def _where_in(columns: str | tuple[str, ...], values: set | None
-                  ) -> Iterator[tuple[str | tuple[str, ...], dict[str, str]]]:
+    def _where_in(self, columns: str | tuple[str, ...], values: set | None
+                  ) -> Iterator[tuple[str | tuple[str, ...], dict[str, object]]]:
         """``(condition, parameters)``: ``column IN (…)`` for each of ``columns`` over
         ``values`` a chunk at a time, or once ``TRUE`` (the whole dataset: ``values`` None)."""
         one = isinstance(columns, str)
@@ -605,13 +613,12 @@ class DatasetStore(ABC):
         if values is None:
             yield ("TRUE" if one else ("TRUE",) * len(cols)), {}
             return
-        for names, placeholders in _chunks(sorted(v for v in values if v is not None)):
-            conditions = tuple(f"{c} IN ({placeholders})" for c in cols)
+        for names, listed in self.value_lists(sorted(v for v in values if v is not None)):
+            conditions = tuple(f"{c} IN ({listed})" for c in cols)
             yield (conditions[0] if one else conditions), names
 
-    @staticmethod
-    def _where_any(scopes: Mapping[str | tuple[str, ...], set] | None
-                   ) -> Iterator[tuple[list[str], dict[str, str]]]:
+    def _where_any(self, scopes: Mapping[str | tuple[str, ...], set] | None
+                   ) -> Iterator[tuple[list[str], dict[str, object]]]:
         """``(conditions, parameters)``: ``column IN (…)`` for each of ``scopes`` (column, or
         columns that must all be in the values → values) that has values in the chunk,
         chunk by chunk, to be queried together (rows matching any of them); once
@@ -619,20 +626,19 @@ class DatasetStore(ABC):
         if scopes is None:
             yield ["TRUE"], {}
             return
-        lists = [(f"s{n}_", column, sorted(v for v in values if v is not None))
-                 for n, (column, values) in enumerate(scopes.items())]
-        for start in range(0, max(len(v) for _, _, v in lists) or 1, _CHUNK):
+        chunked = [list(self.value_lists(sorted(v for v in values if v is not None),
+                                         f"s{n}_"))
+                   for n, values in enumerate(scopes.values())]
+        for k in range(max(map(len, chunked))):
             conditions, params = [], {}
-            for prefix, column, values in lists:
-                names = {f"{prefix}{k}": v for k, v in enumerate(values[start:start + _CHUNK])}
-                if names:
-                    listed = ", ".join(":" + k for k in names)
+            for column, chunks in zip(scopes, chunked):
+                if k < len(chunks):
+                    names, listed = chunks[k]
                     conditions.append(" AND ".join(
                         f"{c} IN ({listed})"
                         for c in ((column,) if isinstance(column, str) else column)))
                     params |= names
-            if conditions:
-                yield conditions, params
+            yield conditions, params
 
     def _flag_duplicates(self, touched: Touched | None) -> None:
         """Decree 30: the same số/ký hiệu and issuer identify a document; in each group the
@@ -667,7 +673,7 @@ class DatasetStore(ABC):
                     changed[doc_id], number_of[doc_id] = want, raw
                     self.execute("UPDATE documents SET duplicate_of = :dup "
                                  "WHERE doc_id = :doc_id", {"dup": want, "doc_id": doc_id})
-            for names, placeholders in _chunks(sorted(changed)):
+            for names, placeholders in self.value_lists(sorted(changed)):
                 self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
                              f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
             self.insert_rows("warnings", [
@@ -795,13 +801,6 @@ class DatasetStore(ABC):
 
 
 _CHUNK = 500  # values in one IN (…) list
-
-
-def _chunks(ids: list[str], size: int = _CHUNK) -> Iterator[tuple[dict[str, str], str]]:
-    """``IN (…)`` parameters and placeholders for ``ids``, ``size`` at a time."""
-    for start in range(0, len(ids), size):
-        names = {f"id{k}": v for k, v in enumerate(ids[start:start + size])}
-        yield names, ", ".join(f":{k}" for k in names)
 
 
 def _history_row(doc_id: str, at: dt.datetime, reason: str, path: str | None,
