@@ -26,8 +26,8 @@ Figures:
 - peak memory: the resident set (RSS) of the whole process tree (the CLI, the Prefect
   API it starts, extraction workers), summed over the processes, sampled with psutil
   every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB. Shown beside it, not judged: the
-  summed proportional set size (PSS, Linux), where a page the processes share — the
-  extraction workers forked from one forkserver, shared libraries — counts once. The
+  summed proportional set size (PSS, Linux), where a page the processes share — shared
+  libraries, the Python files they all map — counts once. The
   runs use a PREFECT_HOME of the bench's own (its database migrated once, kept), and any
   local API kept there is stopped first: the first run starts the API it uses, and it counts.
 - rerun wall time ≤ 10 s, and its ratio to the first run.

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.load.ddl import column_type, quote, table_spec
-from pipeline.load.locking import open_when_free, resolve_lock_timeout
+from pipeline.load.locking import WriterLock, open_when_free, resolve_lock_timeout
 from pipeline.load.store import DatasetStore
 
 STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
@@ -73,7 +73,14 @@ class DuckDBStore(DatasetStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         replayed = not read_only and wal_path(self.path).is_file()
         self._lock_timeout = resolve_lock_timeout(lock_timeout)
-        self.con = self._connect()
+        # held across the reopens at checkpoints (see WriterLock)
+        self._writer = None if read_only else WriterLock(self.path, self._lock_timeout)
+        try:
+            self.con = self._connect()
+        except BaseException:
+            if self._writer is not None:
+                self._writer.release()
+            raise
         self._depth = 0
         if replayed:
             # a writer killed since its last checkpoint: what it committed was replayed from
@@ -181,16 +188,20 @@ class DuckDBStore(DatasetStore):
         except FileNotFoundError:
             return
         if wal >= CHECKPOINT_WAL:
-            # the file is free between the close and the ATTACH, the new connection made
-            # before: a process waiting for it (polling every LOCK_RETRY_INTERVAL) rarely
-            # gets in; a reader that does holds up the loader (lock_timeout at most), as it
-            # would have at the start of the run
+            # DuckDB's lock is free between the close and the ATTACH (the new connection
+            # is made before, to keep that short): another dispatches writer waits on the
+            # WriterLock this store holds throughout; a reader that gets in holds up the
+            # loader (lock_timeout at most), as it would have at the start of the run
             fresh = duckdb.connect()
             self.con.close()
             self.con = self._connect(fresh)
 
     def close(self) -> None:
-        self.con.close()  # DuckDB checkpoints as it closes a file it wrote: no WAL is left
+        try:
+            self.con.close()  # DuckDB checkpoints as it closes a file it wrote: no WAL is left
+        finally:
+            if self._writer is not None:
+                self._writer.release()
 
 
 def _attached(path: Path, options: str, con: duckdb.DuckDBPyConnection | None = None

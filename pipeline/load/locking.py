@@ -16,6 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): DuckDB's own lock alone
+    fcntl = None
+
 DEFAULT_LOCK_TIMEOUT = 30.0   # seconds
 LOCK_RETRY_INTERVAL = 0.5     # seconds
 LOCK_TIMEOUT_ENV = "DISPATCHES_LOCK_TIMEOUT"
@@ -96,3 +101,50 @@ def open_when_free(connect: Callable[[], T], path: Path, timeout: float,
                 pid, holder = lock_holder(str(exc))
                 raise DatasetLockedError(path, timeout, pid, holder) from exc
             time.sleep(min(interval, left))
+
+
+class WriterLock:
+    """The loader's claim on a dataset file, held from open to close (``<file>.writer``).
+
+    DuckDB's own lock goes with the connection, and the loader closes its connection at each
+    checkpoint and opens it again (``duckdb_store.checkpoint_when_due``): another
+    ``dispatches`` writer that asked in that moment would take the file in the middle of a
+    run. This lock (``flock``, released by the kernel if the process dies) is held across
+    those reopens; a second writer waits for it like for DuckDB's, then says who holds it.
+    """
+
+    def __init__(self, path: Path, timeout: float, interval: float = LOCK_RETRY_INTERVAL):
+        self.path = Path(str(path) + ".writer")
+        self._file = None
+        if fcntl is None:
+            return
+        handle = open(self.path, "a+", encoding="ascii")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    pid = _pid_in(handle)
+                    handle.close()
+                    raise DatasetLockedError(path, timeout, pid, _command_line(pid)
+                                             if pid else None) from None
+                time.sleep(min(interval, left))
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the descriptor releases the flock
+            self._file = None
+
+
+def _pid_in(handle) -> int | None:
+    handle.seek(0)
+    text = handle.read().strip()
+    return int(text) if text.isdigit() else None

@@ -1,6 +1,7 @@
 """A DuckDB file held by another process: the store waits, then says in one line who holds it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -107,3 +108,21 @@ def test_the_holder_is_parsed_from_duckdbs_message_or_left_unknown():
     assert lock_holder("IO Error: Could not set lock on file") == (None, None)
     error = DatasetLockedError("/x/d.duckdb", 30, None, None)
     assert str(error).startswith("/x/d.duckdb is locked by another process; waited 30 s.")
+
+
+def test_a_second_writer_waits_for_the_first_across_its_checkpoint_reopens(dataset, monkeypatch):
+    import pipeline.load.duckdb_store as duckdb_store
+
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 1)  # reopen after every commit
+    with DuckDBStore(dataset) as first:
+        first.load_records([dispatch_record(2)], run_id="r")  # closed and reopened here
+        # DuckDB's own lock is this process's (its connections share one instance): only
+        # the writer lock keeps a second writer out, during the reopens too
+        with pytest.raises(DatasetLockedError, match=f"PID {os.getpid()}") as caught:
+            DuckDBStore(dataset, lock_timeout=0.6)
+        assert caught.value.waited == 0.6
+        first.load_records([dispatch_record(3)], run_id="r")
+    with DuckDBStore(dataset, lock_timeout=0) as second:  # released on close
+        assert second.query("SELECT count(*) FROM documents") == [(3,)]
+    with DuckDBStore(dataset, read_only=True, lock_timeout=0) as reader:  # readers take none
+        assert reader.query("SELECT count(*) FROM documents") == [(3,)]
