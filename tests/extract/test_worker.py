@@ -53,8 +53,14 @@ def _worker_pids() -> set[int]:
     """This process's extraction worker children (started by ``ExtractionWorker``)."""
     import psutil
 
-    return {p.pid for p in psutil.Process().children()
-            if "pipeline.extract.worker" in " ".join(p.cmdline())}
+    pids = set()
+    for p in psutil.Process().children():
+        try:
+            if "pipeline.extract.worker" in " ".join(p.cmdline()):
+                pids.add(p.pid)
+        except psutil.Error:  # a zombie (ended, not yet reaped: an earlier test's) or gone
+            continue
+    return pids
 
 
 def test_the_next_worker_reuses_the_idle_process_until_the_pool_is_closed(tmp_path):

@@ -22,8 +22,14 @@ def live(kind: type) -> int:
 
 
 def worker_processes() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if "pipeline.extract.worker" in " ".join(p.cmdline())]
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "pipeline.extract.worker" in " ".join(p.cmdline()):
+                found.append(p)
+        except psutil.Error:  # a zombie (ended, not yet reaped) or gone: not a live worker
+            continue
+    return found
 
 
 def test_at_the_export_no_document_and_no_worker_outlives_the_extraction(
