@@ -194,7 +194,11 @@ class DuckDBStore(DatasetStore):
             # loader (lock_timeout at most), as it would have at the start of the run
             fresh = duckdb.connect()
             self.con.close()
-            self.con = self._connect(fresh)
+            try:
+                self.con = self._connect(fresh)
+            except BaseException as exc:  # held past lock_timeout (DatasetLockedError)
+                self.con = _Lost(exc)  # what was committed stays; every later use says why
+                raise
 
     def close(self) -> None:
         try:
@@ -202,6 +206,21 @@ class DuckDBStore(DatasetStore):
         finally:
             if self._writer is not None:
                 self._writer.release()
+
+
+class _Lost:
+    """The connection of a store whose reopen at a checkpoint failed: the first error again
+    at every use (the run's bookkeeping after it would otherwise fail on a closed
+    connection and hide why), and nothing to close."""
+
+    def __init__(self, error: BaseException):
+        self._error = error
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str):
+        raise self._error
 
 
 def _attached(path: Path, options: str, con: duckdb.DuckDBPyConnection | None = None

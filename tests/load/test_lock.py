@@ -126,3 +126,27 @@ def test_a_second_writer_waits_for_the_first_across_its_checkpoint_reopens(datas
         assert second.query("SELECT count(*) FROM documents") == [(3,)]
     with DuckDBStore(dataset, read_only=True, lock_timeout=0) as reader:  # readers take none
         assert reader.query("SELECT count(*) FROM documents") == [(3,)]
+
+
+def test_a_reopen_held_up_past_the_timeout_keeps_what_was_committed_and_says_why(
+        dataset, monkeypatch):
+    import pipeline.load.duckdb_store as duckdb_store
+
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 1)  # reopen after every commit
+    store = DuckDBStore(dataset, lock_timeout=0)
+    held = DatasetLockedError(dataset, 0, 4242, "a dashboard")
+
+    def held_up(fresh=None):
+        fresh.close()
+        raise held
+
+    monkeypatch.setattr(store, "_connect", held_up)
+    with pytest.raises(DatasetLockedError) as caught:
+        store.load_records([dispatch_record(2)], run_id="r")  # committed, then the reopen
+    assert caught.value is held
+    # the run's bookkeeping after it meets the same error, not a closed connection
+    with pytest.raises(DatasetLockedError):
+        store.finish_run("r", "failed", {})
+    store.close()  # releases the writer lock
+    with DuckDBStore(dataset, lock_timeout=0) as again:
+        assert again.query("SELECT count(*) FROM documents") == [(2,)]
