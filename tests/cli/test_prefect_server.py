@@ -71,10 +71,14 @@ def stop(api: KeptApi) -> None:
 
 def start(home) -> tuple[KeptApi, str]:
     api = KeptApi(home, 600)
-    assert api.started
-    api.wait_ready(180)
-    with urllib.request.urlopen(api.url + "/flow_runs/filter", data=b"{}", timeout=10) as r:
-        assert r.status == 200  # the database answers (its tables are there)
+    try:
+        assert api.started
+        api.wait_ready(180)
+        with urllib.request.urlopen(api.url + "/flow_runs/filter", data=b"{}", timeout=10) as r:
+            assert r.status == 200  # the database answers (its tables are there)
+    except BaseException:  # not left serving for ten minutes after a failed test
+        stop(api)
+        raise
     return api, api.log_path.read_text(encoding="utf-8")
 
 
