@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpu_passes import best_cpu, fastest, run_worker
+from cpu_passes import add_pass_options, fastest, least_time, mb_per_s, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_TEXTS = 6
@@ -53,11 +53,11 @@ def worker(inputs: Path, code: Path) -> dict:
     texts = [text for text, _ in cases]
     for text, issued in cases[:WARM_UP_TEXTS]:  # imports, lexicons, compiled patterns
         extract_deadlines(text, issued)
-    calibration = best_cpu(lambda: _calibrate(texts), 3)
+    calibration = least_time(lambda: _calibrate(texts), 3)
     cpu = time.process_time()
     found = [extract_deadlines(text, issued) for text, issued in cases]
     extraction = time.process_time() - cpu
-    calibration = min(calibration, best_cpu(lambda: _calibrate(texts), 3))
+    calibration = min(calibration, least_time(lambda: _calibrate(texts), 3))
     digest = hashlib.sha256(json.dumps(
         [[(f.start, f.end, f.confidence, f.value.model_dump(mode="json")) for f in doc]
          for doc in found], ensure_ascii=False).encode()).hexdigest()
@@ -102,9 +102,7 @@ def _inputs(folder: Path, docs: int) -> list[tuple[str, str | None]]:
 
 
 def _report(name: str, m: dict) -> tuple[float, float]:
-    mb = m["bytes"] / 1e6
-    speed = mb / m["extraction_s"]
-    calibration = mb / m["calibration_s"]
+    speed, calibration = mb_per_s(m)
     print(f"  {name}: {speed:.2f} MB/s per core (CPU {m['extraction_s']:.3f} s, "
           f"{m['deadlines']} deadlines); calibration {calibration:.1f} MB/s; "
           f"ratio {speed / calibration:.4f}")
@@ -114,12 +112,9 @@ def _report(name: str, m: dict) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=300)
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="passes, each in a fresh process; the best is kept")
+    add_pass_options(ap, 3, "passes, each in a fresh process; the best is kept")
     ap.add_argument("--min-mb-s", type=float, default=12.0,
                     help="fail below this many MB/s per core (default 12)")
-    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
-    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:

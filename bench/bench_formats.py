@@ -34,18 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # the builders the tests use (tests/fixtures)
 
+from cpu_passes import least_time  # noqa: E402  (beside this script)
 from fixtures.formats import build_pdf, build_scan, parse_dispatch  # noqa: E402
 
 from pipeline.readers.pdf import read_pdf, render_pages  # noqa: E402
-
-
-def _timed(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def bench_text_pdfs(pdfs: list[Path], repeat: int) -> float:
@@ -69,7 +61,8 @@ def bench_text_pdfs(pdfs: list[Path], repeat: int) -> float:
             read_pdf(path, data)
 
     raw(), ours()  # warm-up, untimed: both start warm
-    t_raw, t_ours = _timed(raw, repeat), _timed(ours, repeat)
+    t_raw, t_ours = (least_time(raw, repeat, time.perf_counter),
+                     least_time(ours, repeat, time.perf_counter))
     print(f"text PDFs: {len(blobs)} files, {pages} pages (warm, best of {repeat})")
     print(f"  pdfplumber extract_text : {pages / t_raw:8.1f} pages/s")
     print(f"  pipeline read_pdf       : {pages / t_ours:8.1f} pages/s")

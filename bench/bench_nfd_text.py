@@ -33,7 +33,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from cpu_passes import records_without_version, run_worker
+from cpu_passes import add_pass_options, records_without_version, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_DOCS = 4
@@ -93,12 +93,9 @@ def _write_corpus(corpus: Path, count: int) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=40)
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="passes of each kind, each in a fresh process; the best is kept")
+    add_pass_options(ap, 2, "passes of each kind, each in a fresh process; the best is kept")
     ap.add_argument("--max-ratio", type=float, default=1.6,
                     help="fail when an NFD document costs more than this times its NFC twin")
-    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
-    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--kind", choices=KINDS, help=argparse.SUPPRESS)
     ap.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

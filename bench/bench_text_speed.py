@@ -35,7 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpu_passes import best_cpu, fastest, records_without_version, run_worker
+from cpu_passes import (add_pass_options, fastest, least_time, mb_per_s, records_without_version,
+                        run_worker)
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP_DOCS = 6
@@ -64,7 +65,7 @@ def worker(corpus: Path, code: Path, out: Path) -> dict:
     raw = [d for _, d in datas]
     # calibration before and after the pass, best of each: a shared machine's load moves
     # both the same way
-    calibration = best_cpu(lambda: _calibrate(raw), 3)
+    calibration = least_time(lambda: _calibrate(raw), 3)
     records: list = []
     wall = time.perf_counter()
     cpu = time.process_time()
@@ -72,7 +73,7 @@ def worker(corpus: Path, code: Path, out: Path) -> dict:
         records.append(extract_file(p, data))
     extraction = time.process_time() - cpu
     wall = time.perf_counter() - wall
-    calibration = min(calibration, best_cpu(lambda: _calibrate(raw), 3))
+    calibration = min(calibration, least_time(lambda: _calibrate(raw), 3))
     out.write_text("".join(r.to_json_line() + "\n" for r in records), encoding="utf-8")
     return {"docs": len(datas), "bytes": sum(len(d) for _, d in datas),
             "calibration_s": calibration, "extraction_s": extraction, "wall_s": wall,
@@ -92,9 +93,7 @@ def _best_of(passes: list[dict]) -> dict:
 
 
 def _report(name: str, m: dict) -> tuple[float, float]:
-    mb = m["bytes"] / 1e6
-    speed = mb / m["extraction_s"]
-    calibration = mb / m["calibration_s"]
+    speed, calibration = mb_per_s(m)
     print(f"  {name}: {speed:.2f} MB/s per core, {m['docs'] / m['extraction_s']:.1f} documents/s "
           f"(CPU {m['extraction_s']:.2f} s, wall {m['wall_s']:.2f} s); calibration "
           f"{calibration:.1f} MB/s; ratio {speed / calibration:.4f}; "
@@ -105,13 +104,10 @@ def _report(name: str, m: dict) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=300)
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="passes, each in a fresh process; the best is kept")
+    add_pass_options(ap, 2, "passes, each in a fresh process; the best is kept")
     ap.add_argument("--min-mb-s", type=float, default=3.0,
                     help="fail below this many MB/s per core (default 3.0)")
-    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
     ap.add_argument("--quick", action="store_true", help="60 documents, one pass")
-    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

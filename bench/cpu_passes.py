@@ -1,9 +1,11 @@
 """What the CPU-time benchmarks that measure one pass per fresh process share
 (``bench_text_speed``, ``bench_deadline_speed``, ``bench_nfd_text``): each pass runs the
 script again as a worker, with a checkout's code first on ``PYTHONPATH``, and prints its
-figures as one JSON line; the best pass is kept."""
+figures as one JSON line; the best pass is kept. ``least_time`` serves the wall-clock
+benchmarks too (``bench_formats``)."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -13,14 +15,31 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-def best_cpu(fn: Callable[[], object], repeat: int) -> float:
-    """The least process CPU time of ``repeat`` calls of ``fn``."""
+def least_time(fn: Callable[[], object], repeat: int,
+               clock: Callable[[], float] = time.process_time) -> float:
+    """The least time of ``repeat`` calls of ``fn`` on ``clock`` (process CPU time unless
+    told otherwise)."""
     best = float("inf")
     for _ in range(repeat):
-        t = time.process_time()
+        t = clock()
         fn()
-        best = min(best, time.process_time() - t)
+        best = min(best, clock() - t)
     return best
+
+
+def add_pass_options(ap: argparse.ArgumentParser, repeat: int, repeat_help: str) -> None:
+    """The options every one-pass-per-process benchmark takes: ``--repeat``, ``--code-dir``
+    (the "before"), and the hidden ``--worker`` a pass is started with."""
+    ap.add_argument("--repeat", type=int, default=repeat, help=repeat_help)
+    ap.add_argument("--code-dir", type=Path, help="another checkout's code (the 'before')")
+    ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+
+
+def mb_per_s(m: dict) -> tuple[float, float]:
+    """(extraction, calibration) MB/s of a pass's figures (``bytes``, ``extraction_s``,
+    ``calibration_s``)."""
+    mb = m["bytes"] / 1e6
+    return mb / m["extraction_s"], mb / m["calibration_s"]
 
 
 def run_worker(script: str, code: Path, *args: str) -> dict:
