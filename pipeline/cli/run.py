@@ -144,9 +144,10 @@ def _run(args: argparse.Namespace) -> int:
         without_pandas()
         few_arenas()
         system_arrow_pool()
-    # here, not at the top: every extraction worker process runs the ``dispatches`` script
-    # again (multiprocessing's main-module fix-up), importing this module, and rich with
-    # flows.progress would cost each one 0.3 s and 10 MB for nothing
+    # here, not at the top: every Dask worker process (multiprocessing's spawn) runs the
+    # ``dispatches`` script again (its main-module fix-up), importing this module, and rich
+    # with flows.progress would cost each one 0.3 s and 10 MB for nothing (the extraction
+    # workers are interpreters of their own: pipeline.extract.worker)
     from flows.progress import RunProgress, showing
 
     # a kept local API answers at once; one started now boots on the other core while the
