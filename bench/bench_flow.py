@@ -8,9 +8,9 @@ Generates N small text dispatches, starts the local Prefect API ``dispatches run
 up untimed (imports, lexicon, the API and a first flow run on a few other files), then
 measures, in this order, ``--repeat`` times (default 3):
   1. the flow's steps without Prefect (the baseline): the very functions its tasks wrap
-     (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``, ``save_readings.fn``),
-     the flow's batches (``batches_of``) on a thread pool of ``--workers`` threads (default:
-     CPU count), each batch extracted in an ``ExtractionWorker`` process as the task does
+     (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``; ``save_readings``),
+     the flow's batches (``batches_of``, submitted through its window ``finished_batches``)
+     on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in an ``ExtractionWorker`` process as the task does
      (idle ones reused, all ended after the last batch, as the flow does), each loaded as it
      completes (one transaction) with its readings saved, into a fresh DuckDB; then the
      run's bookkeeping (start, follow the inbox, finish) — everything
@@ -34,7 +34,7 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -74,7 +74,7 @@ def cpu_seconds() -> float:
 def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     """The baseline: the flow's steps as plain functions, its batching and thread count;
     returns how many documents were loaded."""
-    from flows.ingest import batches_of
+    from flows.ingest import batches_of, finished_batches
     from flows.tasks import discover_inbox, extract_batch, load_batch, save_readings
     from pipeline.extract.version import PIPELINE_VERSION
     from pipeline.extract.worker import close_idle_workers
@@ -88,12 +88,14 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
         batches = batches_of(listing.files, batch_size, workers)
         loaded = 0
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(extract_batch.fn, b, 120.0): b for b in batches}
-            for future in as_completed(futures):
-                batch, result = futures[future], future.result()
+            # the flow's window on the batches (finished_batches), at its default depth
+            for future, batch in finished_batches(
+                    batches, lambda b: pool.submit(extract_batch.fn, b, 120.0),
+                    2 * (os.cpu_count() or 1)):
+                result = future.result()
                 received = {r.doc_id: f.received for r, f in zip(result.records, batch)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)
-                save_readings.fn([b for b in result.readings if b is not None], str(out))
+                save_readings([b for b in result.readings if b is not None], str(out))
         close_idle_workers()  # as the flow does once its extraction is over (flows.memory)
         store.follow_inbox(str(inbox), {f.sha256: f.path for f in listing.files}, "plain")
         store.finish_run("plain", "completed", {"loaded": loaded})

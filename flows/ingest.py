@@ -19,6 +19,7 @@ moving a failed file into the quarantine folder, which ``quarantine=False`` turn
 """
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import queue
@@ -68,12 +69,14 @@ def batches_of(files: list[FileRef], size: int, workers: int = 1) -> list[list[F
         return [files[i:i + size] for i in range(0, len(files), size)]
     count = max(math.ceil(len(files) / size), min(workers, len(files)))
     batches: list[list[FileRef]] = [[] for _ in range(count)]
-    weight = [0] * count
+    # the batches not full yet, lightest first: (bytes, files, index); a heap, because
+    # scanning every batch for every file grew as files × batches (seconds at 100,000)
+    lightest = [(0, 0, k) for k in range(count)]
     for f in sorted(files, key=lambda f: (-(f.size or 0), f.path)):
-        i = min((k for k in range(count) if len(batches[k]) < size),
-                key=lambda k: (weight[k], len(batches[k]), k))
+        weight, n, i = heapq.heappop(lightest)
         batches[i].append(f)
-        weight[i] += f.size or 0
+        if n + 1 < size:
+            heapq.heappush(lightest, (weight + (f.size or 0), n + 1, i))
     ordered = [sorted(b, key=lambda f: f.path) for b in batches if b]
     return sorted(ordered, key=lambda b: b[0].path)
 
@@ -227,7 +230,7 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     failed = count_batch(run.summary, records, result)
     readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
     if readings:
-        run.summary.readings += save_readings(quote(readings), str(run.out_dir))
+        run.summary.readings += save_readings(readings, str(run.out_dir))
     if failed:
         moved = quarantine_failures(quote(failed), run.inbox, str(run.quarantine_dir),
                                     run.quarantine, run.run_id, result.timed_out,
@@ -281,7 +284,7 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
     ahead = ahead or 2 * (os.cpu_count() or 1)
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
         for future, batch in finished_batches(
-                batches, lambda batch: extract.submit(batch, file_timeout), ahead):
+                batches, lambda batch: extract.submit(quote(batch), file_timeout), ahead):
             records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")

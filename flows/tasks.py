@@ -4,7 +4,8 @@ A task is a BATCH of files, never one file: Prefect costs about 12 ms per task r
 machines, more than extracting a small text dispatch. Retries (with exponential back-off)
 happen only for transient I/O errors (``TransientReadError``); a bad file is a failed record,
 not a failed task. A batch also returns what was read of each file (``ReadingBundle``), which
-``save_readings`` writes to ``OUT/readings/`` for the report and the review app.
+``save_readings`` (a plain step of the flow) writes to ``OUT/readings/`` for the report and
+the review app.
 
 A batch is cached only when every file in it was extracted: a failure (Tesseract missing, a
 timeout, a file being written) may not happen again, so it is never answered from the cache.
@@ -20,6 +21,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from prefect.serializers import PickleSerializer
 from prefect.tasks import exponential_backoff
 from prefect.transactions import get_transaction
 from prefect.utilities.hashing import hash_objects
@@ -157,8 +159,12 @@ def extract_one(ref: FileRef, timeout: float | None, worker: ExtractionWorker
 
 
 # cache_result_in_memory off: Prefect would keep the last 1000 results — every batch's
-# records and readings to the end of the run; the cache on disk is what answers a rerun
+# records and readings to the end of the run; the cache on disk is what answers a rerun.
+# The standard pickle, not Prefect's default cloudpickle: a BatchResult holds only
+# importable classes, and cloudpickle's per-object hook took half the time of writing it
+# (bench/bench_flow.py), in the run's own process.
 @task(name="extract-batch", cache_key_fn=batch_cache_key, persist_result=True,
+      result_serializer=PickleSerializer(picklelib="pickle"),
       cache_result_in_memory=False, cache_expiration=dt.timedelta(days=30), retries=2,
       retry_delay_seconds=exponential_backoff(1), retry_jitter_factor=0.5,
       retry_condition_fn=retry_if_transient)
@@ -190,12 +196,13 @@ def load_batch(store, records: list[Record], run_id: str, register: str,
     return store.load_records(records, run_id, register=register, received=received)
 
 
-@task(name="save-readings", cache_policy=NO_CACHE, cache_result_in_memory=False)
 def save_readings(readings: list[ReadingBundle], out_dir: str) -> int:
     """Write each reading under ``OUT/readings/<doc_id>/``; returns how many were written.
 
     A reading that cannot be written is logged, not raised: the records are loaded already,
-    and the report falls back to reading the source file again.
+    and the report falls back to reading the source file again. Not a task of its own: it
+    neither retries nor fails, and a task run per batch cost the run's own process more
+    than the writing (``bench/bench_flow.py``); it runs in the flow, after the batch loads.
     """
     saved = 0
     for bundle in readings:
