@@ -41,7 +41,7 @@ from schemas import Deadline, Table
 
 def _alt(words) -> str:
     """Alternation of the lexicon's older lists: phrases as written, single spaces."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return word_alternation(words, as_written=True)
 
 
 def _word(alternation: str) -> str:
