@@ -245,6 +245,7 @@ _SENTENCE_STOP = regex.compile(
 
 _DIGIT = regex.compile(r"\d")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
+_SUBJECT_LEAD_FIRST = frozenset("ĐđRCcGg")  # the letters _SUBJECT_LEAD's words begin with
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
@@ -258,12 +259,22 @@ def _subject(text: str, settings: Settings, whole: bool = False) -> tuple[str, i
 
 @lru_cache(maxsize=16384)  # headings and clauses come back; keyed on the text and a number
 def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, int] | None:
-    lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
+    # "^…": at most one match, at the start, and only after one of its first letters
+    lead = _SUBJECT_LEAD.match(text) if text[:1] in _SUBJECT_LEAD_FIRST else None
     text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
-    if _patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
-        return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
-    verb = _patterns().verb.search(text_stripped)
+    verbs = _patterns().verb
+    first = text_stripped[:1]
+    low_first = first.lower()
+    if low_first == first:  # in lower case already: a verb at the start is the first found
+        verb = verbs.search(text_stripped)
+        if verb is not None and verb.start() == 0:
+            return None  # the clause opens with its verb ("gửi Văn phòng …"): no subject
+    else:
+        if low_first[:1] in _verb_first_letters() and \
+                verbs.match(low_first + text_stripped[1:]):
+            return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
+        verb = verbs.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
     if whole and end < len(text_stripped) - 1:
         return None
@@ -271,6 +282,12 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
     if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
     return name, shift + end
+
+
+@cache
+def _verb_first_letters() -> frozenset[str]:
+    """The letters the action verbs begin with (``_Patterns.verb`` matches case-sensitively)."""
+    return frozenset(w[:1] for w in load_lexicon("deadline_cues")["action_verbs"])
 
 
 _HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
