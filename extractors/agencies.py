@@ -218,10 +218,15 @@ def resolve_agency(name: str | None, on: str | None = None,
     """
     if not name or len(name) > 200:
         return None
+    return _resolve_on(name, on or "", within or "")
+
+
+@lru_cache(maxsize=16384)  # the same assignees and units come back in every document
+def _resolve_on(name: str, on: str, within: str) -> Agency | None:
     agency = _resolve(name)
     if agency is None or agency.successor:
         return agency
-    return _in_its_time(agency, on or "", within or "")
+    return _in_its_time(agency, on, within)
 
 
 # provinces merged and districts were abolished on 1 July 2025

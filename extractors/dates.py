@@ -253,14 +253,73 @@ def parse_filled_in_date(text: str, year_hint: int | None = None,
 
 # --- words of dates and counts (pipeline/lexicon/dates_vocabulary.yaml) ----------------------
 
-def word_alternation(words, *, in_order: bool = False) -> str:
-    """A regex alternation of words or phrases; a space inside one matches any white space.
+def word_alternation(words, *, in_order: bool = False, as_written: bool = False) -> str:
+    """A regex alternation of words or phrases; a space inside one matches any white space
+    (``as_written``: the phrases as they are written, each space a space).
 
     Longest first, so "chậm nhất là" is tried before "chậm nhất"; ``in_order`` keeps the
-    given order where the first that fits must win.
+    given order where the first that fits must win. Longest first, the phrases are written
+    as a tree of their common beginnings (``_tree_alternation``): the same matches.
     """
-    words = list(words) if in_order else sorted(words, key=len, reverse=True)
+    if in_order:
+        words = list(words)
+    else:
+        words = sorted(words, key=len, reverse=True)
+        tree = _tree_alternation([list(w) if as_written else _gapped(w) for w in words])
+        if tree is not None:
+            return tree
+    if as_written:
+        return "|".join(regex.escape(w) for w in words)
     return "|".join(r"\s+".join(regex.escape(part) for part in w.split()) for w in words)
+
+
+_GAP = ""  # in a phrase's characters: the white space between two words (``\s+``)
+
+
+def _gapped(phrase: str) -> list[str]:
+    """A phrase's characters, ``_GAP`` between its words."""
+    out: list[str] = []
+    for word in phrase.split():
+        if out:
+            out.append(_GAP)
+        out.extend(word)
+    return out
+
+
+def _tree_alternation(phrases: list[list[str]]) -> str | None:
+    """``a|b|…`` of ``phrases`` (characters, longest first) written as a tree of their common
+    beginnings: "chậm nhất là|chậm nhất" → "chậm nhất(?:\\ là)?". The ``regex`` engine tries
+    every branch of an alternation one after the other (some 70 for the action verbs); the
+    tree tries one character at each step. The same matches, in the same order: two phrases
+    that both match at a place are one the other's beginning, and the tree, like the list
+    sorted longest first, tries the longer one first. ``None`` where two characters at one
+    step match each other ignoring case ("K"/"k"): the order could then differ."""
+    root: dict = {}
+    for chars in phrases:
+        node = root
+        for c in chars:
+            node = node.setdefault(c, {})
+        node[None] = {}  # a phrase ends here
+
+    def write(node: dict) -> str | None:
+        steps = [c for c in node if c is not None]
+        for k, a in enumerate(steps):
+            if any(a != _GAP != b and regex.fullmatch(regex.escape(a), b, regex.I)
+                   for b in steps[k + 1:]):
+                return None
+        branches = []
+        for c in steps:
+            rest = write(node[c])
+            if rest is None:
+                return None
+            branches.append((r"\s+" if c == _GAP else regex.escape(c)) + rest)
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        # longer phrases first: the end of a shorter one is the last thing tried here
+        return f"(?:{body})?" if None in node else body
+
+    return write(root)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from schemas import Deadline, Table
 
 def _alt(words) -> str:
     """Alternation of the lexicon's older lists: phrases as written, single spaces."""
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return word_alternation(words, as_written=True)
 
 
 def _word(alternation: str) -> str:
@@ -235,6 +235,7 @@ _NUMBERED = regex.compile(
     r"^(?:(?P<roman>[IVX]{1,4})[.)]|(?P<sub>\d{1,2}\.\d{1,2})\.?|(?P<num>\d{1,2})[.)]|"
     r"(?P<letter>[a-zđ])[.)])\s+(?=\S)")
 _NUMBERED_FIRST = frozenset("IVXabcdefghijklmnopqrstuvwxyzđ")  # or a digit
+_NO_HEADING_FIRST = frozenset("-+|")  # a bullet or a table row: no bold heading either
 # a sentence ends at a stop after a small letter, a digit, ")" … or an acronym, before white
 # space and a capital, a digit, an opening quote or bracket (a bullet between): group 1 is the
 # white space between the two. The stop comes first so that ``finditer`` looks for it alone.
@@ -244,6 +245,7 @@ _SENTENCE_STOP = regex.compile(
 
 _DIGIT = regex.compile(r"\d")
 _SUBJECT_LEAD = regex.compile(r"^(?:[Đđ]ối với|Riêng|[Cc]ụ thể|[Gg]iao(?: cho)?)\s+")
+_SUBJECT_LEAD_FIRST = frozenset("ĐđRCcGg")  # the letters _SUBJECT_LEAD's words begin with
 _ITEM_MARK = regex.compile(r"^\s*(?:[-+•]|\(?\d{1,2}[.)]|[a-zđ][.)]|[IVX]{1,4}[.)])\s*")
 
 
@@ -257,12 +259,22 @@ def _subject(text: str, settings: Settings, whole: bool = False) -> tuple[str, i
 
 @lru_cache(maxsize=16384)  # headings and clauses come back; keyed on the text and a number
 def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, int] | None:
-    lead = _SUBJECT_LEAD.match(text)  # "^…": at most one match, at the start
+    # "^…": at most one match, at the start, and only after one of its first letters
+    lead = _SUBJECT_LEAD.match(text) if text[:1] in _SUBJECT_LEAD_FIRST else None
     text_stripped = text[lead.end():] if lead else text
     shift = len(text) - len(text_stripped)
-    if _patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
-        return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
-    verb = _patterns().verb.search(text_stripped)
+    verbs = _patterns().verb
+    first = text_stripped[:1]
+    low_first = first.lower()
+    if low_first == first:  # in lower case already: a verb at the start is the first found
+        verb = verbs.search(text_stripped)
+        if verb is not None and verb.start() == 0:
+            return None  # the clause opens with its verb ("gửi Văn phòng …"): no subject
+    else:
+        if low_first[:1] in _verb_first_letters() and \
+                verbs.match(low_first + text_stripped[1:]):
+            return None  # the clause opens with its verb ("Gửi Văn phòng …"): no subject
+        verb = verbs.search(text_stripped)
     end = verb.start() if verb else len(text_stripped)
     if whole and end < len(text_stripped) - 1:
         return None
@@ -270,6 +282,12 @@ def _subject_upto(text: str, max_chars: int, whole: bool = False) -> tuple[str, 
     if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
     return name, shift + end
+
+
+@cache
+def _verb_first_letters() -> frozenset[str]:
+    """The letters the action verbs begin with (``_Patterns.verb`` matches case-sensitively)."""
+    return frozenset(w[:1] for w in load_lexicon("deadline_cues")["action_verbs"])
 
 
 _HEADING_RANKS = {"roman": 0.0, "bold": 0.5, "num": 1.0, "sub": 2.0, "letter": 3.0}
@@ -951,6 +969,7 @@ def extract_deadlines(text: str, issued_date: str | None,
     i = 0  # the first cue word not in a line before this one
     headings = _Headings(settings)  # read on every line that can open a heading
     max_heading = settings.deadline_max_heading_chars
+    unmatched = _unmatched(settings)
     pos = 0
     for line in text.split("\n"):
         if not line:  # an empty line: no heading, no cue word
@@ -960,8 +979,9 @@ def extract_deadlines(text: str, issued_date: str | None,
         stripped = line.strip()
         first = stripped[:1]
         # what ``_Headings.read`` looks at first: a line that opens no numbered heading and is
-        # too long for a bold one leaves the headings as they are
-        if first in _NUMBERED_FIRST or first.isdecimal() or 0 < len(stripped) < max_heading:
+        # too long for a bold one, or a bullet ("- Sở Nội vụ;"), leaves the headings as they are
+        if first in _NUMBERED_FIRST or first.isdecimal() or (
+                0 < len(stripped) < max_heading and first not in _NO_HEADING_FIRST):
             headings.read(stripped)
         if i < n and at[i] < end:  # a cue word begins in the line: it is split into sentences
             heading = headings.current
@@ -981,15 +1001,43 @@ def extract_deadlines(text: str, issued_date: str | None,
                     first_cue = k
                     while k < j and at[k] < stop:
                         k += 1
+                    said = text[start:stop]
+                    if said in unmatched:
+                        continue  # a sentence met before, none of whose patterns matched
                     cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
-                    said, said_low = text[start:stop], low[start:stop]
+                    said_low = low[start:stop]
                     found = _cue_matches(said, cues, settings, said_low)
                     if found:  # most sentences with a cue word set no deadline: left here
                         out.extend(_read(Sentence(said, start, heading), issued_date, settings,
                                          cues, year, found, said_low))
+                    else:
+                        unmatched.remember(said)
             i = j
         pos = end + 1
     return out
+
+
+class _Unmatched(dict):
+    """Sentences none of whose rules' patterns matched (``_cue_matches``), as keys: boilerplate
+    ("Trong thời gian qua, …", "Kết quả thực hiện là tiêu chí đánh giá mức độ hoàn thành nhiệm
+    vụ …") comes back from document to document, and is then left at once. What the patterns
+    find in a sentence depends on its text alone (its cue words are where the index finds them
+    in it); the oldest is let go past ``MAX_SENTENCES``, and a long sentence is not kept."""
+
+    MAX_SENTENCES = 4096
+    MAX_CHARS = 400
+
+    def remember(self, sentence: str) -> None:
+        if len(sentence) <= self.MAX_CHARS:
+            if len(self) >= self.MAX_SENTENCES:
+                del self[next(iter(self))]
+            self[sentence] = None
+
+
+@lru_cache(maxsize=4)
+def _unmatched(settings: Settings) -> _Unmatched:
+    """The sentences found unmatched under ``settings`` (its look-back and anchor lengths)."""
+    return _Unmatched()
 
 
 def _line_may_match(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,

@@ -158,3 +158,25 @@ def test_the_record_names_todays_body(year, successor):
                      "V/v báo cáo\n")
     assert issuer.successor == successor
     assert issuer.parent is None
+
+
+@pytest.mark.parametrize("name, on, within", [
+    ("UBND huyện Châu Thành", "2024-05-02", "UBND tỉnh Tiền Giang"),
+    ("UBND huyện Châu Thành", "2024-05-02", "UBND tỉnh Bến Tre"),
+    ("UBND huyện Châu Thành", "2024-05-02", None),
+    ("UBND tỉnh Hà Giang", "2024-05-02", None),
+    ("UBND tỉnh Hà Giang", "2025-08-01", None),
+    ("Sở Nội vụ", None, None),
+])
+def test_an_answer_kept_per_name_date_and_place_is_the_one_worked_out(name, on, within):
+    """``resolve_agency`` keeps its answer per (name, date, place): asked again, or after the
+    same name with another date or place, it gives what a fresh look-up gives."""
+    from extractors import agencies
+    agencies._resolve_on.cache_clear()
+    fresh = resolve_agency(name, on=on, within=within)
+    for other_on in ("2024-05-02", "2025-08-01", None):
+        resolve_agency(name, on=other_on, within="UBND tỉnh Tiền Giang")
+    assert resolve_agency(name, on=on, within=within) == fresh
+    agencies._resolve_on.cache_clear()
+    agencies._in_its_time.cache_clear()
+    assert resolve_agency(name, on=on, within=within) == fresh

@@ -162,3 +162,76 @@ def test_date_vocabulary_weekdays(word, index, code):
 def test_date_vocabulary_has_no_unknown_weekday():
     from extractors.dates import date_vocabulary
     assert date_vocabulary().weekday("tám") is None
+
+
+# --- alternations written as a tree (word_alternation) -------------------------------------
+
+def _flat(words, as_written):
+    """The alternation as it was written before the tree: longest first, one branch a phrase."""
+    words = sorted(words, key=len, reverse=True)
+    if as_written:
+        return "|".join(regex.escape(w) for w in words)
+    return "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in words)
+
+
+def _alternation_texts():
+    from fixtures.long_dispatches import long_dispatch_text
+    crafted = ("CHẬM NHẤT LÀ ngày 5/6, chậm  nhất\tvào 7/8; Chậm nhất trước; chậm nhấtlà; "
+               "trước hoặc\ntrong; hoàn thành xong trước; thời hạn hoàn thành; hạn chót; "
+               "Gửi Văn phòng; gửi; chủ trìa; phối hợpp; đã; Đã; ĐÃ; mười lăm; hai mươi mốt; "
+               "số liệu năm 2024; Báo cáo năm; hằng năm; HÀNG NĂM; định kỳ năm; của mỗi tháng; "
+               "Trong vòng 07 ngày làm việc; trong thời hạn 2 tuần; sau khi; Hiệu lực; ký kết")
+    return [crafted] + [long_dispatch_text(i) for i in range(3)]
+
+
+@pytest.mark.parametrize("key, as_written", [
+    ("due_cues", True), ("period_cues", True), ("completion_verbs", True), ("every", True),
+    ("action_verbs", True), ("assign_triggers", True), ("not_due_before", True),
+    ("yearly_cues", True), ("recurring_cues", False), ("weak_period_cues", False),
+    ("relative_cues", False), ("relative_units", False), ("directive_words", False),
+    ("table_clause_cues", False), ("yearly_after", False), ("past_markers", False),
+])
+def test_a_tree_alternation_matches_what_the_longest_first_list_matches(key, as_written):
+    """Tried at every place of real-looking text, in either case mode, and with what follows
+    the phrase asked for (so that the engine must step back into the alternation), the tree
+    gives the same match as the list it stands for."""
+    from extractors.dates import word_alternation
+    from pipeline.lexicon import load_lexicon
+    words = list(load_lexicon("deadline_cues")[key])
+    tree = word_alternation(words, as_written=as_written)
+    assert tree != _flat(words, as_written) or len(words) < 2  # a tree where there is one
+    checked = 0
+    for flags in (0, regex.I):
+        for tail in ("", r"\s+\d", r"(?:\s+là)?\s*\S"):
+            old = regex.compile(f"(?:{_flat(words, as_written)}){tail}", flags)
+            new = regex.compile(f"(?:{tree}){tail}", flags)
+            for text in _alternation_texts():
+                for at in range(len(text)):
+                    a, b = old.match(text, at), new.match(text, at)
+                    assert (a and a.span()) == (b and b.span()), (key, text[at:at + 30])
+                    checked += a is not None
+    assert checked > 0
+
+
+def test_number_and_weekday_words_match_as_before():
+    from extractors.dates import date_vocabulary
+    vocab = date_vocabulary()
+    units = [w for w in vocab.units if w not in vocab.not_in_patterns]
+    first = _flat([*units, vocab.ten, vocab.tens], False)
+    then = _flat([*units, vocab.tens], False)
+    old = regex.compile(rf"(?:\d{{1,3}}|(?:{first})(?:\s+(?:{then}))*)", regex.I)
+    new = regex.compile(vocab.number_pattern(), regex.I)
+    for text in ["mười lăm ngày", "hai mươi mốt", "Ba mươi", "bảy", "mười", "07", "mươi lăm"] \
+            + _alternation_texts()[1:2]:
+        for at in range(len(text)):
+            a, b = old.match(text, at), new.match(text, at)
+            assert (a and a.span()) == (b and b.span())
+
+
+def test_phrases_that_differ_by_case_alone_stay_a_plain_list():
+    """Two branches one of which matches the other ignoring case could be tried in another
+    order in a tree: such a list is written as it was."""
+    from extractors.dates import word_alternation
+    assert word_alternation(["UBND", "ubnd tỉnh"]) == r"ubnd\s+tỉnh|UBND"
+    assert word_alternation(["giao cho", "giao"], as_written=True) == r"giao(?:\ cho)?"
+    assert word_alternation(["kể từ", "kể từ khi"], in_order=True) == r"kể\s+từ|kể\s+từ\s+khi"

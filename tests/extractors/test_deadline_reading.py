@@ -220,3 +220,80 @@ def test_a_line_no_rule_can_match_in_has_no_sentence_with_a_match():
                 kept += may and any(found)
             pos = end + 1
     assert skipped > 20 and kept > 20
+
+
+def _old_subject_upto(text, max_chars, whole=False):
+    """``_subject_upto`` as it read before its first-letter tests: the reference."""
+    lead = d._SUBJECT_LEAD.match(text)
+    text_stripped = text[lead.end():] if lead else text
+    shift = len(text) - len(text_stripped)
+    if d._patterns().verb.match(text_stripped[:1].lower() + text_stripped[1:]):
+        return None
+    verb = d._patterns().verb.search(text_stripped)
+    end = verb.start() if verb else len(text_stripped)
+    if whole and end < len(text_stripped) - 1:
+        return None
+    name = text_stripped[:end].strip(" ,:;.-")
+    from extractors.agencies import looks_like_agency
+    if not name or len(name) > max_chars or not looks_like_agency(name):
+        return None
+    return name, shift + end
+
+
+@pytest.mark.parametrize("clause, subject", [
+    ("Gửi Văn phòng UBND tỉnh trước ngày 5/6", None),  # opens with its verb, capitalised
+    ("gửi Văn phòng UBND tỉnh", None),
+    ("Giao Sở Nội vụ chủ trì, phối hợp", "Sở Nội vụ"),
+    ("Đối với Sở Tài chính: tổng hợp", "Sở Tài chính"),
+    ("Riêng Công an tỉnh thực hiện", "Công an tỉnh"),
+    ("Ủy ban nhân dân các huyện tổ chức", "Ủy ban nhân dân các huyện"),
+    ("", None),
+])
+def test_a_subject_is_read_as_before_the_first_letter_tests(clause, subject):
+    got = d._subject_upto.__wrapped__(clause, 200)
+    assert got == _old_subject_upto(clause, 200)
+    assert (got and got[0]) == subject
+
+
+def test_subjects_of_every_clause_of_long_dispatches_are_read_as_before():
+    """The lead and the opening verb are tried only after one of their first letters: every
+    clause and line of the long dispatches gives the subject it gave."""
+    settings = Settings()
+    clauses = set()
+    for text in _texts(4):
+        for line in text.split("\n"):
+            clauses.add(line.strip())
+            for part in regex.split(r"[,;:]", line):
+                clauses.update((part.strip() + " ", part.lstrip()[:1].lower() + part.strip()[1:]))
+    found = 0
+    for clause in clauses:
+        for whole in (False, True):
+            got = d._subject_upto.__wrapped__(clause, settings.deadline_max_assignee_chars, whole)
+            assert got == _old_subject_upto(clause, settings.deadline_max_assignee_chars, whole)
+            found += got is not None
+    assert found > 20 and len(clauses) > 500
+
+
+def test_a_sentence_left_unmatched_once_is_left_again_and_one_with_a_deadline_is_read_again():
+    """Boilerplate with no deadline is kept as unmatched and skipped when it comes back; the
+    same words with a deadline, or the deadline sentence itself, are read every time."""
+    settings = Settings(deadline_anchor_max_chars=161)  # a cache of its own, empty
+    boiler = "Kết quả thực hiện là tiêu chí đánh giá mức độ hoàn thành nhiệm vụ trong năm 2024."
+    task = "Sở Y tế chủ trì, báo cáo trước ngày 30/6/2024."
+    doc = f"{boiler} {task}\n\n{boiler}\n"
+    first = d.extract_deadlines(doc, "2024-01-15", settings)
+    assert boiler in d._unmatched(settings) and task not in d._unmatched(settings)
+    again = d.extract_deadlines(f"{boiler} {task}\n", "2024-01-15", settings)
+    assert [f.value for f in again] == [f.value for f in first] and len(first) == 1
+    assert first[0].value.due_date == "2024-06-30" and first[0].value.assignee == "Sở Y tế"
+
+
+def test_deadlines_of_documents_read_after_others_are_those_read_afresh():
+    """The unmatched sentences kept from earlier documents change no later document's deadlines."""
+    settings = Settings(deadline_anchor_max_chars=162)
+    texts = _texts(6)
+    warmed = [d.extract_deadlines(t, "2024-01-15", settings) for t in texts]
+    assert len(d._unmatched(settings)) > 3
+    for text, got in zip(texts, warmed):
+        d._unmatched(settings).clear()
+        assert d.extract_deadlines(text, "2024-01-15", settings) == got
