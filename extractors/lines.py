@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add, sub
 from typing import NamedTuple
 
 import regex
@@ -38,17 +36,19 @@ def _split_whole(text: str) -> tuple[Line, ...]:
 
 
 def _split(text: str, start: int, end: int) -> list[Line]:
-    """The lines, made column by column in C (``map``, ``accumulate``) rather than one at a
-    time in Python: a document has hundreds. A line's text starts after its leading white
-    space (a blank line: at its end, the same count), at the line's offset plus that."""
-    raws = text[start:end].split("\n")
-    stripped = list(map(str.strip, raws))
-    lengths = list(map(len, raws))
-    offsets = accumulate(map((1).__add__, lengths), initial=start)  # where each line begins
-    starts = list(map(add, offsets, map(sub, lengths, map(len, map(str.lstrip, raws)))))
-    ends = map(add, starts, map(len, stripped))
-    # ``Line(…)`` without the named tuple's own ``__new__`` in Python
-    return list(map(tuple.__new__, repeat(Line), zip(stripped, starts, ends)))
+    out: list[Line] = []
+    make = tuple.__new__  # ``Line(…)`` without the named tuple's own ``__new__`` in Python
+    pos = start
+    for raw in text[start:end].split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            at = pos + len(raw)  # a blank line: its offset after its white space
+            out.append(make(Line, ("", at, at)))
+        else:
+            at = pos if raw[0] == stripped[0] else pos + len(raw) - len(raw.lstrip())
+            out.append(make(Line, (stripped, at, at + len(stripped))))
+        pos += len(raw) + 1
+    return out
 
 
 _SPACES = regex.compile(r"\s+")
