@@ -18,7 +18,8 @@ from extractors.doc_types import doc_type_from_code, doc_type_from_title, title_
 from extractors.lines import Line, ascii_key, is_separator, is_upper_line, split_lines
 from extractors.names import (ABBREVIATIONS, ADMIN_UNITS, WHOLE_NAMES, expand_abbreviations,
                               sentence_case_name)
-from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
+from extractors.number_symbol import (SYMBOL_IN_TEXT, clean_symbol, number_symbol_fields,
+                                      parse_number_symbol)
 from pipeline.lexicon import load_lexicon
 from pipeline.readers.ocr.stamp_marks import mark_codes
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
@@ -156,21 +157,31 @@ _SYMBOL_START = regex.compile(r"\s*\S*\d\S*/")
 def number_symbol(lines: list[Line]) -> Found[NumberSymbol] | None:
     """``Số: 7338/UBND-SNV`` (also ``Luật số:``, ``Số: /BC-UBND``, ``Số: 7338 /UBND-SNV``)."""
     for line in lines:
-        m = _NUMBER_LINE.match(line.text)
-        if not m or len(m.group("label")) > _LABEL_MAX_CHARS:
-            continue
-        rest = left_column(Line(m.group("rest"), 0, 0)).text
-        # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
-        rest = _AFTER_SYMBOL.split(rest)[0]
-        tokens = rest.split(" ")
-        for n in range(len(tokens), 0, -1):
-            candidate = " ".join(tokens[:n])
-            if _WORDS_APART.search(candidate):
-                continue  # "/QĐ-UB Hà" is a symbol and the place after it, not "/QĐ-UBHà"
-            parsed = parse_number_symbol(candidate)
-            if parsed and "/" in parsed.raw + candidate:
-                start = line.start + m.start("rest")
-                return Found(parsed, start, start + len(candidate))
+        read = _line_number(line.text)
+        if read is not None:
+            fields, start, end = read
+            return Found(NumberSymbol(**fields), line.start + start, line.start + end)
+    return None
+
+
+@lru_cache(maxsize=8192)  # the number line is read for the issuing document and the header
+def _line_number(text: str) -> tuple[dict, int, int] | None:
+    """(the symbol's ``NumberSymbol`` fields, its start and end in the line) of a number
+    line; ``None`` for any other line. (Fields, not a model: each record gets its own.)"""
+    m = _NUMBER_LINE.match(text)
+    if not m or len(m.group("label")) > _LABEL_MAX_CHARS:
+        return None
+    rest = left_column(Line(m.group("rest"), 0, 0)).text
+    # a PDF line may carry the place-date after the symbol: cut at ", ngày" or a wide gap
+    rest = _AFTER_SYMBOL.split(rest)[0]
+    tokens = rest.split(" ")
+    for n in range(len(tokens), 0, -1):
+        candidate = " ".join(tokens[:n])
+        if _WORDS_APART.search(candidate):
+            continue  # "/QĐ-UB Hà" is a symbol and the place after it, not "/QĐ-UBHà"
+        fields = number_symbol_fields(candidate)
+        if fields and "/" in fields["raw"] + candidate:
+            return fields, m.start("rest"), m.start("rest") + len(candidate)
     return None
 
 
@@ -603,10 +614,9 @@ def _issuing_document(lines: list[Line], settings: Settings) -> int | None:
     return None
 
 
-@lru_cache(maxsize=8192)  # the top lines of a letterhead recur from document to document
 def _is_number_line(text: str) -> bool:
     """Does the line state a document's number (``number_symbol`` reads one from it)?"""
-    return number_symbol([Line(text, 0, len(text))]) is not None
+    return _line_number(text) is not None
 
 
 def _letterhead_start(lines: list[Line], k: int) -> int:

@@ -41,11 +41,20 @@ _DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
 _DASHES = regex.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
 
 
+_DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2212"
+_DRAFT_OPENERS = "/.…_"  # what a draft's blank number begins with (or white space)
+
+
 @lru_cache(maxsize=8192)  # a symbol is cleaned where it is found and again when parsed
 def clean_symbol(raw: str) -> str:
     """Remove stray spaces (``7338 /UBND-SNV``) and draft dots; keep the document's spelling."""
-    s = _DASHES.sub("-", _SPACES.sub("", raw))
-    s = _DRAFT_BLANKS.sub("", s)
+    # each substitution only where it has something to do (most symbols are clean): every
+    # white space but " ", and the soft hyphen, are unprintable
+    s = raw if " " not in raw and raw.isprintable() else _SPACES.sub("", raw)
+    if any(d in s for d in _DASH_CHARS):
+        s = _DASHES.sub("-", s)
+    if s[:1] in _DRAFT_OPENERS or s[:1].isspace():  # (``in``: "" too)
+        s = _DRAFT_BLANKS.sub("", s)
     return s.rstrip(".,;:")
 
 
@@ -55,6 +64,13 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
     >>> parse_number_symbol("61/2018/NĐ-CP").type_code
     'NĐ'
     """
+    fields = number_symbol_fields(raw)
+    return NumberSymbol(**fields) if fields is not None else None
+
+
+def number_symbol_fields(raw: str) -> dict | None:
+    """``parse_number_symbol``'s fields, as the keyword arguments of its ``NumberSymbol``
+    (a citation wants two of them, not a model: references make thousands)."""
     s = clean_symbol(raw)
     m = SYMBOL.fullmatch(s)
     if not m:
@@ -67,11 +83,10 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
     if old_type:
         if old_type.upper() not in known:
             return None  # three codes, none of them in the type's place: no reading is sure
-        return NumberSymbol(raw=s, number=number, type_code=old_type,
-                            issuer_code=old_issuer, unit_code=old_unit)
+        return dict(raw=s, number=number, type_code=old_type, issuer_code=old_issuer,
+                    unit_code=old_unit)
     if party_type:
-        return NumberSymbol(raw=s, number=number, type_code=party_type,
-                            issuer_code=party_issuer)
+        return dict(raw=s, number=number, type_code=party_type, issuer_code=party_issuer)
     codes = [c for c in codes.split("-") if c]
     year = int(year) if year else None
     type_code = issuer_code = unit_code = None
@@ -94,8 +109,8 @@ def parse_number_symbol(raw: str) -> NumberSymbol | None:
         unit_code = "-".join(codes)
     if number is None and issuer_code is None and type_code is None:
         return None
-    return NumberSymbol(raw=s, number=number, year=year, type_code=type_code,
-                        issuer_code=issuer_code, unit_code=unit_code)
+    return dict(raw=s, number=number, year=year, type_code=type_code, issuer_code=issuer_code,
+                unit_code=unit_code)
 
 
 # A symbol as it appears inside running text (for citations): number required.

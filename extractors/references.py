@@ -17,7 +17,7 @@ import regex
 
 from extractors.dates import LONG_DATE, NUMERIC_DATE, date_from_match
 from extractors.doc_types import citation_words, doc_type_from_citation, doc_type_from_code
-from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, parse_number_symbol
+from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, number_symbol_fields
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.document import PAGE_SEPARATOR, Document, RawTable
 from pipeline.text.keys import one_spaced
@@ -80,6 +80,16 @@ def _date_in(window: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def _issuer_named(window: str) -> tuple[str, int] | None:
+    """``_issuer_in(window)``, the pattern tried only where it may match."""
+    # most citations name no issuer: "của" must open the window (after spaces and a comma;
+    # ``lstrip`` strips all the pattern's ``\s`` and more), else the pattern is not tried
+    rest = window.lstrip()
+    if rest[:1] == ",":
+        rest = rest[1:].lstrip()
+    return _issuer_in(window) if rest[:3].lower() == "của" else None
+
+
 @lru_cache(maxsize=8192)
 def _issuer_in(window: str) -> tuple[str, int] | None:
     """(issuer, its end) named by a "của …" opening ``window`` (the pattern reads no further
@@ -116,10 +126,10 @@ def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
 @lru_cache(maxsize=4096)  # a document cites the same symbols again
 def _cited_symbol(symbol: str) -> tuple[str | None, str] | None:
     """(type code, upper-case key) of a cleaned symbol that parses with a number; else None."""
-    parsed = parse_number_symbol(symbol)
-    if parsed is None or parsed.number is None:
+    parsed = number_symbol_fields(symbol)
+    if parsed is None or parsed["number"] is None:
         return None
-    return parsed.type_code, symbol.upper()
+    return parsed["type_code"], symbol.upper()
 
 
 def find_references(text: str, own_number: str | None = None,
@@ -158,29 +168,35 @@ def find_references(text: str, own_number: str | None = None,
         date, end = _date_near(text, m.end(), settings)
         if date is None and word:
             date = _date_before(text, type_start, settings)
-        issuer_found = _issuer_in(text[end:end + settings.reference_issuer_chars])
+        issuer_found = _issuer_named(text[end:end + settings.reference_issuer_chars])
         issuer = issuer_found[0] if issuer_found else None
+        if known is not None:
+            # a mention again: what it adds, without a model of its own
+            _complete_with(known.value, doc_type, date, issuer)
+            continue
         raw_end = end + issuer_found[1] if issuer_found else end
         raw = one_spaced(text[type_start:raw_end]).strip(" ,;")
         ref = Reference(raw=raw, doc_type=doc_type, number=symbol, date=date, issuer=issuer)
-        if key not in by_number:
-            # behind its type word ("Công văn số …") a citation is cued; a bare symbol is weak
-            by_number[key] = Found(ref, type_start, raw_end,
-                                   Confidence.CUED if word else Confidence.WEAK)
-            order.append(key)
-            continue
-        _complete(by_number[key].value, ref)
+        # behind its type word ("Công văn số …") a citation is cued; a bare symbol is weak
+        by_number[key] = Found(ref, type_start, raw_end,
+                               Confidence.CUED if word else Confidence.WEAK)
+        order.append(key)
     return [by_number[k] for k in order]
 
 
 def _complete(known: Reference, mention: Reference) -> None:
     """A later mention may state what the first did not."""
-    if known.date is None and mention.date:
-        known.date = mention.date
-    if known.issuer is None and mention.issuer:
-        known.issuer = mention.issuer
-    if known.doc_type is None and mention.doc_type:
-        known.doc_type = mention.doc_type
+    _complete_with(known, mention.doc_type, mention.date, mention.issuer)
+
+
+def _complete_with(known: Reference, doc_type: str | None, date: str | None,
+                   issuer: str | None) -> None:
+    if known.date is None and date:
+        known.date = date
+    if known.issuer is None and issuer:
+        known.issuer = issuer
+    if known.doc_type is None and doc_type:
+        known.doc_type = doc_type
 
 
 # cells of a row are read as one line, kept apart so that one cell's date is not another's

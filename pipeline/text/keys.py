@@ -59,7 +59,11 @@ _UNEVEN_SPACE = regex.compile(r"\s\s|[^\S ]")
 def one_spaced(s: str) -> str:
     """``regex.sub(r"\\s+", " ", s)``: each run of white space one space, the ends kept.
     The substitution is made only when a run is not one plain space already: a ``sub`` of
-    the ``regex`` module costs several times a ``search``, and most strings need none."""
+    the ``regex`` module costs several times a ``search``, and most strings need none.
+    Every white space but the plain space is unprintable (tests/text check it), so a
+    printable string without a double space needs no regex at all (``isprintable`` is C)."""
+    if "  " not in s and s.isprintable():
+        return s
     return _SPACES.sub(" ", s) if _UNEVEN_SPACE.search(s) else s
 
 

@@ -191,6 +191,15 @@ def _sub(text: MappedText, needs: str, pattern: regex.Pattern, repl) -> MappedTe
     return text.sub(pattern, repl)
 
 
+def _may_open_a_line(t: str, marks: str) -> bool:
+    """May a line of ``t`` open with one of ``marks`` after spaces and tabs (what
+    ``^[ \t]*[marks]`` in multi-line mode needs)? Such a line starts with a mark, a space or
+    a tab at the text's start or after a newline: a few ``in`` tests rather than a regex pass
+    over a text whose stars are emphasis, not bullets."""
+    return t[:1] in (" ", "\t", *marks) or "\n " in t or "\n\t" in t \
+        or any("\n" + c in t for c in marks)
+
+
 def _strip_html(text: MappedText) -> MappedText:
     source = text.text
     if "<" not in source and "&" not in source:
@@ -216,7 +225,8 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     text = _sub(text, "\r", _CR, "\n")
     if markdown:
         text = _sub(text, "#", _HEADING, "")
-        text = _sub(text, "*+", _STAR_BULLET, r"\1- ")
+        if _may_open_a_line(text.text, "*+"):
+            text = text.sub(_STAR_BULLET, r"\1- ")
         text = _sub(text, "*_", _EMPHASIS, "")
         text = _sub(text, "\\", _ESCAPE, r"\1")
     t = text.text

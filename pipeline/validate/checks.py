@@ -78,8 +78,10 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
     seen: dict[str, RecordWarning] = {}
     for i, ref in enumerate(record.references):
         m = _NUMBER_YEAR.match(ref.number or "")
-        # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …")
-        if m and ref.date and _followed_by_date(ref.raw or "", ref.number or "") \
+        # only when the raw citation itself dates the number ("… 117/2014/NĐ-CP ngày …");
+        # a date that opens with the number's year agrees with it: nothing more to read
+        if m and ref.date and ref.date[:4] != m.group(1) \
+                and _followed_by_date(ref.raw or "", ref.number or "") \
                 and year_of(ref.date) != int(m.group(1)):
             prov = record.provenance.get(f"references.{i}")
             seen[ref.number] = RecordWarning(
@@ -88,13 +90,23 @@ def reference_year_warnings(record: Record, doc: Document) -> list[RecordWarning
                 message=f"{ref.number} is dated {ref.date}: the year in the number is {m.group(1)}")
     for m in _NORMATIVE_WITH_DATE.finditer(doc.text):
         number = m.group("num")
+        if number in seen or not _may_disagree(m):
+            continue
         date = _date_of(m, None)
-        if number in seen or date is None or date.year == int(m.group("ny")):
+        if date is None or date.year == int(m.group("ny")):
             continue
         seen[number] = RecordWarning(
             code="reference_year_mismatch", page=doc.page_of(m.start()),
             message=f"{number} is dated {date.isoformat()}: the year in the number is {m.group('ny')}")
     return list(seen.values())
+
+
+def _may_disagree(m: regex.Match) -> bool:
+    """Does the date of a ``_NORMATIVE_WITH_DATE`` match state a year other than the
+    number's? (A year-less date has no year of its own to disagree with; ``date_hit`` reads
+    the long form's groups when it matched, else the numeric form's.)"""
+    year = m.group("wy") if m.group("wd") is not None else m.group("y")
+    return year is not None and int(year) != int(m.group("ny"))
 
 
 def _weekday_matches(text: str, low: str):

@@ -71,3 +71,24 @@ def test_symbol_groups_are_read_in_the_order_the_parser_unpacks_them():
     assert names == ["num", "old_issuer", "old_type", "old_unit", "party_type", "party_issuer",
                      "year", "codes", "codes2"]
     assert SYMBOL.groups == len(names)
+
+
+def _clean_by_substitution(raw: str) -> str:
+    """``clean_symbol`` as three substitutions every time (what its shortcuts must give)."""
+    import regex
+    s = regex.sub(r"[\u2010\u2011\u2012\u2013\u2014\u2212]", "-", regex.sub(r"[\s\u00ad]+", "", raw))
+    s = regex.sub(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)", "", s)
+    return s.rstrip(".,;:")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_clean_symbol_is_the_substitutions(seed):
+    import random
+
+    from extractors.number_symbol import clean_symbol
+    rng = random.Random(seed)
+    pieces = ["7338", "/", "UBND", "-", "–", "\u2212", " ", "\u00ad", "\t", "\u00a0", ".", "…",
+              "_", "QĐ", "\x1c", ";", "2024"]
+    for _ in range(200):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert clean_symbol.__wrapped__(raw) == _clean_by_substitution(raw), raw

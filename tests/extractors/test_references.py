@@ -155,3 +155,16 @@ def test_a_citation_read_again_elsewhere_is_placed_where_it_stands():
     assert [(f.start - len(pad), f.end - len(pad)) for f in moved] == [(f.start, f.end) for f in cold]
     assert [(r.value.doc_type, r.value.date, r.value.issuer) for r in cold] == [
         ("nghi_dinh", "2020-04-24", "Chính phủ"), ("cong_van", "2024-03-15", "Bộ Nội vụ")]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_issuer_is_looked_for_as_the_pattern_finds_it(seed):
+    """``_issuer_named`` tries the pattern only where "của" opens the window: it finds what
+    the pattern finds everywhere."""
+    import random
+    rng = random.Random(seed)
+    pieces = [" ", "  ", ",", ", ", "\t", "\x1c", "của", "CỦA", "Của", "cua", " Bộ Nội vụ",
+              " UBND tỉnh", " về", ";", "(", "\n", "ngày"]
+    for _ in range(200):
+        window = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        assert references._issuer_named(window) == references._issuer_in(window), window

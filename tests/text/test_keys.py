@@ -21,3 +21,10 @@ def test_one_spaced_is_the_substitution(seed):
 def test_one_spaced_keeps_a_string_that_needs_nothing():
     s = "Sở Nội vụ tỉnh Bà Rịa - Vũng Tàu"
     assert one_spaced(s) is s
+
+
+def test_every_white_space_but_the_plain_space_is_unprintable():
+    # one_spaced's shortcut: a printable string holds no white space but " "
+    spaces = [c for c in map(chr, range(0x110000)) if _SPACES.match(c)]
+    assert " " in spaces and len(spaces) > 20
+    assert all(not c.isprintable() for c in spaces if c != " ")

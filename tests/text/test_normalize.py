@@ -66,3 +66,17 @@ def test_tone_key_leaves_closed_syllables_alone():
 
 def test_fold_diacritics():
     assert fold_diacritics("Đặng Minh Thông") == "Dang Minh Thong"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_star_bullets_are_looked_for_wherever_one_may_open_a_line(seed):
+    """The bullet pass is skipped only for a text no line of which opens with one."""
+    import random
+
+    from pipeline.text.normalize import _STAR_BULLET, _may_open_a_line
+    rng = random.Random(seed)
+    pieces = ["*", "+", " ", "\t", "\n", "a", "Sở", "**", "\u2028", "-"]
+    for _ in range(300):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        if _STAR_BULLET.search(t):
+            assert _may_open_a_line(t, "*+"), repr(t)

@@ -42,6 +42,12 @@ def test_range_in_order_is_fine():
     ("theo Nghị định số 60/2021/NĐ-CP ngày 21/6/2021 của Chính phủ", []),
     # a party document's number has no year
     ("Nghị quyết số 19-NQ/TW ngày 25/10/2017", []),
+    # the long form's year is read too; a date without a year states none to disagree with
+    ("theo Nghị định số 117/2014/NĐ-CP ngày 07 tháng 10 năm 2013", ["reference_year_mismatch"]),
+    ("theo Nghị định số 117/2014/NĐ-CP ngày 07 tháng 10 năm 2014", []),
+    ("theo Nghị định số 117/2014/NĐ-CP ngày 07/10 của Chính phủ", []),
+    # a year that disagrees but a date that does not exist: no date, no warning
+    ("theo Nghị định số 117/2014/NĐ-CP ngày 31/02/2013", []),
 ])
 def test_reference_year(text, expected):
     assert codes(text) == expected
