@@ -63,7 +63,8 @@ def _copy(value):
 
 
 def provenance_of(doc: Document, found: Found) -> Provenance:
-    return Provenance.of(doc.page_of(found.start), found.start, found.end, found.confidence)
+    return Provenance(page=doc.page_of(found.start), start=found.start, end=found.end,
+                      confidence=found.confidence)
 
 
 def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extraction:
@@ -114,8 +115,8 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
     commitments = extract_commitments(doc, tables, issued, settings)
     for i, (item, page) in enumerate(zip(commitments.found, commitments.pages)):
         # a row read from a reader's table piece: its own page, not the table's first
-        provenance[f"commitments.{i}"] = Provenance.of(page, item.start, item.end,
-                                                      item.confidence)
+        provenance[f"commitments.{i}"] = Provenance(page=page, start=item.start, end=item.end,
+                                                   confidence=item.confidence)
     # stamps (urgency when the header had none, the arrival stamp): read last, as the
     # review of OCR'd fields expects their provenance after the text's
     stamps = stamp_fields(doc, issued, settings)

@@ -174,27 +174,6 @@ class Provenance(_Model):
     end: int
     confidence: float = Field(1.0, ge=0.0, le=1.0)
 
-    @classmethod
-    def of(cls, page: int | None, start: int, end: int, confidence: float) -> "Provenance":
-        """``Provenance(page=…, start=…, end=…, confidence=…)``: when the values are what
-        validation keeps as they are (ints, a float in [0, 1]) the model is made without the
-        validator, as ``model_construct`` would (the same model, several times faster: an
-        extraction makes thousands); any other value is validated."""
-        if type(start) is int and type(end) is int and (page is None or type(page) is int) \
-                and type(confidence) is float and 0.0 <= confidence <= 1.0:
-            made = _new(cls)
-            _set(made, "__dict__", {"page": page, "start": start, "end": end,
-                                    "confidence": confidence})
-            _set(made, "__pydantic_fields_set__", {"page", "start", "end", "confidence"})
-            _set(made, "__pydantic_extra__", None)
-            _set(made, "__pydantic_private__", None)
-            return made
-        return cls(page=page, start=start, end=end, confidence=confidence)
-
-
-_new = object.__new__
-_set = object.__setattr__  # what pydantic's model_construct sets a model's slots with
-
 
 class Record(_Model):
     doc_id: str = Field(description="sha256 of the source bytes")
