@@ -67,12 +67,14 @@ class InboxChanges:
 @dataclass
 class Touched:
     """What a write touched, so that only what depends on it is recomputed: số/ký hiệu keys
-    (their duplicate groups, the references citing them), issuers (``agencies``), and the
-    documents whose own references are all to be linked again."""
+    (their duplicate groups, the references citing them), issuers (``agencies``), the
+    documents whose own references are all to be linked again, and by how many documents
+    each (issuer id, spelling of its name) changed (documents loaded +1, removed -1)."""
 
     number_keys: set[str] = field(default_factory=set)
     agencies: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
+    names: Counter = field(default_factory=Counter)
 
 
 # the loader's keys per document, replaced with it (``dataset_state`` is not per document)
@@ -111,6 +113,17 @@ class DatasetStore(ABC):
     @abstractmethod
     def fetch_arrow(self, sql: str):  # -> pyarrow.Table
         ...
+
+    def update_rows(self, table: str, keys: tuple[str, ...], rows: list[dict[str, object]]
+                    ) -> None:
+        """Set columns of the rows found by ``keys``: each of ``rows`` holds its key columns
+        and the values to set (the same columns in every one). One statement a row here; a
+        backend may do them all in one (DuckDB: a row's UPDATE scans the table when its key
+        is not one column)."""
+        for row in rows:
+            sets = ", ".join(f"{quote(c)} = :{c}" for c in row if c not in keys)
+            where = " AND ".join(f"{quote(c)} = :{c}" for c in keys)
+            self.execute(f"UPDATE {quote(table)} SET {sets} WHERE {where}", row)
 
     def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         """The rows of a query a few at a time, not all at once (the backends fetch in
@@ -168,6 +181,7 @@ class DatasetStore(ABC):
             for sql in link_table_statements(self.dialect):
                 self.execute(sql)
             self._backfill_link_keys()
+            self._check_agency_names()
         return SCHEMA_VERSION
 
     def _backfill_link_keys(self) -> None:
@@ -190,6 +204,25 @@ class DatasetStore(ABC):
             keys = [link_key_rows(rows) for rows in documents.values()]
             for table in _KEY_TABLES:
                 self.insert_rows(table, [row for k in keys for row in k[table]])
+
+    def _check_agency_names(self) -> None:
+        """``agency_names`` counted again from the documents, and rewritten if it differs: a
+        dataset loaded before the loader kept it (or written by such a loader since) gets
+        it right once, here, not at every batch."""
+        counted = self._count_agency_names()
+        kept = Counter({(agency_id, name): n for agency_id, name, n in self.query(
+            "SELECT agency_id, name, documents FROM agency_names")})
+        if counted != kept:
+            self.execute("DELETE FROM agency_names")
+            self.insert_rows("agency_names", _agency_name_rows(counted))
+
+    def _count_agency_names(self, where: str = "TRUE", params: dict | None = None
+                            ) -> Counter:
+        """Documents per (issuer id, spelling of its name), from the documents."""
+        return Counter({(agency_id, name): n for agency_id, name, n in self.query(
+            "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
+            "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
+            f"AND {where} GROUP BY issuer_agency_id, issuer_name", params)})
 
     # --- what is there ------------------------------------------------------------------
     def schema_version(self) -> int | None:
@@ -281,10 +314,12 @@ class DatasetStore(ABC):
             # the versions replaced: their groups, issuers, rows (a document not stored has
             # none: its rows come and go with it)
             if stored:
-                self._touch_stored(touched, stored)
+                self._touch_stored(touched, stored, leaving=True)
                 for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
                     self.delete_documents(table, stored)
             self.insert_rows("documents", [batch[i].document for i in ids])
+            touched.names.update(_name_of(batch[i].document) for i in ids
+                                 if _name_of(batch[i].document) is not None)
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
             keys = {i: link_key_rows(batch[i]) for i in ids}
@@ -304,15 +339,19 @@ class DatasetStore(ABC):
             self._registered |= {register}
         return len(ids)
 
-    def _touch_stored(self, touched: Touched, doc_ids: list[str]) -> None:
-        """Add the stored documents' số/ký hiệu keys and issuers to ``touched``."""
+    def _touch_stored(self, touched: Touched, doc_ids: list[str], leaving: bool = False
+                      ) -> None:
+        """Add the stored documents' số/ký hiệu keys and issuers to ``touched`` (and, when
+        they are ``leaving`` the dataset, take them off the counts of their issuers' names)."""
         for names, placeholders in self.value_lists(doc_ids):
-            for key, agency in self.query(
-                    "SELECT k.number_key, d.issuer_agency_id FROM documents d "
+            for key, agency, name in self.query(
+                    "SELECT k.number_key, d.issuer_agency_id, d.issuer_name FROM documents d "
                     "LEFT JOIN document_keys k ON k.doc_id = d.doc_id "
                     f"WHERE d.doc_id IN ({placeholders})", names):
                 touched.number_keys.add(key)
                 touched.agencies.add(agency)
+                if leaving and agency is not None and name is not None:
+                    touched.names[(agency, name)] -= 1
 
     def mark_changed(self) -> None:
         """A new ``dataset_token``: what was exported before no longer shows the data."""
@@ -363,7 +402,7 @@ class DatasetStore(ABC):
                          "WHERE doc_id = :new)", new)
             self.execute("UPDATE corrections SET doc_id = :new WHERE doc_id = :old", new)
         gone = [old for old, *_ in older]
-        self._touch_stored(touched, gone)
+        self._touch_stored(touched, gone, leaving=True)
         touched.documents.update(gone)
         for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
             self.delete_documents(table, gone)
@@ -671,8 +710,8 @@ class DatasetStore(ABC):
                 want = want if want != doc_id else None
                 if want != current:
                     changed[doc_id], number_of[doc_id] = want, raw
-                    self.execute("UPDATE documents SET duplicate_of = :dup "
-                                 "WHERE doc_id = :doc_id", {"dup": want, "doc_id": doc_id})
+            self.update_rows("documents", ("doc_id",), [
+                {"doc_id": doc_id, "duplicate_of": dup} for doc_id, dup in sorted(changed.items())])
             for names, placeholders in self.value_lists(sorted(changed)):
                 self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
                              f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
@@ -689,27 +728,35 @@ class DatasetStore(ABC):
         issuer agrees when its key and the issuer id contain one another); else empty.
         Looked at: the references citing a key of ``touched``, and those of its documents.
 
-        Two plain lookups by key (the references, then the documents with the numbers they
-        cite), matched here: one query joining both with these rules cost DuckDB more to
-        plan than to run."""
-        cited = ("SELECT r.doc_id, r.ordinal, r.referenced_doc_id, r.date, rk.number_key, "
-                 'rk.issuer_key FROM "references" r '
-                 "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
-                 "WHERE {}")
-        # a document's references: both tables by their keys, each through its index
-        scopes = ({"rk.number_key": touched.number_keys,
-                   ("r.doc_id", "rk.doc_id"): touched.documents} if touched else None)
+        Plain lookups by key (the references' keys, their rows, then the documents with the
+        numbers they cite), matched here: one query joining them with these rules cost
+        DuckDB more to plan than to run, and every join there reads the whole of one side."""
+        # a reference's keys by the number it cites or by its document: one table, each
+        # column through its index (PostgreSQL)
+        scopes = ({"number_key": touched.number_keys, "doc_id": touched.documents}
+                  if touched else None)
         for conditions, params in self._where_any(scopes):
-            # one SELECT per condition: an OR over two tables' columns would scan both tables
-            cites = set(self.query(" UNION ".join(cited.format(w) for w in conditions), params))
+            keys = {(doc_id, ordinal): (key, issuer_key)
+                    for doc_id, ordinal, key, issuer_key in self.query(
+                        "SELECT doc_id, ordinal, number_key, issuer_key FROM reference_keys "
+                        f"WHERE {' OR '.join(conditions)}", params)}
+            cites = []
+            for where, names in self._where_in(
+                    "doc_id", None if touched is None else {d for d, _ in keys}):
+                for doc_id, ordinal, current, date in self.query(
+                        'SELECT doc_id, ordinal, referenced_doc_id, date FROM "references" '
+                        f"WHERE {where}", names):
+                    if (doc_id, ordinal) in keys:
+                        cites.append((doc_id, ordinal, current, date, *keys[(doc_id, ordinal)]))
             candidates = defaultdict(list)
-            for where, keys in self._where_in("k.number_key", {c[4] for c in cites}):
+            for where, names in self._where_in("k.number_key", {c[4] for c in cites}):
                 for doc_id, key, issuer, issued in self.query(
                         "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
                         "FROM document_keys k JOIN documents d ON d.doc_id = k.doc_id "
                         "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
-                        f"AND {where}", keys):
+                        f"AND {where}", names):
                     candidates[key].append((doc_id, issuer or "", issued or ""))
+            changed = []
             for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
                 found = [c for c, issuer, issued in candidates.get(key, ())
                          if c != doc_id and (not date or not issued or issued == date)
@@ -717,28 +764,43 @@ class DatasetStore(ABC):
                               or issuer in issuer_key)]
                 link = found[0] if len(found) == 1 else None
                 if link != current:
-                    self.execute('UPDATE "references" SET referenced_doc_id = :link '
-                                 "WHERE doc_id = :doc_id AND ordinal = :ordinal",
-                                 {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+                    changed.append({"doc_id": doc_id, "ordinal": ordinal,
+                                    "referenced_doc_id": link})
+            self.update_rows("references", ("doc_id", "ordinal"), changed)
 
     def _rebuild_agencies(self, touched: Touched | None) -> None:
-        """One ``agencies`` row per issuer id: its most used spelling, the others aliases."""
-        for (where, here), params in self._where_in(("issuer_agency_id", "agency_id"),
-                                                    touched and touched.agencies):
-            names: dict[str, Counter] = defaultdict(Counter)
-            for agency_id, name, n in self.query(
-                    "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
-                    "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
-                    f"AND {where} GROUP BY issuer_agency_id, issuer_name", params):
-                names[agency_id][name] += n
-            rows = []
-            for agency_id in sorted(names):
-                spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
-                rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
-                             "aliases": json.dumps([s for s, _ in spellings[1:]],
-                                                   ensure_ascii=False)})
-            self.execute(f"DELETE FROM agencies WHERE {here}", params)
-            self.insert_rows("agencies", rows)
+        """One ``agencies`` row per issuer id: its most used spelling, the others aliases.
+
+        The spellings are counted in ``agency_names``: a batch adds what it changed
+        (``touched.names``) to the counts of its issuers, never counting their documents
+        again (a dataset has few issuers, each with thousands of documents); for the whole
+        dataset (``touched`` None) they are counted from the documents."""
+        if touched is None:
+            counts = self._count_agency_names()
+            self.execute("DELETE FROM agency_names")
+            self.execute("DELETE FROM agencies")
+        else:
+            counts = Counter()
+            for where, params in self._where_in(
+                    "agency_id", touched.agencies | {agency for agency, _ in touched.names}):
+                counts.update({(agency_id, name): n for agency_id, name, n in self.query(
+                    f"SELECT agency_id, name, documents FROM agency_names WHERE {where}",
+                    params)})
+                self.execute(f"DELETE FROM agency_names WHERE {where}", params)
+                self.execute(f"DELETE FROM agencies WHERE {where}", params)
+            counts.update(touched.names)
+        self.insert_rows("agency_names", _agency_name_rows(counts))
+        names: dict[str, Counter] = defaultdict(Counter)
+        for (agency_id, name), n in counts.items():
+            if n > 0:
+                names[agency_id][name] = n
+        rows = []
+        for agency_id in sorted(names):
+            spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
+            rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
+                         "aliases": json.dumps([s for s, _ in spellings[1:]],
+                                               ensure_ascii=False)})
+        self.insert_rows("agencies", rows)
 
     # --- exports ------------------------------------------------------------------------
     def export_parquet(self, out_dir: Path, names: Iterable[str] | None = None) -> list[Path]:
@@ -801,6 +863,18 @@ class DatasetStore(ABC):
 
 
 _CHUNK = 500  # values in one IN (…) list
+
+
+def _name_of(document: Mapping[str, object]) -> tuple[str, str] | None:
+    """A ``documents`` row's (issuer id, spelling of its name), if it has both."""
+    agency, name = document["issuer_agency_id"], document["issuer_name"]
+    return None if agency is None or name is None else (agency, name)
+
+
+def _agency_name_rows(counts: Counter) -> list[dict[str, object]]:
+    """``agency_names`` rows of ``counts`` (those still counting documents), in key order."""
+    return [{"agency_id": agency_id, "name": name, "documents": n}
+            for (agency_id, name), n in sorted(counts.items()) if n > 0]
 
 
 def _history_row(doc_id: str, at: dt.datetime, reason: str, path: str | None,
