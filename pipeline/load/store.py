@@ -487,23 +487,36 @@ class DatasetStore(ABC):
         đến, then file path.
         """
         received = received or {}
-        sql = ("SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
-               "LEFT JOIN runs r ON r.run_id = d.run_id "
-               "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
-               "AND d.withdrawn_at IS NULL AND {where} AND NOT EXISTS ("
-               "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
-               "  AND e.register = :register)")
+        # the documents, those in the register, and the runs that loaded them: each lookup
+        # on one table (DuckDB read every document through the joins, to keep the few)
+        sql = ("SELECT doc_id, arrival_on, source_path, run_id FROM documents "
+               "WHERE status <> 'failed' AND duplicate_of IS NULL "
+               "AND withdrawn_at IS NULL AND {where}")
+        in_register = ("SELECT doc_id FROM register_entries WHERE register = :register "
+                       "AND {where}")
         if among is None:
-            rows = self.query(sql.format(where="TRUE"), {"register": register})
+            rows = self.query(sql.format(where="TRUE"))
+            registered = {r[0] for r in self.query(in_register.format(where="TRUE"),
+                                                   {"register": register})}
         else:
             ids = set(among.documents)
             for where, params in self._where_in("number_key", among.number_keys):
                 ids.update(r[0] for r in self.query(
                     f"SELECT doc_id FROM document_keys WHERE {where}", params))
-            rows = []
+            rows, registered = [], set()
             for names, placeholders in self.value_lists(sorted(ids)):
-                rows += self.query(sql.format(where=f"d.doc_id IN ({placeholders})"),
-                                   names | {"register": register})
+                rows += self.query(sql.format(where=f"doc_id IN ({placeholders})"), names)
+                registered.update(r[0] for r in self.query(
+                    in_register.format(where=f"doc_id IN ({placeholders})"),
+                    names | {"register": register}))
+        rows = [row for row in rows if row[0] not in registered]
+        started = {}
+        for names, placeholders in self.value_lists(sorted(
+                {run for doc_id, stamped, _, run in rows
+                 if run is not None and stamped is None and doc_id not in received})):
+            started.update(self.query(
+                f"SELECT run_id, started_at FROM runs WHERE run_id IN ({placeholders})", names))
+        rows = [(doc_id, stamped, path, started.get(run)) for doc_id, stamped, path, run in rows]
         if not rows:
             return 0
         arrivals = []
@@ -685,42 +698,60 @@ class DatasetStore(ABC):
         Groups are keyed by số/ký hiệu: only those of ``touched`` are looked at. A
         duplicate's ``duplicate_number`` warning is rewritten where its ``duplicate_of``
         changes (a reloaded document lost its warnings with its other rows)."""
-        for where, params in self._where_in("k.number_key",
-                                            touched and touched.number_keys):
-            rows = self.query(
-                "SELECT d.doc_id, d.number_raw, d.duplicate_of, k.number_key, "
-                "  d.issuer_agency_id, d.issued_on, d.source_path, "
-                "  d.status <> 'failed' AND d.number IS NOT NULL "  # a draft's blank number
-                "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "  # identifies
-                f"WHERE {where}", params)                                        # nothing
-            # the first of each group: ordered in Python (by code point, as PostgreSQL's
-            # COLLATE "C" and DuckDB do), not by a window function: DuckDB's costs ~20 ms
-            # whatever the size of the group
-            groups: dict[tuple, list[tuple]] = defaultdict(list)
-            for doc_id, _, _, key, issuer, issued_on, path, identifies in rows:
-                if identifies and key is not None:
-                    groups[(key, issuer)].append(
-                        (issued_on is None, issued_on or dt.date.min, path or "", doc_id))
-            first = {member[-1]: min(members)[-1]
-                     for members in groups.values() for member in members}
-            changed: dict[str, str | None] = {}
-            number_of = {}
-            for doc_id, raw, current, *_ in rows:
-                want = first.get(doc_id)
-                want = want if want != doc_id else None
-                if want != current:
-                    changed[doc_id], number_of[doc_id] = want, raw
-            self.update_rows("documents", ("doc_id",), [
-                {"doc_id": doc_id, "duplicate_of": dup} for doc_id, dup in sorted(changed.items())])
-            for names, placeholders in self.value_lists(sorted(changed)):
-                self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
-                             f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
-            self.insert_rows("warnings", [
-                {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
-                 "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
-                            f"{first}; kept as a separate document",
-                 "field": "number", "page": None}
-                for doc_id, first in sorted(changed.items()) if first is not None])
+        # (a draft's blank number identifies nothing)
+        rows = [(doc_id, raw, dup, key, *rest) for key, doc_id, raw, dup, *rest
+                in self._documents_by_number(
+                    touched and touched.number_keys,
+                    "d.doc_id, d.number_raw, d.duplicate_of, d.issuer_agency_id, "
+                    "d.issued_on, d.source_path, d.status <> 'failed' AND d.number IS NOT NULL")]
+        # the first of each group: ordered in Python (by code point, as PostgreSQL's
+        # COLLATE "C" and DuckDB do), not by a window function: DuckDB's costs ~20 ms
+        # whatever the size of the group
+        groups: dict[tuple, list[tuple]] = defaultdict(list)
+        for doc_id, _, _, key, issuer, issued_on, path, identifies in rows:
+            if identifies and key is not None:
+                groups[(key, issuer)].append(
+                    (issued_on is None, issued_on or dt.date.min, path or "", doc_id))
+        first = {member[-1]: min(members)[-1]
+                 for members in groups.values() for member in members}
+        changed: dict[str, str | None] = {}
+        number_of = {}
+        for doc_id, raw, current, *_ in rows:
+            want = first.get(doc_id)
+            want = want if want != doc_id else None
+            if want != current:
+                changed[doc_id], number_of[doc_id] = want, raw
+        self.update_rows("documents", ("doc_id",), [{"doc_id": doc_id, "duplicate_of": dup}
+                                                    for doc_id, dup in sorted(changed.items())])
+        for names, placeholders in self.value_lists(sorted(changed)):
+            self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
+                         f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
+        self.insert_rows("warnings", [
+            {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
+             "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
+                        f"{first}; kept as a separate document",
+             "field": "number", "page": None}
+            for doc_id, first in sorted(changed.items()) if first is not None])
+
+    def _documents_by_number(self, keys: set[str] | None, columns: str, where: str = "TRUE"
+                             ) -> list[tuple]:
+        """``(number_key, *columns)`` of the documents ``d`` (``where`` holding) whose
+        số/ký hiệu key is one of ``keys`` (None: every document). Their doc_ids by key
+        first, then their rows by doc_id, each lookup on one table: joined, DuckDB read
+        every row of ``documents`` to find the few."""
+        if keys is None:
+            return self.query(f"SELECT k.number_key, {columns} FROM documents d "
+                              f"JOIN document_keys k ON k.doc_id = d.doc_id WHERE {where}")
+        key_of = {}
+        for condition, params in self._where_in("number_key", keys):
+            key_of.update(self.query("SELECT doc_id, number_key FROM document_keys "
+                                     f"WHERE {condition}", params))
+        rows = []
+        for condition, params in self._where_in("d.doc_id", set(key_of)):
+            rows += [(key_of[row[0]], *row[1:]) for row in self.query(
+                f"SELECT d.doc_id, {columns} FROM documents d WHERE {where} "
+                f"AND {condition}", params)]
+        return rows
 
     def _link_references(self, touched: Touched | None) -> None:
         """``references.referenced_doc_id``: the one live, non-duplicate document with the
@@ -749,13 +780,10 @@ class DatasetStore(ABC):
                     if (doc_id, ordinal) in keys:
                         cites.append((doc_id, ordinal, current, date, *keys[(doc_id, ordinal)]))
             candidates = defaultdict(list)
-            for where, names in self._where_in("k.number_key", {c[4] for c in cites}):
-                for doc_id, key, issuer, issued in self.query(
-                        "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
-                        "FROM document_keys k JOIN documents d ON d.doc_id = k.doc_id "
-                        "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
-                        f"AND {where}", names):
-                    candidates[key].append((doc_id, issuer or "", issued or ""))
+            for key, doc_id, issuer, issued in self._documents_by_number(
+                    {c[4] for c in cites}, "d.doc_id, d.issuer_agency_id, d.issued_date",
+                    "d.status <> 'failed' AND d.duplicate_of IS NULL"):
+                candidates[key].append((doc_id, issuer or "", issued or ""))
             changed = []
             for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
                 found = [c for c, issuer, issued in candidates.get(key, ())
