@@ -206,15 +206,18 @@ class DatasetStore(ABC):
                 self.insert_rows(table, [row for k in keys for row in k[table]])
 
     def _check_agency_names(self) -> None:
-        """``agency_names`` counted again from the documents, and rewritten if it differs: a
-        dataset loaded before the loader kept it (or written by such a loader since) gets
-        it right once, here, not at every batch."""
+        """``agency_names`` counted again from the documents, and it and ``agencies``
+        rewritten if they differ: a dataset loaded before the loader kept the counts (or
+        written by such a loader since) gets them right once, here, not at every batch."""
         counted = self._count_agency_names()
         kept = Counter({(agency_id, name): n for agency_id, name, n in self.query(
             "SELECT agency_id, name, documents FROM agency_names")})
-        if counted != kept:
-            self.execute("DELETE FROM agency_names")
-            self.insert_rows("agency_names", _agency_name_rows(counted))
+        agencies = {agency_id: (name, self._json_value(aliases)) for agency_id, name, aliases
+                    in self.query("SELECT agency_id, canonical_name, aliases FROM agencies")}
+        want = {agency_id: (row["canonical_name"], json.loads(row["aliases"]))
+                for agency_id, row in _agency_rows(counted).items()}
+        if counted != kept or agencies != want:
+            self._rebuild_agencies(None)
 
     def _count_agency_names(self, where: str = "TRUE", params: dict | None = None
                             ) -> Counter:
@@ -801,34 +804,33 @@ class DatasetStore(ABC):
 
         The spellings are counted in ``agency_names``: a batch adds what it changed
         (``touched.names``) to the counts of its issuers, never counting their documents
-        again (a dataset has few issuers, each with thousands of documents); for the whole
-        dataset (``touched`` None) they are counted from the documents."""
+        again (a dataset has few issuers, each with thousands of documents), and rewrites
+        the ``agencies`` rows those counts change; for the whole dataset (``touched`` None)
+        everything is counted from the documents."""
         if touched is None:
             counts = self._count_agency_names()
             self.execute("DELETE FROM agency_names")
             self.execute("DELETE FROM agencies")
-        else:
-            counts = Counter()
-            for where, params in self._where_in(
-                    "agency_id", touched.agencies | {agency for agency, _ in touched.names}):
-                counts.update({(agency_id, name): n for agency_id, name, n in self.query(
-                    f"SELECT agency_id, name, documents FROM agency_names WHERE {where}",
-                    params)})
+            self.insert_rows("agency_names", _agency_name_rows(counts))
+            self.insert_rows("agencies", list(_agency_rows(counts).values()))
+            return
+        chunks = list(self._where_in(
+            "agency_id", touched.agencies | {agency for agency, _ in touched.names}))
+        before = Counter()
+        for where, params in chunks:
+            before.update({(agency_id, name): n for agency_id, name, n in self.query(
+                f"SELECT agency_id, name, documents FROM agency_names WHERE {where}", params)})
+        after = before.copy()
+        after.update(touched.names)
+        if _agency_name_rows(after) != _agency_name_rows(before):
+            for where, params in chunks:
                 self.execute(f"DELETE FROM agency_names WHERE {where}", params)
-                self.execute(f"DELETE FROM agencies WHERE {where}", params)
-            counts.update(touched.names)
-        self.insert_rows("agency_names", _agency_name_rows(counts))
-        names: dict[str, Counter] = defaultdict(Counter)
-        for (agency_id, name), n in counts.items():
-            if n > 0:
-                names[agency_id][name] = n
-        rows = []
-        for agency_id in sorted(names):
-            spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
-            rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
-                         "aliases": json.dumps([s for s, _ in spellings[1:]],
-                                               ensure_ascii=False)})
-        self.insert_rows("agencies", rows)
+            self.insert_rows("agency_names", _agency_name_rows(after))
+        old, new = _agency_rows(before), _agency_rows(after)
+        changed = sorted(a for a in old.keys() | new.keys() if old.get(a) != new.get(a))
+        for names, placeholders in self.value_lists(changed):
+            self.execute(f"DELETE FROM agencies WHERE agency_id IN ({placeholders})", names)
+        self.insert_rows("agencies", [new[a] for a in changed if a in new])
 
     # --- exports ------------------------------------------------------------------------
     def export_parquet(self, out_dir: Path, names: Iterable[str] | None = None) -> list[Path]:
@@ -903,6 +905,22 @@ def _agency_name_rows(counts: Counter) -> list[dict[str, object]]:
     """``agency_names`` rows of ``counts`` (those still counting documents), in key order."""
     return [{"agency_id": agency_id, "name": name, "documents": n}
             for (agency_id, name), n in sorted(counts.items()) if n > 0]
+
+
+def _agency_rows(counts: Counter) -> dict[str, dict[str, object]]:
+    """``agencies`` rows by issuer id from ``counts``: the most used spelling (then the
+    first by code point), the others aliases by use."""
+    names: dict[str, Counter] = defaultdict(Counter)
+    for (agency_id, name), n in counts.items():
+        if n > 0:
+            names[agency_id][name] = n
+    rows = {}
+    for agency_id in sorted(names):
+        spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
+        rows[agency_id] = {"agency_id": agency_id, "canonical_name": spellings[0][0],
+                           "aliases": json.dumps([s for s, _ in spellings[1:]],
+                                                 ensure_ascii=False)}
+    return rows
 
 
 def _history_row(doc_id: str, at: dt.datetime, reason: str, path: str | None,

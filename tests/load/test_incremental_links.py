@@ -191,6 +191,10 @@ def test_the_counts_of_issuer_names_are_made_again_where_they_are_missing_or_wro
         store.execute("UPDATE agency_names SET documents = 7")
     store.ensure_schema()
     assert name_counts(store)[0] == counted
+    with store.transaction():  # or agencies without their counts' rows
+        store.execute("DELETE FROM agencies")
+    store.ensure_schema()
+    assert stored(store) == before
     # the next load counts from there: the upper-case spelling becomes the most used
     store.load_records([dispatch_record(i, issuer=upper) for i in (5, 6)], run_id="r2")
     kept, counted = name_counts(store)
