@@ -28,7 +28,7 @@ MIGRATIONS: dict[int, list[str]] = {
 # The loader's own tables beside the dataset (never exported): the keys duplicates and
 # references are matched on — số/ký hiệu with diacritics folded, a cited issuer's key — are
 # computed in Python as each document is loaded, so the matching itself is a join over the
-# documents a batch touches; and the token of the dataset's latest change, which tells a run
+# documents a batch touches; the spellings of each issuer's name, counted; and the token of the dataset's latest change, which tells a run
 # whether its exports are still those of the data.
 LINK_TABLES: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("document_keys", (
@@ -41,6 +41,12 @@ LINK_TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Column("issuer_key", "text", "agency_key(references.issuer), '' when it has none; "
                                      "null: no issuer stated"),
     ), ("doc_id", "ordinal")),
+    # how many documents give each issuer id each spelling of its name: ``agencies`` is
+    # refreshed from these counts, kept up to date by every load, not from the documents
+    TableSpec("agency_names", (
+        Column("agency_id", "text", nullable=False), Column("name", "text", nullable=False),
+        Column("documents", "integer", nullable=False),
+    ), ("agency_id", "name"), per_document=False),
     TableSpec("dataset_state", (
         Column("name", "text", nullable=False), Column("token", "text"),
         Column("changed_at", "timestamp"),

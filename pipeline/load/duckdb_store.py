@@ -108,6 +108,17 @@ class DuckDBStore(DatasetStore):
         self.con.execute(_insert_sql(spec.name),
                          [_to_json({c: [r.get(c) for r in rows] for c in spec.column_names})])
 
+    def update_rows(self, table: str, keys: tuple[str, ...], rows: list[dict[str, object]]
+                    ) -> None:
+        if not rows:
+            return
+        # one statement for them all, joined on their keys: DuckDB answers an UPDATE by a
+        # key of several columns (a reference's doc_id, ordinal) with a scan of the table,
+        # once per statement; the rows are one JSON parameter, as in insert_rows
+        columns = tuple(rows[0])
+        self.con.execute(_update_sql(table, tuple(keys), columns),
+                         [_to_json({c: [r[c] for r in rows] for c in columns})])
+
     def value_lists(self, values: list[str], name: str = "id"
                     ) -> Iterator[tuple[dict[str, object], str]]:
         # all of them in one JSON parameter (see insert_rows), however many
@@ -249,6 +260,20 @@ def _insert_sql(table: str) -> str:
     values = ", ".join(f"unnest(j.{quote(c)})" for c in spec.column_names)
     return (f"INSERT INTO {quote(table)} ({columns}) SELECT {values} "
             f"FROM (SELECT from_json($1, {_literal(json.dumps(shape))}) AS j)")
+
+
+@cache
+def _update_sql(table: str, keys: tuple[str, ...], columns: tuple[str, ...]) -> str:
+    """``UPDATE`` of a table's rows found by ``keys`` from one JSON parameter (as
+    ``_insert_sql``), setting the other ``columns``."""
+    spec = {c.name: c for c in table_spec(table).columns}
+    shape = {c: [column_type(spec[c], "duckdb") if spec[c].type != "json" else "VARCHAR"]
+             for c in columns}
+    values = ", ".join(f"unnest(j.{quote(c)}) AS {quote(c)}" for c in columns)
+    sets = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns if c not in keys)
+    on = " AND ".join(f"{quote(table)}.{quote(c)} = u.{quote(c)}" for c in keys)
+    return (f"UPDATE {quote(table)} SET {sets} FROM (SELECT {values} FROM "
+            f"(SELECT from_json($1, {_literal(json.dumps(shape))}) AS j)) AS u WHERE {on}")
 
 
 def _literal(text: str) -> str:

@@ -8,8 +8,12 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
   reference links, agencies) — for what the batch touched only: the duplicate groups of its
   số/ký hiệu (old and new), the references citing them, its issuers, and (after a run's
   first load) the số đến of those documents. Those rows are looked up by keys stored beside
-  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL) and the rules applied to them,
-  so a batch costs about the same in an empty dataset and in a full one. Re-loading the
+  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL), one table at a time, and the
+  rules applied to them; an issuer's spellings are counted there too, the counts updated by
+  each batch. On PostgreSQL a batch's look-ups go through indexes, so it costs about the
+  same in an empty dataset and in a full one; DuckDB answers most of them with a scan of
+  the one table (no joins: a join read the whole of both), which still grows with the
+  dataset (~90,000 rows read per batch at 10,000 documents). Re-loading the
   same records changes no row; a kill mid-run loses at most the batch in flight, never half
   a document.
 - duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
@@ -67,12 +71,14 @@ class InboxChanges:
 @dataclass
 class Touched:
     """What a write touched, so that only what depends on it is recomputed: số/ký hiệu keys
-    (their duplicate groups, the references citing them), issuers (``agencies``), and the
-    documents whose own references are all to be linked again."""
+    (their duplicate groups, the references citing them), issuers (``agencies``), the
+    documents whose own references are all to be linked again, and by how many documents
+    each (issuer id, spelling of its name) changed (documents loaded +1, removed -1)."""
 
     number_keys: set[str] = field(default_factory=set)
     agencies: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
+    names: Counter = field(default_factory=Counter)
 
 
 # the loader's keys per document, replaced with it (``dataset_state`` is not per document)
@@ -111,6 +117,17 @@ class DatasetStore(ABC):
     @abstractmethod
     def fetch_arrow(self, sql: str):  # -> pyarrow.Table
         ...
+
+    def update_rows(self, table: str, keys: tuple[str, ...], rows: list[dict[str, object]]
+                    ) -> None:
+        """Set columns of the rows found by ``keys``: each of ``rows`` holds its key columns
+        and the values to set (the same columns in every one). One statement a row here; a
+        backend may do them all in one (DuckDB: a row's UPDATE scans the table when its key
+        is not one column)."""
+        for row in rows:
+            sets = ", ".join(f"{quote(c)} = :{c}" for c in row if c not in keys)
+            where = " AND ".join(f"{quote(c)} = :{c}" for c in keys)
+            self.execute(f"UPDATE {quote(table)} SET {sets} WHERE {where}", row)
 
     def stream(self, sql: str, params: dict | None = None) -> Iterator[tuple]:
         """The rows of a query a few at a time, not all at once (the backends fetch in
@@ -168,6 +185,7 @@ class DatasetStore(ABC):
             for sql in link_table_statements(self.dialect):
                 self.execute(sql)
             self._backfill_link_keys()
+            self._check_agency_names()
         return SCHEMA_VERSION
 
     def _backfill_link_keys(self) -> None:
@@ -190,6 +208,27 @@ class DatasetStore(ABC):
             keys = [link_key_rows(rows) for rows in documents.values()]
             for table in _KEY_TABLES:
                 self.insert_rows(table, [row for k in keys for row in k[table]])
+
+    def _check_agency_names(self) -> None:
+        """``agency_names`` counted again from the documents, and it and ``agencies``
+        rewritten if they differ: a dataset loaded before the loader kept the counts (or
+        written by such a loader since) gets them right once, here, not at every batch."""
+        counted = self._count_agency_names()
+        kept = Counter({(agency_id, name): n for agency_id, name, n in self.query(
+            "SELECT agency_id, name, documents FROM agency_names")})
+        agencies = {agency_id: (name, self._json_value(aliases)) for agency_id, name, aliases
+                    in self.query("SELECT agency_id, canonical_name, aliases FROM agencies")}
+        want = {agency_id: (row["canonical_name"], json.loads(row["aliases"]))
+                for agency_id, row in _agency_rows(counted).items()}
+        if counted != kept or agencies != want:
+            self._rebuild_agencies(None)
+
+    def _count_agency_names(self) -> Counter:
+        """Documents per (issuer id, spelling of its name), counted from the documents."""
+        return Counter({(agency_id, name): n for agency_id, name, n in self.query(
+            "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
+            "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
+            "GROUP BY issuer_agency_id, issuer_name")})
 
     # --- what is there ------------------------------------------------------------------
     def schema_version(self) -> int | None:
@@ -281,10 +320,12 @@ class DatasetStore(ABC):
             # the versions replaced: their groups, issuers, rows (a document not stored has
             # none: its rows come and go with it)
             if stored:
-                self._touch_stored(touched, stored)
+                self._touch_stored(touched, stored, leaving=True)
                 for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
                     self.delete_documents(table, stored)
             self.insert_rows("documents", [batch[i].document for i in ids])
+            touched.names.update(_name_of(batch[i].document) for i in ids
+                                 if _name_of(batch[i].document) is not None)
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
             keys = {i: link_key_rows(batch[i]) for i in ids}
@@ -304,15 +345,19 @@ class DatasetStore(ABC):
             self._registered |= {register}
         return len(ids)
 
-    def _touch_stored(self, touched: Touched, doc_ids: list[str]) -> None:
-        """Add the stored documents' số/ký hiệu keys and issuers to ``touched``."""
+    def _touch_stored(self, touched: Touched, doc_ids: list[str], leaving: bool = False
+                      ) -> None:
+        """Add the stored documents' số/ký hiệu keys and issuers to ``touched`` (and, when
+        they are ``leaving`` the dataset, take them off the counts of their issuers' names)."""
         for names, placeholders in self.value_lists(doc_ids):
-            for key, agency in self.query(
-                    "SELECT k.number_key, d.issuer_agency_id FROM documents d "
+            for key, agency, name in self.query(
+                    "SELECT k.number_key, d.issuer_agency_id, d.issuer_name FROM documents d "
                     "LEFT JOIN document_keys k ON k.doc_id = d.doc_id "
                     f"WHERE d.doc_id IN ({placeholders})", names):
                 touched.number_keys.add(key)
                 touched.agencies.add(agency)
+                if leaving and agency is not None and name is not None:
+                    touched.names[(agency, name)] -= 1
 
     def mark_changed(self) -> None:
         """A new ``dataset_token``: what was exported before no longer shows the data."""
@@ -363,7 +408,7 @@ class DatasetStore(ABC):
                          "WHERE doc_id = :new)", new)
             self.execute("UPDATE corrections SET doc_id = :new WHERE doc_id = :old", new)
         gone = [old for old, *_ in older]
-        self._touch_stored(touched, gone)
+        self._touch_stored(touched, gone, leaving=True)
         touched.documents.update(gone)
         for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
             self.delete_documents(table, gone)
@@ -448,23 +493,36 @@ class DatasetStore(ABC):
         đến, then file path.
         """
         received = received or {}
-        sql = ("SELECT d.doc_id, d.arrival_on, d.source_path, r.started_at FROM documents d "
-               "LEFT JOIN runs r ON r.run_id = d.run_id "
-               "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
-               "AND d.withdrawn_at IS NULL AND {where} AND NOT EXISTS ("
-               "  SELECT 1 FROM register_entries e WHERE e.doc_id = d.doc_id "
-               "  AND e.register = :register)")
+        # the documents, those in the register, and the runs that loaded them: each lookup
+        # on one table (DuckDB read every document through the joins, to keep the few)
+        sql = ("SELECT doc_id, arrival_on, source_path, run_id FROM documents "
+               "WHERE status <> 'failed' AND duplicate_of IS NULL "
+               "AND withdrawn_at IS NULL AND {where}")
+        in_register = ("SELECT doc_id FROM register_entries WHERE register = :register "
+                       "AND {where}")
         if among is None:
-            rows = self.query(sql.format(where="TRUE"), {"register": register})
+            rows = self.query(sql.format(where="TRUE"))
+            registered = {r[0] for r in self.query(in_register.format(where="TRUE"),
+                                                   {"register": register})}
         else:
             ids = set(among.documents)
             for where, params in self._where_in("number_key", among.number_keys):
                 ids.update(r[0] for r in self.query(
                     f"SELECT doc_id FROM document_keys WHERE {where}", params))
-            rows = []
+            rows, registered = [], set()
             for names, placeholders in self.value_lists(sorted(ids)):
-                rows += self.query(sql.format(where=f"d.doc_id IN ({placeholders})"),
-                                   names | {"register": register})
+                rows += self.query(sql.format(where=f"doc_id IN ({placeholders})"), names)
+                registered.update(r[0] for r in self.query(
+                    in_register.format(where=f"doc_id IN ({placeholders})"),
+                    names | {"register": register}))
+        rows = [row for row in rows if row[0] not in registered]
+        started = {}
+        for names, placeholders in self.value_lists(sorted(
+                {run for doc_id, stamped, _, run in rows
+                 if run is not None and stamped is None and doc_id not in received})):
+            started.update(self.query(
+                f"SELECT run_id, started_at FROM runs WHERE run_id IN ({placeholders})", names))
+        rows = [(doc_id, stamped, path, started.get(run)) for doc_id, stamped, path, run in rows]
         if not rows:
             return 0
         arrivals = []
@@ -646,42 +704,60 @@ class DatasetStore(ABC):
         Groups are keyed by số/ký hiệu: only those of ``touched`` are looked at. A
         duplicate's ``duplicate_number`` warning is rewritten where its ``duplicate_of``
         changes (a reloaded document lost its warnings with its other rows)."""
-        for where, params in self._where_in("k.number_key",
-                                            touched and touched.number_keys):
-            rows = self.query(
-                "SELECT d.doc_id, d.number_raw, d.duplicate_of, k.number_key, "
-                "  d.issuer_agency_id, d.issued_on, d.source_path, "
-                "  d.status <> 'failed' AND d.number IS NOT NULL "  # a draft's blank number
-                "FROM documents d JOIN document_keys k ON k.doc_id = d.doc_id "  # identifies
-                f"WHERE {where}", params)                                        # nothing
-            # the first of each group: ordered in Python (by code point, as PostgreSQL's
-            # COLLATE "C" and DuckDB do), not by a window function: DuckDB's costs ~20 ms
-            # whatever the size of the group
-            groups: dict[tuple, list[tuple]] = defaultdict(list)
-            for doc_id, _, _, key, issuer, issued_on, path, identifies in rows:
-                if identifies and key is not None:
-                    groups[(key, issuer)].append(
-                        (issued_on is None, issued_on or dt.date.min, path or "", doc_id))
-            first = {member[-1]: min(members)[-1]
-                     for members in groups.values() for member in members}
-            changed: dict[str, str | None] = {}
-            number_of = {}
-            for doc_id, raw, current, *_ in rows:
-                want = first.get(doc_id)
-                want = want if want != doc_id else None
-                if want != current:
-                    changed[doc_id], number_of[doc_id] = want, raw
-                    self.execute("UPDATE documents SET duplicate_of = :dup "
-                                 "WHERE doc_id = :doc_id", {"dup": want, "doc_id": doc_id})
-            for names, placeholders in self.value_lists(sorted(changed)):
-                self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
-                             f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
-            self.insert_rows("warnings", [
-                {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
-                 "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
-                            f"{first}; kept as a separate document",
-                 "field": "number", "page": None}
-                for doc_id, first in sorted(changed.items()) if first is not None])
+        # (a draft's blank number identifies nothing)
+        rows = [(doc_id, raw, dup, key, *rest) for key, doc_id, raw, dup, *rest
+                in self._documents_by_number(
+                    touched and touched.number_keys,
+                    "d.doc_id, d.number_raw, d.duplicate_of, d.issuer_agency_id, "
+                    "d.issued_on, d.source_path, d.status <> 'failed' AND d.number IS NOT NULL")]
+        # the first of each group: ordered in Python (by code point, as PostgreSQL's
+        # COLLATE "C" and DuckDB do), not by a window function: DuckDB's costs ~20 ms
+        # whatever the size of the group
+        groups: dict[tuple, list[tuple]] = defaultdict(list)
+        for doc_id, _, _, key, issuer, issued_on, path, identifies in rows:
+            if identifies and key is not None:
+                groups[(key, issuer)].append(
+                    (issued_on is None, issued_on or dt.date.min, path or "", doc_id))
+        first = {member[-1]: min(members)[-1]
+                 for members in groups.values() for member in members}
+        changed: dict[str, str | None] = {}
+        number_of = {}
+        for doc_id, raw, current, *_ in rows:
+            want = first.get(doc_id)
+            want = want if want != doc_id else None
+            if want != current:
+                changed[doc_id], number_of[doc_id] = want, raw
+        self.update_rows("documents", ("doc_id",), [{"doc_id": doc_id, "duplicate_of": dup}
+                                                    for doc_id, dup in sorted(changed.items())])
+        for names, placeholders in self.value_lists(sorted(changed)):
+            self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
+                         f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
+        self.insert_rows("warnings", [
+            {"doc_id": doc_id, "origin": "loader", "ordinal": 0, "code": "duplicate_number",
+             "message": f"same số/ký hiệu {number_of[doc_id]!r} and issuer as document "
+                        f"{first}; kept as a separate document",
+             "field": "number", "page": None}
+            for doc_id, first in sorted(changed.items()) if first is not None])
+
+    def _documents_by_number(self, keys: set[str] | None, columns: str, where: str = "TRUE"
+                             ) -> list[tuple]:
+        """``(number_key, *columns)`` of the documents ``d`` (``where`` holding) whose
+        số/ký hiệu key is one of ``keys`` (None: every document). Their doc_ids by key
+        first, then their rows by doc_id, each lookup on one table: joined, DuckDB read
+        every row of ``documents`` to find the few."""
+        if keys is None:
+            return self.query(f"SELECT k.number_key, {columns} FROM documents d "
+                              f"JOIN document_keys k ON k.doc_id = d.doc_id WHERE {where}")
+        key_of = {}
+        for condition, params in self._where_in("number_key", keys):
+            key_of.update(self.query("SELECT doc_id, number_key FROM document_keys "
+                                     f"WHERE {condition}", params))
+        rows = []
+        for condition, params in self._where_in("d.doc_id", set(key_of)):
+            rows += [(key_of[row[0]], *row[1:]) for row in self.query(
+                f"SELECT d.doc_id, {columns} FROM documents d WHERE {where} "
+                f"AND {condition}", params)]
+        return rows
 
     def _link_references(self, touched: Touched | None) -> None:
         """``references.referenced_doc_id``: the one live, non-duplicate document with the
@@ -689,27 +765,32 @@ class DatasetStore(ABC):
         issuer agrees when its key and the issuer id contain one another); else empty.
         Looked at: the references citing a key of ``touched``, and those of its documents.
 
-        Two plain lookups by key (the references, then the documents with the numbers they
-        cite), matched here: one query joining both with these rules cost DuckDB more to
-        plan than to run."""
-        cited = ("SELECT r.doc_id, r.ordinal, r.referenced_doc_id, r.date, rk.number_key, "
-                 'rk.issuer_key FROM "references" r '
-                 "JOIN reference_keys rk ON rk.doc_id = r.doc_id AND rk.ordinal = r.ordinal "
-                 "WHERE {}")
-        # a document's references: both tables by their keys, each through its index
-        scopes = ({"rk.number_key": touched.number_keys,
-                   ("r.doc_id", "rk.doc_id"): touched.documents} if touched else None)
+        Plain lookups by key (the references' keys, their rows, then the documents with the
+        numbers they cite), matched here: one query joining them with these rules cost
+        DuckDB more to plan than to run, and every join there reads the whole of one side."""
+        # a reference's keys by the number it cites or by its document: one table, each
+        # column through its index (PostgreSQL)
+        scopes = ({"number_key": touched.number_keys, "doc_id": touched.documents}
+                  if touched else None)
         for conditions, params in self._where_any(scopes):
-            # one SELECT per condition: an OR over two tables' columns would scan both tables
-            cites = set(self.query(" UNION ".join(cited.format(w) for w in conditions), params))
+            keys = {(doc_id, ordinal): (key, issuer_key)
+                    for doc_id, ordinal, key, issuer_key in self.query(
+                        "SELECT doc_id, ordinal, number_key, issuer_key FROM reference_keys "
+                        f"WHERE {' OR '.join(conditions)}", params)}
+            cites = []
+            for where, names in self._where_in(
+                    "doc_id", None if touched is None else {d for d, _ in keys}):
+                for doc_id, ordinal, current, date in self.query(
+                        'SELECT doc_id, ordinal, referenced_doc_id, date FROM "references" '
+                        f"WHERE {where}", names):
+                    if (doc_id, ordinal) in keys:
+                        cites.append((doc_id, ordinal, current, date, *keys[(doc_id, ordinal)]))
             candidates = defaultdict(list)
-            for where, keys in self._where_in("k.number_key", {c[4] for c in cites}):
-                for doc_id, key, issuer, issued in self.query(
-                        "SELECT d.doc_id, k.number_key, d.issuer_agency_id, d.issued_date "
-                        "FROM document_keys k JOIN documents d ON d.doc_id = k.doc_id "
-                        "WHERE d.status <> 'failed' AND d.duplicate_of IS NULL "
-                        f"AND {where}", keys):
-                    candidates[key].append((doc_id, issuer or "", issued or ""))
+            for key, doc_id, issuer, issued in self._documents_by_number(
+                    {c[4] for c in cites}, "d.doc_id, d.issuer_agency_id, d.issued_date",
+                    "d.status <> 'failed' AND d.duplicate_of IS NULL"):
+                candidates[key].append((doc_id, issuer or "", issued or ""))
+            changed = []
             for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
                 found = [c for c, issuer, issued in candidates.get(key, ())
                          if c != doc_id and (not date or not issued or issued == date)
@@ -717,28 +798,42 @@ class DatasetStore(ABC):
                               or issuer in issuer_key)]
                 link = found[0] if len(found) == 1 else None
                 if link != current:
-                    self.execute('UPDATE "references" SET referenced_doc_id = :link '
-                                 "WHERE doc_id = :doc_id AND ordinal = :ordinal",
-                                 {"link": link, "doc_id": doc_id, "ordinal": ordinal})
+                    changed.append({"doc_id": doc_id, "ordinal": ordinal,
+                                    "referenced_doc_id": link})
+            self.update_rows("references", ("doc_id", "ordinal"), changed)
 
     def _rebuild_agencies(self, touched: Touched | None) -> None:
-        """One ``agencies`` row per issuer id: its most used spelling, the others aliases."""
-        for (where, here), params in self._where_in(("issuer_agency_id", "agency_id"),
-                                                    touched and touched.agencies):
-            names: dict[str, Counter] = defaultdict(Counter)
-            for agency_id, name, n in self.query(
-                    "SELECT issuer_agency_id, issuer_name, count(*) FROM documents "
-                    "WHERE issuer_agency_id IS NOT NULL AND issuer_name IS NOT NULL "
-                    f"AND {where} GROUP BY issuer_agency_id, issuer_name", params):
-                names[agency_id][name] += n
-            rows = []
-            for agency_id in sorted(names):
-                spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
-                rows.append({"agency_id": agency_id, "canonical_name": spellings[0][0],
-                             "aliases": json.dumps([s for s, _ in spellings[1:]],
-                                                   ensure_ascii=False)})
-            self.execute(f"DELETE FROM agencies WHERE {here}", params)
-            self.insert_rows("agencies", rows)
+        """One ``agencies`` row per issuer id: its most used spelling, the others aliases.
+
+        The spellings are counted in ``agency_names``: a batch adds what it changed
+        (``touched.names``) to the counts of its issuers, never counting their documents
+        again (a dataset has few issuers, each with thousands of documents), and rewrites
+        the ``agencies`` rows those counts change; for the whole dataset (``touched`` None)
+        everything is counted from the documents."""
+        if touched is None:
+            counts = self._count_agency_names()
+            self.execute("DELETE FROM agency_names")
+            self.execute("DELETE FROM agencies")
+            self.insert_rows("agency_names", _agency_name_rows(counts))
+            self.insert_rows("agencies", list(_agency_rows(counts).values()))
+            return
+        chunks = list(self._where_in(
+            "agency_id", touched.agencies | {agency for agency, _ in touched.names}))
+        before = Counter()
+        for where, params in chunks:
+            before.update({(agency_id, name): n for agency_id, name, n in self.query(
+                f"SELECT agency_id, name, documents FROM agency_names WHERE {where}", params)})
+        after = before.copy()
+        after.update(touched.names)
+        if _agency_name_rows(after) != _agency_name_rows(before):
+            for where, params in chunks:
+                self.execute(f"DELETE FROM agency_names WHERE {where}", params)
+            self.insert_rows("agency_names", _agency_name_rows(after))
+        old, new = _agency_rows(before), _agency_rows(after)
+        changed = sorted(a for a in old.keys() | new.keys() if old.get(a) != new.get(a))
+        for names, placeholders in self.value_lists(changed):
+            self.execute(f"DELETE FROM agencies WHERE agency_id IN ({placeholders})", names)
+        self.insert_rows("agencies", [new[a] for a in changed if a in new])
 
     # --- exports ------------------------------------------------------------------------
     def export_parquet(self, out_dir: Path, names: Iterable[str] | None = None) -> list[Path]:
@@ -801,6 +896,34 @@ class DatasetStore(ABC):
 
 
 _CHUNK = 500  # values in one IN (…) list
+
+
+def _name_of(document: Mapping[str, object]) -> tuple[str, str] | None:
+    """A ``documents`` row's (issuer id, spelling of its name), if it has both."""
+    agency, name = document["issuer_agency_id"], document["issuer_name"]
+    return None if agency is None or name is None else (agency, name)
+
+
+def _agency_name_rows(counts: Counter) -> list[dict[str, object]]:
+    """``agency_names`` rows of ``counts`` (those still counting documents), in key order."""
+    return [{"agency_id": agency_id, "name": name, "documents": n}
+            for (agency_id, name), n in sorted(counts.items()) if n > 0]
+
+
+def _agency_rows(counts: Counter) -> dict[str, dict[str, object]]:
+    """``agencies`` rows by issuer id from ``counts``: the most used spelling (then the
+    first by code point), the others aliases by use."""
+    names: dict[str, Counter] = defaultdict(Counter)
+    for (agency_id, name), n in counts.items():
+        if n > 0:
+            names[agency_id][name] = n
+    rows = {}
+    for agency_id in sorted(names):
+        spellings = sorted(names[agency_id].items(), key=lambda kv: (-kv[1], kv[0]))
+        rows[agency_id] = {"agency_id": agency_id, "canonical_name": spellings[0][0],
+                           "aliases": json.dumps([s for s, _ in spellings[1:]],
+                                                 ensure_ascii=False)}
+    return rows
 
 
 def _history_row(doc_id: str, at: dt.datetime, reason: str, path: str | None,

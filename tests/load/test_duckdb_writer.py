@@ -51,6 +51,25 @@ def test_a_json_column_keeps_its_text(store):
         assert stored == record.model_dump_json()
 
 
+def test_rows_updated_by_their_key_change_those_rows_only(store):
+    # a key of two columns, values awkward and null, many rows in one call
+    rows = [{"doc_id": f"d{k % 3}", "ordinal": k, "raw": "x", "doc_type": None,
+             "number": f"{k}/UBND", "date": None, "issuer": None, "referenced_doc_id": None}
+            for k in range(12)]
+    store.insert_rows("references", rows)
+    texts = [t for t in AWKWARD if t is None or "\x00" not in t]  # PG: no NUL in text
+    changes = [{"doc_id": f"d{k % 3}", "ordinal": k, "referenced_doc_id": texts[k % len(texts)],
+                "date": "2024-05"} for k in range(1, 12, 2)]
+    store.update_rows("references", ("doc_id", "ordinal"), changes)
+    store.update_rows("references", ("doc_id", "ordinal"), [])
+    got = store.query('SELECT doc_id, ordinal, referenced_doc_id, date, number '
+                      'FROM "references" ORDER BY ordinal')
+    changed = {c["ordinal"]: c for c in changes}
+    assert got == [(r["doc_id"], r["ordinal"],
+                    changed[r["ordinal"]]["referenced_doc_id"] if r["ordinal"] in changed else None,
+                    "2024-05" if r["ordinal"] in changed else None, r["number"]) for r in rows]
+
+
 @pytest.mark.parametrize("count", [0, 3, 499, 500, 501, 1234])
 def test_a_lookup_by_a_list_of_values_finds_every_row_listed(store, count):
     ids = [f"{i:064x}" for i in range(1, 13)]

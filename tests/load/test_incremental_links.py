@@ -79,6 +79,17 @@ def stored(store) -> tuple[dict, dict, set, dict]:
     return dups, links, set(warned), agencies
 
 
+def name_counts(store) -> tuple[Counter, Counter]:
+    """(kept by the loader in agency_names, counted from the documents): documents per
+    (issuer id, spelling of its name)."""
+    kept = Counter({(a, name): n for a, name, n in store.query(
+        "SELECT agency_id, name, documents FROM agency_names")})
+    counted = Counter(store.query("SELECT issuer_agency_id, issuer_name FROM documents "
+                                  "WHERE issuer_agency_id IS NOT NULL "
+                                  "AND issuer_name IS NOT NULL"))
+    return kept, counted
+
+
 def unregistered(store) -> set[str]:
     """Live documents that are neither failed nor duplicates, without a số đến."""
     return {d for d, in store.query(
@@ -121,6 +132,8 @@ def test_each_batch_leaves_the_links_of_the_whole_dataset(store, seed):
         store.load_records(batch, run_id=f"r{step}")
         got, want = stored(store), expected(store)
         assert got == want, f"after batch {step}"
+        kept, counted = name_counts(store)  # what agencies come from: added, replaced,
+        assert kept == counted, f"after batch {step}"  # edited away, never counted again
         # số đến: after the first load only the documents a batch touched are looked at,
         # yet every live original has its entry (one that stopped being a duplicate too)
         assert unregistered(store) == set(), f"after batch {step}"
@@ -160,3 +173,46 @@ def test_every_write_of_the_documents_changes_the_token(store):
     assert store.dataset_token() == first  # the runs table is not the documents
     store.add_correction(dispatch_record(1).doc_id, "subject", "đã sửa", "chuyên viên")
     assert store.dataset_token() not in (None, first)
+
+
+def test_the_counts_of_issuer_names_are_made_again_where_they_are_missing_or_wrong(store):
+    nghe_an, upper = ISSUERS[0], ISSUERS[1]  # one issuer id, two spellings
+    records = [dispatch_record(i, issuer=issuer)
+               for i, issuer in enumerate([nghe_an, nghe_an, upper, ISSUERS[2]], start=1)]
+    store.load_records(records, run_id="r")
+    before = stored(store)
+    kept, counted = name_counts(store)
+    assert kept == counted and sum(counted.values()) == 4
+    with store.transaction():  # as a dataset written by the loader of before: no counts
+        store.execute("DROP TABLE agency_names")
+    store.ensure_schema()
+    assert name_counts(store)[0] == counted
+    with store.transaction():  # or counts some other writer left wrong
+        store.execute("UPDATE agency_names SET documents = 7")
+    store.ensure_schema()
+    assert name_counts(store)[0] == counted
+    with store.transaction():  # or agencies without their counts' rows
+        store.execute("DELETE FROM agencies")
+    store.ensure_schema()
+    assert stored(store) == before
+    # the next load counts from there: the upper-case spelling becomes the most used
+    store.load_records([dispatch_record(i, issuer=upper) for i in (5, 6)], run_id="r2")
+    kept, counted = name_counts(store)
+    assert kept == counted
+    assert stored(store) == expected(store)
+    assert stored(store)[3] != before[3]
+
+
+def test_the_whole_dataset_refreshed_gives_the_rows_the_batches_gave(store):
+    rng = random.Random(3)
+    for step in range(6):
+        store.load_records([random_record(rng, rng.randint(1, 15)) for _ in range(4)],
+                           run_id=f"r{step}")
+    after_batches, counts = stored(store), name_counts(store)
+    with store.transaction():
+        store.execute("UPDATE documents SET duplicate_of = NULL")
+        store.execute('UPDATE "references" SET referenced_doc_id = NULL')
+        store.execute("DELETE FROM agencies")
+        store.refresh_derived()
+    assert stored(store) == after_batches == expected(store)
+    assert name_counts(store) == counts
