@@ -302,23 +302,34 @@ def follow_inbox(run: IngestRun, store) -> None:
         run.logger.info("withdrawn: %s is no longer in the inbox", path)
 
 
-def export_dataset(run: IngestRun, store) -> None:
-    """Step 5 (after the run is marked completed): Parquet, records.jsonl, overdue deadlines.
+def export_dataset(run: IngestRun) -> None:
+    """Step 5 (after the run is marked completed): records.jsonl, Parquet, overdue deadlines.
 
     Exports that show the data as it is (``pipeline.load.outputs``: nothing loaded,
     corrected or followed since, same day) are left as they are, but for ``runs.parquet``,
     which gains this run.
+
+    Each on a connection of its own, the loader's closed: reading every stored record,
+    DuckDB keeps what it read until its connection closes (~60 MB over 10,000 documents,
+    outside ``duckdb_memory()``), and the Parquet export reads them again and sorts them:
+    one after the other, the run's peak is the larger of the two, not their sum (~10 MB
+    less, measured).
     """
-    run.outputs = outputs_token(run.summary.target, store.dataset_token())
-    if outputs_current(run.out_dir, EXPORTS, run.outputs, export_files(run.out_dir)):
-        run.logger.info("dataset unchanged since its last export: only runs.parquet written")
-        store.export_parquet(run.out_dir, ["runs"])
-    else:
+    target = run.summary.target
+    with open_store(target) as store:
+        run.outputs = outputs_token(target, store.dataset_token())
+        if outputs_current(run.out_dir, EXPORTS, run.outputs, export_files(run.out_dir)):
+            run.logger.info("dataset unchanged since its last export: only runs.parquet written")
+            store.export_parquet(run.out_dir, ["runs"])
+            add_dataset_figures(run.summary, store)
+            return
         stamp_outputs(run.out_dir, EXPORTS, None)
-        store.export_parquet(run.out_dir)
         store.export_records(run.out_dir / RECORDS)
-        stamp_outputs(run.out_dir, EXPORTS, run.outputs)
-    add_dataset_figures(run.summary, store)
+    release_free_memory()
+    with open_store(target) as store:
+        store.export_parquet(run.out_dir)
+        add_dataset_figures(run.summary, store)
+    stamp_outputs(run.out_dir, EXPORTS, run.outputs)
 
 
 def report_run(run: IngestRun) -> None:
@@ -397,11 +408,10 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         finally:
             store.close()
     announce("exporting")
-    # on a connection of its own: the loader's held what the loading cached (DuckDB's
+    # on connections of their own: the loader's held what the loading cached (DuckDB's
     # buffers, indexes), which the export, reading every table once, does not need
     release_free_memory()
-    with open_store(run.summary.target) as store:
-        export_dataset(run, store)
+    export_dataset(run)
     release_free_memory()  # what the export freed, before the report allocates its own
     if write_report:
         announce("writing the report")

@@ -99,3 +99,23 @@ def test_a_worker_process_ends_by_itself_when_its_parent_goes(tmp_path):
         child, worker._process = worker._process, None
     child.conn.close()  # what the parent's death does to the pipe
     assert child.popen.wait(timeout=30) == 0
+
+
+def test_a_text_worker_loads_no_reader_library_and_still_reads_a_pdf(tmp_path, font):
+    """A worker holds the libraries of the kinds of file it was given, no more: an inbox of
+    text dispatches costs no PDF, DOCX or OCR library in either worker (the run's memory is
+    summed over its processes). A PDF that comes later is read, loading its own."""
+    from fixtures.formats import build_pdf, parse_dispatch
+    from fixtures.worker_jobs import extract_and_list_libraries
+
+    texts = write_inbox(tmp_path / "inbox", 2)
+    pdf = build_pdf(parse_dispatch(texts[0].read_text(encoding="utf-8")), tmp_path / "a.pdf",
+                    font=font)
+    with ExtractionWorker(job=extract_and_list_libraries) as worker:
+        for path in texts:
+            (done, loaded), _ = worker.extract(path, path.read_bytes(), 60)
+            assert done.record.status != "failed" and loaded == []
+        (done, loaded), _ = worker.extract(pdf, pdf.read_bytes(), 60)
+    assert done.record.status != "failed" and done.record.source.format == "pdf"
+    assert done.record.number == extract_file(texts[0]).number
+    assert {"pdfplumber", "pypdfium2"} <= set(loaded)

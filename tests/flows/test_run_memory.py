@@ -38,10 +38,10 @@ def test_at_the_export_no_document_and_no_worker_outlives_the_extraction(
     seen = {}
     export = ingest.export_dataset
 
-    def export_dataset(run, store):
+    def export_dataset(run):
         seen.update(records=live(Record), readings=live(ReadingBundle),
                     workers=worker_processes())
-        export(run, store)
+        export(run)
 
     monkeypatch.setattr(ingest, "export_dataset", export_dataset)
     summary = run_ingest(tmp_path / "inbox", tmp_path / "out", batch_size=3,
