@@ -283,8 +283,10 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
     extract = extract_batch.with_options(refresh_cache=refresh_cache)
     ahead = ahead or 2 * (os.cpu_count() or 1)
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
+        # the batch is not quote()d (Prefect walks its 50 FileRefs): a Dask graph takes the
+        # quote, a tuple, apart, and the task gets a plain tuple
         for future, batch in finished_batches(
-                batches, lambda batch: extract.submit(quote(batch), file_timeout), ahead):
+                batches, lambda batch: extract.submit(batch, file_timeout), ahead):
             records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")
