@@ -10,11 +10,11 @@ measures, in this order, ``--repeat`` times (default 3):
   1. the flow's steps without Prefect (the baseline): the very functions its tasks wrap
      (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``; ``save_readings``),
      the flow's batches (``batches_of``, submitted through its window ``finished_batches``)
-     on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in an ``ExtractionWorker`` process as the task does
-     (idle ones reused, all ended after the last batch, as the flow does), each loaded as it
-     completes (one transaction) with its readings saved, into a fresh DuckDB; then the
-     run's bookkeeping (start, follow the inbox, finish) — everything
-     the flow's own clock (``RunSummary.seconds``) covers;
+     on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in
+     an ``ExtractionWorker`` process as the task does (idle ones reused, all ended after the
+     last batch, as the flow does), each loaded as it completes (one transaction) with its
+     readings saved, into a fresh DuckDB; then the run's bookkeeping (start, follow the
+     inbox, finish) — everything the flow's own clock (``RunSummary.seconds``) covers;
   2. the flow: ``run_ingest`` with the same workers and batch size (extraction cache
      refreshed so every file is extracted), timed by the flow itself (``summary.seconds``:
      from its first step to the end of following the inbox; exports and the report are
@@ -74,7 +74,7 @@ def cpu_seconds() -> float:
 def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     """The baseline: the flow's steps as plain functions, its batching and thread count;
     returns how many documents were loaded."""
-    from flows.ingest import batches_of, finished_batches
+    from flows.ingest import batches_ahead, batches_of, finished_batches
     from flows.tasks import discover_inbox, extract_batch, load_batch, save_readings
     from pipeline.extract.version import PIPELINE_VERSION
     from pipeline.extract.worker import close_idle_workers
@@ -88,10 +88,10 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
         batches = batches_of(listing.files, batch_size, workers)
         loaded = 0
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            # the flow's window on the batches (finished_batches), at its default depth
+            # the flow's window on the batches, as deep as the flow's for these workers
             for future, batch in finished_batches(
                     batches, lambda b: pool.submit(extract_batch.fn, b, 120.0),
-                    2 * (os.cpu_count() or 1)):
+                    batches_ahead(workers)):
                 result = future.result()
                 received = {r.doc_id: f.received for r, f in zip(result.records, batch)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)

@@ -38,10 +38,8 @@ _SPACES = regex.compile(r"[\s\u00ad]+")  # soft hyphens too: Word hides them
 # a blank number in a draft: "…./…../TT-BCA", "/BC-UBND", "     /QĐ-UBND"
 _DRAFT_BLANKS = regex.compile(r"^[\s.…_]*(?:/[\s.…_]*)*(?=/)")
 # Word's en dash, non-breaking and soft hyphens inside a symbol are its hyphen
-_DASHES = regex.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
-
-
 _DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2212"
+_DASHES = regex.compile(f"[{_DASH_CHARS}]")
 _DRAFT_OPENERS = "/.…_"  # what a draft's blank number begins with (or white space)
 
 

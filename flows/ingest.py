@@ -239,6 +239,12 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     return records
 
 
+def batches_ahead(workers: int | None = None) -> int:
+    """Batches submitted and not yet loaded, at most: twice the worker count (default: the
+    CPU count), so that every worker has its next batch waiting."""
+    return 2 * (workers or os.cpu_count() or 1)
+
+
 def finished_batches(batches: list[list[FileRef]], submit: Callable[[list[FileRef]], Any],
                      ahead: int) -> Iterator[tuple[Any, list[FileRef]]]:
     """(future, batch) of each batch as it finishes, ``submit`` called for at most ``ahead``
@@ -279,9 +285,9 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
                      ahead: int | None = None) -> None:
     """Steps 3 and 4: extract the batches in parallel (one task per batch), load each one
     as soon as it is done; ``ahead``: batches submitted and not yet loaded, at most (default:
-    twice the CPU count, so that every worker has its next batch waiting)."""
+    ``batches_ahead()``)."""
     extract = extract_batch.with_options(refresh_cache=refresh_cache)
-    ahead = ahead or 2 * (os.cpu_count() or 1)
+    ahead = ahead or batches_ahead()
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
         # the batch is not quote()d (Prefect walks its 50 FileRefs): a Dask graph takes the
         # quote, a tuple, apart, and the task gets a plain tuple
@@ -396,7 +402,7 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         mark_started(run, store)
         batches = plan_batches(run, store, batch_size, workers)
         extract_and_load(run, store, batches, refresh_cache, file_timeout, show_progress,
-                         ahead=2 * (workers or os.cpu_count() or 1))
+                         ahead=batches_ahead(workers))
         extraction_over()  # idle workers would stay through the export and the report
         announce("following the inbox")
         follow_inbox(run, store)

@@ -324,8 +324,8 @@ class DatasetStore(ABC):
                 for table in (*CHILD_TABLES, *_KEY_TABLES, "documents"):
                     self.delete_documents(table, stored)
             self.insert_rows("documents", [batch[i].document for i in ids])
-            touched.names.update(_name_of(batch[i].document) for i in ids
-                                 if _name_of(batch[i].document) is not None)
+            named = (_name_of(batch[i].document) for i in ids)
+            touched.names.update(name for name in named if name is not None)
             for table in CHILD_TABLES:
                 self.insert_rows(table, [row for i in ids for row in batch[i].children[table]])
             keys = {i: link_key_rows(batch[i]) for i in ids}

@@ -6,6 +6,7 @@ import pytest
 import regex
 
 from extractors import deadlines as d
+from extractors.agencies import looks_like_agency
 from extractors.dates import DATE_RANGE_RE, DAY_MONTH_DATE_RE, date_hit
 from fixtures.long_dispatches import long_dispatch_text
 from pipeline.settings import Settings
@@ -234,7 +235,6 @@ def _old_subject_upto(text, max_chars, whole=False):
     if whole and end < len(text_stripped) - 1:
         return None
     name = text_stripped[:end].strip(" ,:;.-")
-    from extractors.agencies import looks_like_agency
     if not name or len(name) > max_chars or not looks_like_agency(name):
         return None
     return name, shift + end

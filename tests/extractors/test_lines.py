@@ -1,4 +1,4 @@
-"""Lines with their offsets: the column-wise split gives what reading line by line gives."""
+"""Lines with their offsets: ``split_lines`` gives what reading line by line gives."""
 import random
 
 import pytest
