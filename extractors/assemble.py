@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from pydantic import TypeAdapter
+
 from extractors.agencies import resolve_agency
 from extractors.commitments import extract_commitments
 from extractors.deadlines import extract_deadlines, table_deadlines
@@ -62,25 +64,32 @@ def _copy(value):
     return value
 
 
-def provenance_of(doc: Document, found: Found) -> Provenance:
-    return Provenance(page=doc.page_of(found.start), start=found.start, end=found.end,
-                      confidence=found.confidence)
+# the provenance of a document's fields, validated in one call once all are read: one
+# ``Provenance(...)`` per value (dozens a document) costs a Python call into pydantic each
+_PROVENANCE = TypeAdapter(dict[str, Provenance])
+
+
+def _provenance_data(doc: Document, found: Found) -> dict:
+    """Where ``found`` was read, as a ``Provenance``'s fields (validated with the rest)."""
+    return {"page": doc.page_of(found.start), "start": found.start, "end": found.end,
+            "confidence": found.confidence}
 
 
 def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extraction:
     """Every field of the record with its provenance."""
     text = mask_furniture(doc)  # page numbers, footnotes: not body text (same offsets)
-    provenance: dict[str, Provenance] = {}
+    # field → its provenance, as plain data (or a ``Provenance`` a reader made) until the end
+    provenance: dict[str, dict | Provenance] = {}
 
     def keep(name: str, found: Found | None):
         if found is None or found.value is None:
             return None
-        provenance[name] = provenance_of(doc, found)
+        provenance[name] = _provenance_data(doc, found)
         return found.value
 
     def keep_all(name: str, found: list[Found]) -> list:
-        for i, item in enumerate(found):
-            provenance[f"{name}.{i}"] = provenance_of(doc, item)
+        provenance.update({f"{name}.{i}": _provenance_data(doc, item)
+                           for i, item in enumerate(found)})
         return [item.value for item in found]
 
     header = read_header(text, settings)
@@ -115,14 +124,14 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
     commitments = extract_commitments(doc, tables, issued, settings)
     for i, (item, page) in enumerate(zip(commitments.found, commitments.pages)):
         # a row read from a reader's table piece: its own page, not the table's first
-        provenance[f"commitments.{i}"] = Provenance(page=page, start=item.start, end=item.end,
-                                                   confidence=item.confidence)
+        provenance[f"commitments.{i}"] = {"page": page, "start": item.start, "end": item.end,
+                                          "confidence": item.confidence}
     # stamps (urgency when the header had none, the arrival stamp): read last, as the
     # review of OCR'd fields expects their provenance after the text's
     stamps = stamp_fields(doc, issued, settings)
     if urgency is None and stamps.urgency is not None:
         urgency = stamps.urgency.value
-        provenance["urgency"] = provenance_of(doc, stamps.urgency)
+        provenance["urgency"] = _provenance_data(doc, stamps.urgency)
     provenance.update(stamps.provenance)
     # a scanned first page's unread number line is named by the OCR review
     header_warnings = [w for w in header.warnings
@@ -133,5 +142,5 @@ def extract_fields(doc: Document, settings: Settings = DEFAULT_SETTINGS) -> Extr
         recipients=recipients, cc=cc, signer=signer, references=references,
         tables=table_values, deadlines=deadlines,
         commitments=[c.value for c in commitments.found], arrival=stamps.arrival,
-        provenance=provenance,
+        provenance=_PROVENANCE.validate_python(provenance),
         warnings=header_warnings + list(stamps.warnings) + commitments.warnings)

@@ -27,6 +27,8 @@ import regex
 
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Settings
+from pipeline.text.anchored import anchored_finditer
+from pipeline.text.keys import lowered
 from pipeline.text.spans import Found
 
 # a blank left for the day or month in a draft: spaces, dots, ellipses, underscores
@@ -210,7 +212,8 @@ class DateRange:
 def find_date_ranges(text: str) -> list[DateRange]:
     """Every 'từ (ngày) d/m[/y] đến (ngày) d/m/y' in the text, deadline or not."""
     out = []
-    for m in DATE_RANGE_RE.finditer(text):
+    # every range begins with "từ": tried there only (the document's lower case is kept)
+    for m in anchored_finditer(DATE_RANGE_RE, text, ("từ",), lowered(text)):
         end = date_hit(m)
         start = range_start(m)
         if end is None or end.year is None or start is None:

@@ -86,9 +86,10 @@ def record_from_document(doc: Document, settings: Settings = DEFAULT_SETTINGS) -
     )
     record = Record(doc_id=doc.sha256 or sha256_bytes(doc.text.encode()), source=source,
                     pipeline_version=PIPELINE_VERSION, **extraction.record_fields())
-    record = record.model_copy(
-        update={"warnings": record.warnings + validate_record(record, doc) + no_text_warning(doc)})
-    return record.model_copy(update={"status": record_status(record)})
+    # the checks read the record; its warnings and status change neither what they read nor
+    # the status: one copy
+    warnings = record.warnings + validate_record(record, doc) + no_text_warning(doc)
+    return record.model_copy(update={"warnings": warnings, "status": record_status(record)})
 
 
 def no_text_warning(doc: Document) -> list[RecordWarning]:
