@@ -23,12 +23,22 @@ def anchored_finditer(pattern: regex.Pattern, text: str, first_words: Iterable[s
         yield from pattern.finditer(text)
         return
     starts: set[int] = set()
+    find = low.find
     for word in first_words:
-        at = low.find(word)
+        at = find(word)
         while at >= 0:
             starts.add(at)
-            at = low.find(word, at + 1)
-    yield from finditer_at(pattern, text, starts)
+            at = find(word, at + 1)
+    # ``finditer_at``'s loop, written out: called for every sentence, a generator less
+    pos = 0
+    match = pattern.match
+    for at in sorted(starts):
+        if at < pos:
+            continue  # inside the last match: finditer goes on from its end
+        m = match(text, at)
+        if m:
+            yield m
+            pos = m.end()
 
 
 def finditer_at(pattern: regex.Pattern, text: str, starts: Iterable[int]) -> Iterator[regex.Match]:

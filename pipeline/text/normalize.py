@@ -191,13 +191,16 @@ def _sub(text: MappedText, needs: str, pattern: regex.Pattern, repl) -> MappedTe
     return text.sub(pattern, repl)
 
 
-def _may_open_a_line(t: str, marks: str) -> bool:
-    """May a line of ``t`` open with one of ``marks`` after spaces and tabs (what
-    ``^[ \t]*[marks]`` in multi-line mode needs)? Such a line starts with a mark, a space or
-    a tab at the text's start or after a newline: a few ``in`` tests rather than a regex pass
-    over a text whose stars are emphasis, not bullets."""
-    return t[:1] in (" ", "\t", *marks) or "\n " in t or "\n\t" in t \
-        or any("\n" + c in t for c in marks)
+# after a newline, where a star bullet may begin a line: ``re`` finds the text's newlines by
+# a scan for the literal the pattern starts with, and tries the rest there only
+_BULLET_AFTER_NEWLINE = re.compile(r"\n[ \t]*[*+][ \t]")
+
+
+def _may_hold_a_bullet(t: str) -> bool:
+    """May ``_STAR_BULLET`` (multi-line: a line's start is the text's or after a newline)
+    match in ``t``? One scan rather than a pass of the ``regex`` engine over a text whose
+    stars are emphasis, not bullets."""
+    return _BULLET_AFTER_NEWLINE.search(t) is not None or _STAR_BULLET.match(t) is not None
 
 
 def _strip_html(text: MappedText) -> MappedText:
@@ -225,7 +228,7 @@ def normalize_text(raw: str, *, markdown: bool = True, base: int = 0) -> MappedT
     text = _sub(text, "\r", _CR, "\n")
     if markdown:
         text = _sub(text, "#", _HEADING, "")
-        if _may_open_a_line(text.text, "*+"):
+        if _may_hold_a_bullet(text.text):
             text = text.sub(_STAR_BULLET, r"\1- ")
         text = _sub(text, "*_", _EMPHASIS, "")
         text = _sub(text, "\\", _ESCAPE, r"\1")
