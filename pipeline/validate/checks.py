@@ -105,8 +105,9 @@ def _may_disagree(m: regex.Match) -> bool:
     """Does the date of a ``_NORMATIVE_WITH_DATE`` match state a year other than the
     number's? (A year-less date has no year of its own to disagree with; ``date_hit`` reads
     the long form's groups when it matched, else the numeric form's.)"""
-    year = m.group("wy") if m.group("wd") is not None else m.group("y")
-    return year is not None and int(year) != int(m.group("ny"))
+    wd, wy, y, ny = m.group("wd", "wy", "y", "ny")  # (one call)
+    year = wy if wd is not None else y
+    return year is not None and int(year) != int(ny)
 
 
 def _weekday_matches(text: str, low: str):

@@ -79,3 +79,16 @@ def test_star_bullets_are_looked_for_wherever_one_may_open_a_line(seed):
     for _ in range(300):
         t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert _may_hold_a_bullet(t) == bool(_STAR_BULLET.search(t)), repr(t)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_blank_before_a_newline_is_found_as_by_two_searches(seed):
+    """The trailing white space pass runs when a line ends in a space or a tab."""
+    import random
+
+    from pipeline.text.normalize import _BLANK_BEFORE_NEWLINE
+    rng = random.Random(seed)
+    pieces = [" ", "\t", "\n", "a", "ế", "\r", "\u00a0", "  "]
+    for _ in range(300):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert (_BLANK_BEFORE_NEWLINE.search(t) is not None) == (" \n" in t or "\t\n" in t), repr(t)

@@ -33,6 +33,19 @@ def test_range_out_of_order():
     assert w.code == "date_out_of_order" and "15/12/2024" in w.message and w.page == 1
 
 
+@pytest.mark.parametrize("text", [
+    "TỪ NGÀY 15/12/2024 ĐẾN NGÀY 14/3/2024",  # a heading in capitals
+    "Đợt 2 (Từ 15/12/2024 - 14/3/2024)",
+    "kiểm tra từ\nngày 15/12/2024 tới 14/3/2024",
+])
+def test_range_out_of_order_wherever_and_however_written(text):
+    """Ranges are looked for where "từ" begins (in any case): the same as a scan of the text."""
+    from extractors.dates import DATE_RANGE_RE, find_date_ranges
+    assert [(r.start, r.end) for r in find_date_ranges(doc_of(text).text)] == \
+        [m.span() for m in DATE_RANGE_RE.finditer(doc_of(text).text)]
+    assert codes(text) == ["date_out_of_order"]
+
+
 def test_range_in_order_is_fine():
     assert codes("họp từ ngày 29/3/2024 đến ngày 05/4/2024") == []
 
