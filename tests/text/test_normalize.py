@@ -92,3 +92,21 @@ def test_a_blank_before_a_newline_is_found_as_by_two_searches(seed):
     for _ in range(300):
         t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert (_BLANK_BEFORE_NEWLINE.search(t) is not None) == (" \n" in t or "\t\n" in t), repr(t)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_emphasis_is_matched_as_with_the_look_behind_first(seed):
+    """``_EMPHASIS`` tries its look-behind after the first marker: the same matches as the
+    pattern written in reading order."""
+    import random
+
+    import regex
+
+    from pipeline.text.normalize import _EMPHASIS
+    plain = regex.compile(r"(?<!\()(?:\*{1,3}|_{2,3})(?!\))")
+    rng = random.Random(seed)
+    pieces = ["*", "**", "_", "__", "(", ")", "a", "ư", "\n", " ", "(*)", "***"]
+    for _ in range(500):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert [m.span() for m in _EMPHASIS.finditer(t)] == [m.span() for m in plain.finditer(t)], \
+            repr(t)
