@@ -123,13 +123,22 @@ def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
     return best
 
 
-@lru_cache(maxsize=4096)  # a document cites the same symbols again
 def _cited_symbol(symbol: str) -> tuple[str | None, str] | None:
     """(type code, upper-case key) of a cleaned symbol that parses with a number; else None."""
-    parsed = number_symbol_fields(symbol)
-    if parsed is None or parsed["number"] is None:
-        return None
-    return parsed["type_code"], symbol.upper()
+    # ``SYMBOL_IN_TEXT`` opens every symbol with its number's digits, then "/" or "-" (a
+    # cleaned symbol keeps no space between): the parse reads the digits as the number
+    # whatever they are, so it is the same for every number before the same codes
+    slash, dash = symbol.find("/"), symbol.find("-")
+    cut = slash if dash < 0 or 0 <= slash < dash else dash
+    type_code = _codes_type(symbol[cut:])
+    return None if type_code is False else (type_code, symbol.upper())
+
+
+@lru_cache(maxsize=4096)  # "/QĐ-TTg", "/2020/NĐ-CP": the same codes, document after document
+def _codes_type(codes: str) -> str | None | bool:
+    """The type code of a symbol ``<number><codes>``; False when such a symbol does not parse."""
+    parsed = number_symbol_fields("0" + codes)
+    return False if parsed is None or parsed["number"] is None else parsed["type_code"]
 
 
 def find_references(text: str, own_number: str | None = None,
