@@ -53,9 +53,14 @@ def title_words() -> list[str]:
 def title_heads() -> list[str]:
     """Type names that may open a longer title line (``LUẬT ĐẤT ĐAI``), longest first:
     the types marked ``heads_title`` in the lexicon."""
+    return list(_title_heads())
+
+
+@cache  # the header asks for them at every line in capitals
+def _title_heads() -> tuple[str, ...]:
     heads = {tone_key(title) for entry in load_lexicon("doc_types").values()
              if entry.get("heads_title") for title in entry["titles"]}
-    return sorted(heads, key=len, reverse=True)
+    return tuple(sorted(heads, key=len, reverse=True))
 
 
 def citation_words() -> list[str]:

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 # Abbreviations written out in an issuer's name (Decree 30 asks for the full name).
@@ -48,6 +50,7 @@ def _cap(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
+@lru_cache(maxsize=4096)  # letterheads and signers' bodies recur from document to document
 def sentence_case_name(name: str) -> str:
     """Sentence case for a body's name printed in capitals; mixed-case input is kept."""
     if not name.isupper():

@@ -86,7 +86,9 @@ def recipient_list(text: str, settings: Settings = DEFAULT_SETTINGS) -> list[Fou
     lines = split_lines(text)
     for i, line in enumerate(lines[:settings.recipients_label_lines]):
         m = _TO_LABEL.match(line.text)
-        cable = not m and _CABLE_LABEL.search(line.text) and is_upper_line(line.text.split(" điện")[0])
+        # the cable's label ends its (stripped) line: a line not ending in ":" is not searched
+        cable = not m and line.text.endswith(":") and _CABLE_LABEL.search(line.text) \
+            and is_upper_line(line.text.split(" điện")[0])
         if not m and not cable:
             continue
         if m and line.text[m.end():].strip():

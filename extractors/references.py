@@ -60,15 +60,6 @@ def _cite_reach(max_gap: int) -> int:
     return max(len(w) for w in citation_words()) + max_gap + 1
 
 
-def _date_near(text: str, end: int, settings: Settings) -> tuple[str | None, int]:
-    """A date right after the symbol; returns (ISO date, end offset)."""
-    # the pattern reads no further than its window, and looks no further back than the
-    # window's first character (a symbol ends before a non-word character): the window's
-    # reading is the same wherever it stands
-    value, length = _date_in(text[end:end + settings.reference_date_chars])
-    return value, end + length
-
-
 @lru_cache(maxsize=8192)  # a document cites the same documents in the same words again
 def _date_in(window: str) -> tuple[str | None, int]:
     """(ISO date, its end) of a date opening ``window``; (None, 0) when none does."""
@@ -123,13 +114,22 @@ def _date_before(text: str, type_start: int, settings: Settings) -> str | None:
     return best
 
 
-@lru_cache(maxsize=4096)  # a document cites the same symbols again
 def _cited_symbol(symbol: str) -> tuple[str | None, str] | None:
     """(type code, upper-case key) of a cleaned symbol that parses with a number; else None."""
-    parsed = number_symbol_fields(symbol)
-    if parsed is None or parsed["number"] is None:
-        return None
-    return parsed["type_code"], symbol.upper()
+    # ``SYMBOL_IN_TEXT`` opens every symbol with its number's digits, then "/" or "-" (a
+    # cleaned symbol keeps no space between): the parse reads the digits as the number
+    # whatever they are, so it is the same for every number before the same codes
+    slash, dash = symbol.find("/"), symbol.find("-")
+    cut = slash if dash < 0 or 0 <= slash < dash else dash
+    type_code = _codes_type(symbol[cut:])
+    return None if type_code is False else (type_code, symbol.upper())
+
+
+@lru_cache(maxsize=4096)  # "/QĐ-TTg", "/2020/NĐ-CP": the same codes, document after document
+def _codes_type(codes: str) -> str | None | bool:
+    """The type code of a symbol ``<number><codes>``; False when such a symbol does not parse."""
+    parsed = number_symbol_fields("0" + codes)
+    return False if parsed is None or parsed["number"] is None else parsed["type_code"]
 
 
 def find_references(text: str, own_number: str | None = None,
@@ -138,13 +138,15 @@ def find_references(text: str, own_number: str | None = None,
     own = clean_symbol(own_number).upper() if own_number else None
     by_number: dict[str, Found[Reference]] = {}
     order: list[str] = []
-    reach = _cite_reach(settings.reference_type_gap)
+    gap = settings.reference_type_gap
+    reach = _cite_reach(gap)
+    lookbehind = settings.reference_lookbehind_chars
+    date_chars, issuer_chars = settings.reference_date_chars, settings.reference_issuer_chars
     for m in SYMBOL_IN_TEXT.finditer(text):
-        symbol = clean_symbol(m.group(_SYM))
-        parsed = _cited_symbol(symbol)
-        if parsed is None:
+        reading = _symbol_reading(m.group(_SYM))
+        if reading is None:
             continue
-        type_code, key = parsed
+        symbol, type_code, key = reading
         if own and key == own:
             continue
         at = m.start()
@@ -156,19 +158,26 @@ def find_references(text: str, own_number: str | None = None,
         if known is not None and known.value.doc_type is not None \
                 and known.value.date is not None and known.value.issuer is not None:
             continue  # a mention again of a citation complete already: it adds nothing
-        before = text[max(line_start, at - settings.reference_lookbehind_chars):at]
         # the word and its gap end the text before the symbol: no match starts earlier
         # (searched in the last ``reach`` characters, and the one before them it looks back at)
-        search_from = max(0, len(before) - reach)
-        word = _word_before(before[max(0, search_from - 1):], search_from == 0,
-                            settings.reference_type_gap)
-        type_start = at - word[0] if word else at
-        doc_type = (doc_type_from_citation(word[1]) if word else None) \
-            or doc_type_from_code(type_code)
-        date, end = _date_near(text, m.end(), settings)
+        before_start = max(line_start, at - lookbehind)
+        search_from = max(before_start, at - reach)
+        word = _cited_word(text[max(before_start, search_from - 1):at],
+                           search_from == before_start, gap)
+        if word:
+            type_start = at - word[0]
+            doc_type = word[1] or doc_type_from_code(type_code)
+        else:
+            type_start = at
+            doc_type = doc_type_from_code(type_code)
+        # a date right after the symbol: the pattern reads no further than its window, and
+        # looks no further back than the window's first character (a symbol ends before a
+        # non-word character): the window's reading is the same wherever it stands
+        date, length = _date_in(text[m.end():m.end() + date_chars])
+        end = m.end() + length
         if date is None and word:
             date = _date_before(text, type_start, settings)
-        issuer_found = _issuer_named(text[end:end + settings.reference_issuer_chars])
+        issuer_found = _issuer_named(text[end:end + issuer_chars])
         issuer = issuer_found[0] if issuer_found else None
         if known is not None:
             # a mention again: what it adds, without a model of its own
@@ -182,6 +191,22 @@ def find_references(text: str, own_number: str | None = None,
                                Confidence.CUED if word else Confidence.WEAK)
         order.append(key)
     return [by_number[k] for k in order]
+
+
+def _symbol_reading(raw: str) -> tuple[str, str | None, str] | None:
+    """(cleaned symbol, type code, upper-case key) of a symbol found in the text that parses
+    with a number; else None."""
+    symbol = clean_symbol(raw)
+    cited = _cited_symbol(symbol)
+    return None if cited is None else (symbol, cited[0], cited[1])
+
+
+@lru_cache(maxsize=8192)  # a document cites the same documents in the same words again
+def _cited_word(tail: str, from_start: bool, max_gap: int) -> tuple[int, str | None] | None:
+    """``_word_before``, its word read as a document type: (how far before the end it
+    begins, the type it names)."""
+    word = _word_before(tail, from_start, max_gap)
+    return (word[0], doc_type_from_citation(word[1])) if word else None
 
 
 def _complete(known: Reference, mention: Reference) -> None:

@@ -326,6 +326,7 @@ def _deputy(head: str) -> str:
 _LIST_LINE = regex.compile(r"^(?:[-–—+•]|N[ơo]i?\s*nh[ậâa]n)", regex.I)
 _LIST_FIRST = "-–—+•Nn"
 _ITEM_END = regex.compile(r"[;:.,]\s+")
+_ITEM_ENDS = (";", ",", ".")  # how an item ends: ``_split_row`` never cuts such a line
 
 
 def _is_list_line(t: str) -> bool:
@@ -371,8 +372,10 @@ def signature_columns(text: str, lines: list[Line]) -> list[Line]:
     lines with the ``Nơi nhận`` list, the list's lines come first, then the block's (as the
     PDF reader orders two columns by their place on the page). Other lines are unchanged."""
     tabbed = "\t" in text  # without a tab, only a list line can hold a run-on position
+    # (and without a tab, a line ending as an item does, with ";", "," or ".", holds none:
+    # ``_split_row`` keeps it whole; most list lines end so, and are passed over in one step)
     if not tabbed and not any(None not in _split_row(text, ln) for ln in lines
-                              if _is_list_line(ln.text)):
+                              if ln.text[-1:] not in _ITEM_ENDS and _is_list_line(ln.text)):
         return list(lines)  # no list line holds a position: the lines as they are
     out: list[Line] = []
     i = 0

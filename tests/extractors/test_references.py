@@ -168,3 +168,28 @@ def test_the_issuer_is_looked_for_as_the_pattern_finds_it(seed):
     for _ in range(200):
         window = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
         assert references._issuer_named(window) == references._issuer_in(window), window
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_cited_symbol_is_parsed_as_its_codes_are_whatever_its_number(seed):
+    """``_cited_symbol`` parses the codes after a symbol's number once (cached) for every
+    number: the same type code, and the same refusals, as parsing each whole symbol."""
+    import random
+
+    from extractors.number_symbol import SYMBOL_IN_TEXT, clean_symbol, number_symbol_fields
+    rng = random.Random(seed)
+    numbers = ["1", "07", "123456", "2024", "١٢", "０５"]  # Arabic-Indic, full-width digits too
+    seps = ["/", "-", " /", "- ", "/ "]
+    codes = ["QĐ", "UBND", "NĐ", "CP", "TTg", "TT", "TTLT", "BTC", "BNV", "KH", "TW", "NQ", "XX",
+             "CĐKT", "SNgV", "2018", "2020", "QyĐ", "HĐND", "VPCP"]
+    joins = ["/", "-", " - ", "/ ", "–", "/", "/"]  # slashes: three-part symbols, some unreadable
+    for _ in range(600):
+        text = (rng.choice(numbers) + rng.choice(seps) + rng.choice(codes)
+                + "".join(rng.choice(joins) + rng.choice(codes) for _ in range(rng.randint(0, 3)))
+                + rng.choice(["", ".", ";", " ngày", ","]))
+        for m in SYMBOL_IN_TEXT.finditer(text):
+            symbol = clean_symbol(m.group("sym"))
+            parsed = number_symbol_fields(symbol)
+            whole = None if parsed is None or parsed["number"] is None \
+                else (parsed["type_code"], symbol.upper())
+            assert references._cited_symbol(symbol) == whole, symbol

@@ -223,3 +223,25 @@ def test_lines_passed_over_before_reading_are_no_positions():
                            for ln in split_lines(long_dispatch_text(i, md=i % 3 == 0))]
     assert sum(map(_is_position_read, lines)) >= 30  # the positions are among them
     assert [_is_position(t) for t in lines] == [_is_position_read(t) for t in lines]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_an_untabbed_bottom_is_reordered_only_where_a_list_line_holds_a_position(seed):
+    """``signature_columns`` passes over list lines that end as items do (";", ",", "."):
+    its lines are the text's exactly when no list line splits (``_split_row``) into an item
+    and a position, and reordered when one does."""
+    import random
+
+    from extractors.lines import split_lines
+    from extractors.signer import _is_list_line, _split_row, signature_columns
+    rng = random.Random(seed)
+    pieces = ["Nơi nhận:", "- Như trên;", "- Lưu: VT, SNV.", "- Như Điều 3; KT. CHỦ TỊCH",
+              "- Sở Tài chính, PHÓ CHỦ TỊCH", "- UBND các huyện; TM. ỦY BAN NHÂN DÂN",
+              "- Chủ tịch, CÁC PHÓ CHỦ TỊCH UBND TỈNH;", "+ Các sở, ngành,", "KT. CHỦ TỊCH",
+              "PHÓ CHỦ TỊCH", "Lê Văn Nam", "", "Nội dung văn bản.", "noi nhan: x. GIÁM ĐỐC"]
+    for _ in range(100):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        lines = split_lines(text)
+        splits = any(None not in _split_row(text, ln) for ln in lines if _is_list_line(ln.text))
+        columns = signature_columns(text, lines)
+        assert (columns != lines) == splits, text
