@@ -43,7 +43,8 @@ MIGRATED = "dispatches-db-migrated.json"
 # optional imports the server can do without, each tried in a ``try: … except ImportError``:
 # trio (httpcore and anyio use it under a trio event loop only: uvicorn runs asyncio), httpx's
 # command line client (``httpx._main``), and amplitude, the SDK's usage analytics (Prefect
-# skips them when their import fails): 112 modules, 5 MB of the 175 resident after its start (measured)
+# skips them when their import fails): 112 modules, 5 MB of the 175 resident after its start
+# (measured)
 KEPT_OUT = ("trio", "httpx._main", "amplitude")
 
 

@@ -130,7 +130,8 @@ def test_the_server_app_is_built_without_the_packages_it_keeps_out(tmp_path):
              "if sys.argv[1] == 'out': keep_out()\n"
              "from prefect.server.api.server import create_app\n"
              "app = create_app(ephemeral=True)\n"
-             "print(sorted(m for m in KEPT_OUT if m in sys.modules), '|', app.openapi()['paths'].__len__())")
+             "print(sorted(m for m in KEPT_OUT if m in sys.modules), '|',"
+             " len(app.openapi()['paths']))")
     env = {**os.environ, "PREFECT_HOME": str(tmp_path)}
     seen = [subprocess.run([sys.executable, "-c", probe, how], env=env, capture_output=True,
                            text=True, check=True, timeout=300).stdout.split("\n")[-2]

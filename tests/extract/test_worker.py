@@ -134,4 +134,5 @@ def test_a_worker_maps_no_openssl_yet_hashes_as_this_process_does(tmp_path):
     assert any(lib.startswith("libcrypto") for lib in mapped_libraries())
     assert not any(lib.startswith("libcrypto") for lib in mapped)
     here = extract_file(path)
-    assert (done.record.doc_id, done.record.pipeline_version) == (here.doc_id, here.pipeline_version)
+    assert ((done.record.doc_id, done.record.pipeline_version)
+            == (here.doc_id, here.pipeline_version))
