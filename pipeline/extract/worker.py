@@ -52,8 +52,15 @@ Job = Callable[[Path, "bytes | None", Settings], Extracted]
 RECYCLE_AFTER = 1000
 _GOLDEN = 0.6180339887498949
 _children_started = itertools.count()
+# modules a child does without: OpenSSL's hashes (``_hashlib``) map libcrypto, 3.5 MB resident
+# in every worker (measured) for a file's sha256, which ``hashlib`` then computes with its own
+# ``_sha256`` (the same digest; md5, sha1, sha2 and blake2, all the readers use, are built in),
+# and ``hmac`` (pydantic imports it) falls back likewise. A ``None`` in ``sys.modules`` makes
+# the import fail as a missing module would, which both expect
+KEPT_OUT = ("_hashlib",)
 # the child finds its modules (and a test's ``job``) where this process does
-_CHILD = "import sys; sys.path[:] = {path!r}; import pipeline.extract.worker as w; w.child_main()"
+_CHILD = ("import sys; sys.path[:] = {path!r}; sys.modules.update(dict.fromkeys({kept_out!r})); "
+          "import pipeline.extract.worker as w; w.child_main()")
 
 
 def limit_memory(max_mb: int) -> None:
@@ -113,7 +120,7 @@ class _Child:
         env = {**os.environ, "DISPATCHES_WORKER_FD": str(child.fileno())}
         try:
             self.popen = subprocess.Popen(
-                [sys.executable, "-c", _CHILD.format(path=sys.path)], env=env,
+                [sys.executable, "-c", _CHILD.format(path=sys.path, kept_out=KEPT_OUT)], env=env,
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
         finally:
             child.close()

@@ -1,10 +1,13 @@
 """The kept local Prefect API (``pipeline/cli/prefect_server.py``) migrates a SQLite
-database once per Prefect version, not at every start."""
+database once per Prefect version, not at every start, and leaves out the optional packages
+it does not need (``KEPT_OUT``)."""
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 import urllib.request
 from contextlib import closing
@@ -13,7 +16,7 @@ from importlib.metadata import version
 import pytest
 
 from pipeline.cli.prefect_api import KeptApi
-from pipeline.cli.prefect_server import (MIGRATED, database_file, migrated_already,
+from pipeline.cli.prefect_server import (KEPT_OUT, MIGRATED, database_file, migrated_already,
                                          note_migrated, sqlite_revision)
 
 SKIPPED = "not migrated again"
@@ -116,3 +119,23 @@ def test_a_kept_api_migrates_a_database_once_per_prefect_version(monkeypatch, tm
     stop(api)
     assert SKIPPED not in log
     assert os.path.exists(home / "prefect.db")
+
+
+@pytest.mark.slow
+def test_the_server_app_is_built_without_the_packages_it_keeps_out(tmp_path):
+    """Prefect's whole server app is imported and built (its OpenAPI schema too) with
+    ``KEPT_OUT`` unimportable, none of them loaded; without ``keep_out`` the same app loads
+    them all (they are installed)."""
+    probe = ("import sys; from pipeline.cli.prefect_server import KEPT_OUT, keep_out\n"
+             "if sys.argv[1] == 'out': keep_out()\n"
+             "from prefect.server.api.server import create_app\n"
+             "app = create_app(ephemeral=True)\n"
+             "print(sorted(m for m in KEPT_OUT if m in sys.modules), '|',"
+             " len(app.openapi()['paths']))")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path)}
+    seen = [subprocess.run([sys.executable, "-c", probe, how], env=env, capture_output=True,
+                           text=True, check=True, timeout=300).stdout.split("\n")[-2]
+            for how in ("out", "in")]
+    (out, paths), (kept, all_paths) = (line.split(" | ") for line in seen)
+    assert (out, kept) == ("[]", str(sorted(KEPT_OUT)))
+    assert int(paths) == int(all_paths) > 100  # the same API: every route there

@@ -119,3 +119,20 @@ def test_a_text_worker_loads_no_reader_library_and_still_reads_a_pdf(tmp_path, f
     assert done.record.status != "failed" and done.record.source.format == "pdf"
     assert done.record.number == extract_file(texts[0]).number
     assert {"pdfplumber", "pypdfium2"} <= set(loaded)
+
+
+def test_a_worker_maps_no_openssl_yet_hashes_as_this_process_does(tmp_path):
+    """``KEPT_OUT``: libcrypto (3.5 MB resident in each worker) stays out of the workers;
+    the record's sha256 (its ``doc_id``) and pipeline version are the ones this process
+    computes with OpenSSL."""
+    import hashlib  # noqa: F401 - this process: OpenSSL's hashes, as a run's main process has
+    from fixtures.worker_jobs import extract_and_list_mapped, mapped_libraries
+
+    [path] = write_inbox(tmp_path, 1)
+    with ExtractionWorker(job=extract_and_list_mapped) as worker:
+        (done, mapped), _ = worker.extract(path, path.read_bytes(), 60)
+    assert any(lib.startswith("libcrypto") for lib in mapped_libraries())
+    assert not any(lib.startswith("libcrypto") for lib in mapped)
+    here = extract_file(path)
+    assert ((done.record.doc_id, done.record.pipeline_version)
+            == (here.doc_id, here.pipeline_version))
