@@ -281,9 +281,9 @@ def loader_pace(records_file: Path, target: str, batch_size: int,
     whatever else the machine runs) in each window of ``window`` documents, the resident set
     at the end of each window, and before the first (MB). Run as ``dispatches run`` runs it:
     pandas absent (``pipeline.cli.lean``: DuckDB would import it at the first parameter)."""
-    from pipeline.cli.lean import few_arenas, without_pandas
+    from pipeline.cli.lean import few_arenas, without_unused_packages
 
-    without_pandas()
+    without_unused_packages()
     few_arenas()
     from pipeline.load import open_store
     from schemas import Record

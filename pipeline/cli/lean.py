@@ -1,11 +1,14 @@
-"""What ``dispatches run`` keeps out of its own process: pandas, and spare malloc arenas.
+"""What ``dispatches run`` keeps out of its own process: pandas, unused optional packages,
+and spare malloc arenas.
 
 pandas (with numpy, about 85 MB resident, measured) is needed by nothing a run does, yet
 libraries import it to look for pandas values among theirs: DuckDB's Python client at the
 first query that binds a parameter, pyarrow when it builds an array from Python values.
-Both treat pandas as optional, so ``without_pandas`` makes it look absent
-(``ModuleNotFoundError``, as if it were not installed) in this process only; the extraction
-workers and the Prefect API are other processes, started clean.
+Both treat pandas as optional, so ``without_unused_packages`` makes it look absent
+(``ModuleNotFoundError``, as if it were not installed) in this process only, together with
+``UNUSED``: optional packages that Prefect and httpx import in ``try`` blocks only to use
+them elsewhere. The extraction workers are other processes, started clean; the local Prefect
+API (``prefect_server``) keeps ``UNUSED`` out of its own with ``keep_out``.
 
 glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what is
 freed in it: ``few_arenas`` caps them at two, as ``MALLOC_ARENA_MAX`` does for the local
@@ -21,27 +24,43 @@ import os
 import sys
 
 UNWANTED = ("pandas",)
+# trio (httpcore and anyio use it under a trio event loop only: the run and the local API
+# run asyncio), httpx's command line client and amplitude (Prefect's usage analytics, off in
+# a run): 112 modules, 5–6 MB resident in each process that imports Prefect (measured)
+UNUSED = ("trio", "httpx._main", "amplitude")
 _M_ARENA_MAX = -8  # mallopt parameter (malloc.h)
 
 
-class _Absent(importlib.abc.MetaPathFinder):
-    """A meta path finder that answers ``ModuleNotFoundError`` for ``UNWANTED`` packages."""
+class Absent(importlib.abc.MetaPathFinder):
+    """A meta path finder that answers ``ModuleNotFoundError`` for ``names`` and their
+    submodules, as if they were not installed (nothing is put in ``sys.modules``: a check of
+    ``"trio" in sys.modules`` stays false)."""
+
+    def __init__(self, names: tuple[str, ...], where: str):
+        self.names, self.where = names, where
+        self._within = tuple(f"{name}." for name in names)
 
     def find_spec(self, name, path=None, target=None):
-        if name.split(".", 1)[0] in UNWANTED:
-            raise ModuleNotFoundError(f"No module named {name!r} (left out of dispatches run)",
+        if name in self.names or name.startswith(self._within):
+            raise ModuleNotFoundError(f"No module named {name!r} (left out of {self.where})",
                                       name=name)
         return None
 
 
-def without_pandas() -> bool:
-    """Make pandas unimportable in this process; False when it is imported already (then
-    it stays: something here wanted it)."""
-    if any(m in sys.modules for m in UNWANTED):
-        return False
-    if not any(isinstance(f, _Absent) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Absent())
-    return True
+def keep_out(names: tuple[str, ...], where: str) -> bool:
+    """Make ``names`` unimportable in this process (one finder, however often called);
+    False when one of them is imported already (that one stays: something here wanted
+    it)."""
+    absent = tuple(name for name in names if name not in sys.modules)
+    if absent and not any(isinstance(f, Absent) and set(absent) <= set(f.names)
+                          for f in sys.meta_path):
+        sys.meta_path.insert(0, Absent(absent, where))
+    return absent == names
+
+
+def without_unused_packages() -> bool:
+    """pandas and ``UNUSED`` left out of the run's process (see above)."""
+    return keep_out(UNWANTED + UNUSED, "dispatches run")
 
 
 def few_arenas(count: int = 2) -> bool:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
-from pipeline.cli.lean import few_arenas, system_arrow_pool, without_pandas
+from pipeline.cli.lean import few_arenas, system_arrow_pool, without_unused_packages
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
     _prefect_env(args.verbose)
     if args.runner == "threads" and getattr(args, "owns_process", False):
         # the run is this process (memory: pipeline.cli.lean); Dask's workers may want pandas
-        without_pandas()
+        without_unused_packages()
         few_arenas()
         system_arrow_pool()
     # here, not at the top: every Dask worker process (multiprocessing's spawn) runs the

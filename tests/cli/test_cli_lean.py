@@ -37,8 +37,8 @@ print("pandas" in sys.modules)
 
 
 def _load(tmp_path: Path, lean: bool) -> tuple[bool, str]:
-    code = LOAD.format(lean="from pipeline.cli.lean import without_pandas\nwithout_pandas()"
-                       if lean else "")
+    code = LOAD.format(lean=("from pipeline.cli.lean import without_unused_packages\n"
+                             "without_unused_packages()") if lean else "")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
                           text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -46,7 +46,7 @@ def _load(tmp_path: Path, lean: bool) -> tuple[bool, str]:
     return done.stdout.split()[-1] == "True", text
 
 
-def test_the_loader_works_without_pandas_and_writes_the_same_records(tmp_path):
+def test_the_loader_works_without_unused_packages_and_writes_the_same_records(tmp_path):
     pytest.importorskip("pandas")  # only meaningful where pandas is installed
     (tmp_path / "lean").mkdir()
     (tmp_path / "full").mkdir()
@@ -60,15 +60,25 @@ def test_the_loader_works_without_pandas_and_writes_the_same_records(tmp_path):
     assert names == sorted(p.name for p in (tmp_path / "full").glob("*.parquet")) and names
 
 
-def test_pandas_looks_not_installed_and_the_finder_is_added_once():
-    code = ("from pipeline.cli.lean import without_pandas, _Absent\nimport sys\n"
-            "assert without_pandas() and without_pandas()\n"
-            "assert sum(isinstance(f, _Absent) for f in sys.meta_path) == 1\n"
-            "try:\n    import pandas\nexcept ModuleNotFoundError as e:\n    print(e.name)\n")
+def test_pandas_and_the_unused_packages_look_not_installed_and_the_finder_is_added_once():
+    """pandas and ``UNUSED`` answer ``ModuleNotFoundError`` (submodules too), and Prefect's
+    client and flow engine, which try them, import without them."""
+    code = ("from pipeline.cli.lean import UNUSED, without_unused_packages, Absent\n"
+            "import sys\n"
+            "assert without_unused_packages() and without_unused_packages()\n"
+            "assert sum(isinstance(f, Absent) for f in sys.meta_path) == 1\n"
+            "for name in ('pandas', 'pandas.core', 'trio', 'trio.lowlevel', 'httpx._main',"
+            " 'amplitude'):\n"
+            "    try:\n        __import__(name)\n"
+            "    except ModuleNotFoundError as e:\n        print(e.name)\n"
+            "import httpx, prefect, prefect.flows, flows.ingest\n"
+            "print(sorted(m for m in UNUSED if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "pandas"
+    # a submodule's import fails at its package
+    assert done.stdout.split("\n")[:-1] == ["pandas", "pandas", "trio", "trio", "httpx._main",
+                                           "amplitude", "[]"]
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
@@ -91,7 +101,7 @@ def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise():
 
 @pytest.mark.slow
 def test_dispatches_run_on_its_command_line_loads_without_importing_pandas(tmp_path):
-    """The command as a user types it (``without_pandas`` is applied only when the run owns
+    """The command as a user types it (``without_unused_packages`` is applied only when the run owns
     its process): ``-X importtime`` lists every module the process loads. A blocked import
     is listed as the bare package ``pandas``; one that went through loads its submodules."""
     pytest.importorskip("pandas")
