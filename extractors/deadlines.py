@@ -545,12 +545,8 @@ def _make(kind: str, sentence: Sentence, m_start: int, m_end: int, confidence: f
     ``lowered``: in lower case."""
     assignee, action = _assignee_and_action(sentence, m_start, settings, lowered)
     agency = resolve_agency(assignee) if assignee else None
-    # built without validation: every value is a string or None made here, and ``kind`` one
-    # of the handlers' literals (tests/extractors check both against a validated build);
-    # validating each of some fifteen deadlines a document was a twentieth of the extractor
-    deadline = Deadline.model_construct(
-        kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
-        action=_clean_action(action, settings), text=text, **fields)
+    deadline = Deadline(kind=kind, assignee=assignee, agency_id=agency.id if agency else None,
+                        action=_clean_action(action, settings), text=text, **fields)
     return Found(deadline, sentence.start + m_start, sentence.start + m_end, confidence)
 
 
