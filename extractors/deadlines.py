@@ -1073,8 +1073,9 @@ def extract_deadlines(text: str, issued_date: str | None,
             end = len(text)
         j = bisect_left(at, end, i + 1)  # the cue words of the line: at[i:j]
         line = text[pos:end]
-        if line.lstrip()[:1] != "|" and "\t" not in line \
-                and _line_may_match(low, at, bits, i, j, end, settings):
+        tries = _line_tries(low, at, bits, i, j, end, settings) \
+            if line.lstrip()[:1] != "|" and "\t" not in line else None
+        if tries is not None:
             heading = headings.at(pos)
             k = i
             for start, stop in _sentence_spans(line):
@@ -1090,10 +1091,11 @@ def extract_deadlines(text: str, issued_date: str | None,
                 said = text[start:stop]
                 if said in unmatched:
                     continue  # a sentence met before, none of whose patterns matched
-                cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
                 said_low = low[start:stop]
-                found = _cue_matches(said, cues, settings, said_low)
+                found = _tried_matches(said, [(at[c] - start, tries[c - i])
+                                              for c in range(first_cue, k)], settings, said_low)
                 if found:  # most sentences with a cue word set no deadline: left here
+                    cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
                     out.extend(_read(Sentence(said, start, heading), issued_date, settings,
                                      cues, year, found, said_low))
                 else:
@@ -1125,15 +1127,22 @@ def _unmatched(settings: Settings) -> _Unmatched:
     return _Unmatched()
 
 
-def _line_may_match(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,
-                    settings: Settings) -> bool:
-    """Can a rule match at one of the cue words ``at[i:j]`` of a line that ends at ``end``?
-    What ``_cue_matches`` asks before it tries a pattern, with the rest of the line for the
-    rest of the sentence (no sentence runs past its line): a line where no rule can is not
-    split into sentences ("Trong quá trình thực hiện, …": four in ten lines with a cue word)."""
+def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,
+               settings: Settings) -> list[tuple[tuple[str, regex.Pattern], ...]] | None:
+    """For each cue word ``at[i:j]`` of a line that ends at ``end``, the rules that can match
+    there: (rule, pattern) of those one of whose cue phrases opens there and all the words of
+    whose pattern (``_needs``) are in the rest of the line — what ``_cue_matches`` asks of the
+    rest of the sentence, asked once for the line (no sentence runs past its line; a pattern
+    tried where its sentence lacks a word fails on its own). None: no rule can match at any
+    of them, and the line is not split into sentences ("Trong quá trình thực hiện, …": four in
+    ten lines with a cue word)."""
+    out = []
+    can = False
+    max_anchor = settings.deadline_anchor_max_chars
     for k in range(i, j):
         a = at[k]
-        for _, _, opens, needs in _patterns_for(bits[k], settings.deadline_anchor_max_chars):
+        rules = []
+        for name, pattern, opens, needs in _patterns_for(bits[k], max_anchor):
             if opens and not lowered.startswith(opens, a):
                 continue
             for words in needs:
@@ -1143,8 +1152,29 @@ def _line_may_match(lowered: str, at: list[int], bits: list[int], i: int, j: int
                 else:
                     break  # none of these words in the rest of the line
             else:
-                return True
-    return False
+                rules.append((name, pattern))
+        out.append(tuple(rules))
+        can = can or bool(rules)
+    return out if can else None
+
+
+def _tried_matches(text: str, tries: list[tuple[int, tuple[tuple[str, regex.Pattern], ...]]],
+                   settings: Settings, lowered: str) -> dict[str, list[regex.Match]]:
+    """``_cue_matches`` of a sentence whose rules to try at each cue word the line has told
+    (``tries``: (offset in the sentence, ``_line_tries`` at that word)), in order."""
+    found: dict[str, list[regex.Match]] = {}
+    ends: dict[str, int] = {}
+    for at, rules in tries:
+        for name, pattern in rules:
+            if at < ends.get(name, 0):
+                continue  # inside this rule's last match: finditer goes on from its end
+            m = pattern.match(text, at)
+            if m:
+                ends[name] = m.end()
+                if name != "weak_period" or _completes(
+                        text, lowered, m, settings.deadline_completion_lookback_chars):
+                    found.setdefault(name, []).append(m)
+    return found
 
 
 @dataclass(frozen=True)
