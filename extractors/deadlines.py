@@ -22,7 +22,7 @@ the verb phrase up to the cue.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -485,13 +485,15 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
     return out
 
 
-def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
+def _sentence_spans(line: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a line, the white space between two left out."""
+    out = []
     start = 0
     for m in _SENTENCE_STOP.finditer(line):
-        yield start, m.start(1)
+        out.append((start, m.start(1)))
         start = m.end()
-    yield start, len(line)
+    out.append((start, len(line)))
+    return out
 
 
 # --- assignee and action -----------------------------------------------------------------
@@ -1073,7 +1075,7 @@ def extract_deadlines(text: str, issued_date: str | None,
             end = len(text)
         j = bisect_left(at, end, i + 1)  # the cue words of the line: at[i:j]
         line = text[pos:end]
-        tries = _line_tries(low, at, bits, i, j, end, settings) \
+        tries = _line_tries(low, at, bits, i, j, pos, end, settings) \
             if line.lstrip()[:1] != "|" and "\t" not in line else None
         if tries is not None:
             heading = headings.at(pos)
@@ -1127,9 +1129,9 @@ def _unmatched(settings: Settings) -> _Unmatched:
     return _Unmatched()
 
 
-def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,
-               settings: Settings) -> list[tuple[tuple[str, regex.Pattern], ...]] | None:
-    """For each cue word ``at[i:j]`` of a line that ends at ``end``, the rules that can match
+def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, line_start: int,
+               end: int, settings: Settings) -> list[tuple[tuple[str, regex.Pattern], ...]] | None:
+    """For each cue word ``at[i:j]`` of the line ``line_start``–``end``, the rules that can match
     there: (rule, pattern) of those one of whose cue phrases opens there and all the words of
     whose pattern (``_needs``) are in the rest of the line — what ``_cue_matches`` asks of the
     rest of the sentence, asked once for the line (no sentence runs past its line; a pattern
@@ -1139,6 +1141,7 @@ def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, en
     out = []
     can = False
     max_anchor = settings.deadline_anchor_max_chars
+    last: dict[str, int] = {}  # where each needed word begins last in the line (or -1)
     for k in range(i, j):
         a = at[k]
         rules = []
@@ -1147,7 +1150,10 @@ def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, en
                 continue
             for words in needs:
                 for word in words:
-                    if lowered.find(word, a, end) >= 0:
+                    where = last.get(word)
+                    if where is None:
+                        where = last[word] = lowered.rfind(word, line_start, end)
+                    if where >= a:  # the word begins after the cue
                         break
                 else:
                     break  # none of these words in the rest of the line
