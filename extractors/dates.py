@@ -18,6 +18,9 @@ parsers fill in with today's values.
 from __future__ import annotations
 
 import calendar
+import re
+import sys
+from array import array
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,8 +110,9 @@ def iso_before(a: str, b: str | None) -> bool:
 # wd/wm/wy for the long form, so one pattern can hold both; ``date_hit`` reads either.
 
 # "25/3/2024", "25-3-2024", "25.3.2024", "30/6"; not "1.5" of a decimal or "2/2024/NĐ-CP"
-NUMERIC_DAY_MONTH = (r"(?<![\d/])(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})"
-                     r"(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?![\d/]|\.\d)")
+# (a digit and "/" looked for apart, not as one set "[\d/]": ``stdlib_form`` runs it by ``re``)
+NUMERIC_DAY_MONTH = (r"(?<!\d)(?<!/)(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})"
+                     r"(?:\s*[/.\-]\s*(?P<y>\d{4}))?(?!\d|/|\.\d)")
 # "ngày 18 tháng 12", "ngày 18 tháng 12 năm 2024", "ngày 18 tháng 12/2024"
 LONG_DAY_MONTH = (r"ngày\s+(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})"
                   r"(?:\s*(?:năm|/)\s*(?P<wy>\d{4}))?(?!\d)")
@@ -374,3 +378,207 @@ def date_vocabulary() -> DateVocabulary:
     numbers = lex["number_words"]
     return DateVocabulary(days, dict(numbers["units"]), numbers["ten"], numbers["tens"],
                           frozenset(numbers["not_in_patterns"]), by_word)
+
+
+# --- hot patterns run by the standard library's engine ---------------------------------------
+
+AnyPattern = re.Pattern | regex.Pattern  # a pattern of either engine (``stdlib_form``)
+AnyMatch = re.Match | regex.Match
+
+# the ``regex`` flags a pattern may have to be run by ``re``, and what they are there
+_STDLIB_FLAGS = {int(regex.I): re.I, int(regex.M): re.M, int(regex.S): re.S, int(regex.X): re.X,
+                 int(regex.U): 0, int(regex.V0): 0}
+# escapes that mean the same to both engines (a letter after "\" that is not one of these, or
+# one of the classes below, is left to ``regex``)
+_SAME_ESCAPES = frozenset("ntrfv")
+
+
+def stdlib_form(pattern: regex.Pattern) -> re.Pattern | regex.Pattern:
+    """``pattern`` compiled by the standard library's ``re``, which runs the patterns this
+    project writes (alternations of words, counts, dates) about twice as fast as ``regex``;
+    ``pattern`` itself when it uses what ``re`` has not, or means differently.
+
+    ``regex``'s ``\\p{L}``, ``\\d`` and ``\\s`` become the classes of the characters ``regex``
+    puts in them (its Unicode is not the interpreter's, and ``re``'s ``\\s`` takes four
+    separators more), so both engines match the same text; any other class escape (``\\w``,
+    ``\\b``, ``\\S``, another property …), a set inside a set or a flag of ``regex``'s own
+    keeps the pattern with ``regex``. tests/extractors check the matches are the same."""
+    flags = 0
+    for bit, stdlib in _STDLIB_FLAGS.items():
+        if pattern.flags & bit:
+            flags |= stdlib
+    if pattern.flags & ~sum(_STDLIB_FLAGS):
+        return pattern
+    source = _stdlib_source(pattern.pattern, bool(flags & re.I))
+    if source is None:
+        return pattern
+    try:
+        return re.compile(source, flags)
+    except re.error:  # a variable-length look-behind, a name used twice …
+        return pattern
+
+
+def _stdlib_source(source: str, ignore_case: bool) -> str | None:
+    """``source`` with ``regex``'s classes spelt out for ``re`` (``stdlib_form``), or None.
+    Ignoring case, a letter ``re`` would match more or fewer characters with ("i" also "İ")
+    is spelt as the set of those ``regex`` matches it with."""
+    classes = _regex_classes()
+    odd = _odd_letters(source) if ignore_case else {}
+    out: list[str] = []
+    in_set = False
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == "[" and not in_set and source.startswith("[\\p{L}]", i):
+            out.append(classes["L"])  # the class alone in its set
+            i += 7
+            continue
+        if c == "\\":
+            nxt = source[i + 1:i + 2]
+            if source.startswith("\\p{L}", i) and not in_set:
+                out.append(classes["L"])
+                i += 5
+            elif nxt in ("d", "s") and not in_set:
+                out.append(classes[nxt])
+                i += 2
+            elif nxt.isalnum() and nxt not in _SAME_ESCAPES:
+                # \w, \b, \S, \p{Lu}, \x…, a back-reference, or a class among other
+                # characters of a set: left to regex
+                return None
+            else:
+                out.append(source[i:i + 2])
+                i += 2
+            continue
+        if c == "(" and source.startswith("(?", i) and not in_set:
+            if source.startswith(("(?P<", "(?P="), i):  # a group's name: as it is
+                close = source.find(">" if source[i + 3] == "<" else ")", i)
+                out.append(source[i:close + 1])
+                i = close + 1
+                continue
+            if source[i + 2:i + 3].isalpha() or source[i + 2:i + 3] == "-":
+                return None  # flags set inside the pattern
+        if c == "[":
+            if in_set:
+                return None  # a set inside a set: regex's own (version 1) syntax
+            in_set = True
+            out.append(c)
+            i += 1
+            if source.startswith("^", i):
+                out.append("^")
+                i += 1
+            if source.startswith("]", i):  # a "]" that opens a set is one of its characters
+                out.append("]")
+                i += 1
+            continue
+        if c == "]" and in_set:
+            in_set = False
+        elif c in odd:
+            if in_set:
+                return None
+            c = odd[c]
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _odd_letters(source: str) -> dict[str, str]:
+    """Of the letters of ``source``, those ``re`` ignoring case matches other characters with
+    than ``regex`` does ("i": also "İ"), each with the set, ignoring no case, of those
+    ``regex`` matches it with. Each letter is asked once (``stdlib_forms`` asks for the
+    letters of all its patterns at once): the characters either engine may match a new
+    letter with are found first, and each letter is then tried on those alone."""
+    letters = {c for c in source if c.isalpha()}
+    new = "".join(sorted(c for c in letters if c not in _LETTERS))
+    if new:
+        # regex matches a letter with characters of its case-folding class, each of which
+        # changes when case-mapped (\p{CWCM}); re's, found among every character
+        near = "".join(sorted(
+            {*regex.findall(f"[{regex.escape(new)}]", _case_mapped(), regex.I),
+             *re.findall(f"[{re.escape(new)}]", _every_character(), re.I), *new}))
+        for c in new:
+            theirs = regex.findall(regex.escape(c), near, regex.I)
+            ours = re.findall(re.escape(c), near, re.I)
+            _LETTERS[c] = None if theirs == ours else f"(?-i:[{_ranges(theirs)}])"
+    return {c: _LETTERS[c] for c in letters if _LETTERS[c] is not None}
+
+
+_LETTERS: dict[str, str | None] = {}  # ``_odd_letters``: each letter asked, and its set
+
+
+def stdlib_forms(patterns: dict[str, regex.Pattern]) -> dict[str, AnyPattern]:
+    """``stdlib_form`` of each pattern, the letters of all of them looked up at once."""
+    _odd_letters("".join(p.pattern for p in patterns.values() if p.flags & regex.I))
+    return {name: stdlib_form(p) for name, p in patterns.items()}
+
+
+@cache
+def _regex_classes() -> dict[str, str]:
+    """How ``re`` spells the characters ``regex`` puts in ``\\p{L}``, ``\\d`` and ``\\s``
+    (found by ``regex`` itself in every character, ``_every_character``): ``re``'s own class where it takes the same
+    characters, with those it lacks (a newer Unicode's digits) where it takes no others, else
+    every range. In a set that ignores no case, ``(?-i:[…])``: ``regex`` takes the same
+    characters either way, while ``re``, ignoring case, would add case twins (U+0345, a
+    combining mark, to the letters)."""
+    every = _every_character()
+    out = {}
+    for name, prop, own in (("L", r"\p{L}", None), ("d", r"\d", r"\d"),
+                            ("s", r"\s", r"\s")):
+        if own is None:  # the letters: some 150 000 characters, taken run by run
+            out[name] = f"(?-i:[{_runs(regex.compile(prop + '+'))}])"
+            continue
+        theirs = regex.findall(prop, every)
+        ours = set(re.findall(own, every)) if own else None
+        if ours is not None and ours <= set(theirs):
+            more = [c for c in theirs if c not in ours]
+            out[name] = f"(?-i:[{own}{_ranges(more)}])" if more else own
+        elif name == "s" and ours is not None and not set(theirs) - ours:
+            # re's \s takes the four separators \x1c-\x1f (str.isspace) that regex's does not
+            fewer = "".join(sorted(ours - set(theirs)))
+            out[name] = f"(?-i:[^\\S{_ranges(list(fewer))}])"
+        else:
+            out[name] = f"(?-i:[{_ranges(theirs)}])"
+    return out
+
+
+@cache
+def _case_mapped() -> str:
+    """The characters ``regex`` says change when case-mapped, in order."""
+    return "".join(regex.findall(r"\p{CWCM}", _every_character()))
+
+
+@cache
+def _every_character() -> str:
+    """Every code point but the surrogates, in order (built from an array: ``map(chr, …)`` is
+    slower)."""
+    codes = array("I", range(_SURROGATES_FROM))
+    codes.extend(range(_SURROGATES_TO, sys.maxunicode + 1))
+    return codes.tobytes().decode(f"utf-32-{sys.byteorder[0]}e")
+
+
+def _runs(pattern: regex.Pattern) -> str:
+    """The runs ``pattern`` finds in every character, as the ranges of a set (``\\U``)."""
+    every = _every_character()
+    out = []
+    # the two sides of the surrogates apart: no run goes across them
+    for m in (*pattern.finditer(every, 0, _SURROGATES_FROM),
+              *pattern.finditer(every, _SURROGATES_FROM)):
+        first, last = ord(every[m.start()]), ord(every[m.end() - 1])
+        out.append(f"\\U{first:08x}" + (f"-\\U{last:08x}" if last > first else ""))
+    return "".join(out)
+
+
+def _ranges(chars: list[str]) -> str:
+    """``chars`` (in code point order) as the ranges of a set, in ``\\U`` escapes."""
+    out = []
+    k, n = 0, len(chars)
+    while k < n:
+        first = last = ord(chars[k])
+        k += 1
+        while k < n and ord(chars[k]) == last + 1:
+            last += 1
+            k += 1
+        out.append(f"\\U{first:08x}" + (f"-\\U{last:08x}" if last > first else ""))
+    return "".join(out)
+
+
+_SURROGATES_FROM, _SURROGATES_TO = 0xD800, 0xE000  # left out of the string of every character
