@@ -427,6 +427,9 @@ class _LazyHeadings:
         entries = self._entries
         if start in entries:
             return entries[start]
+        if self.text[start:start + 1] in _NO_HEADING_FIRST:  # a bullet, a table row: at once
+            entries[start] = None
+            return None
         end = self.text.find("\n", start)
         stripped = self.text[start:end if end >= 0 else len(self.text)].strip()
         entry = entries[start] = _heading_entry(stripped, self.settings) if stripped else None
