@@ -23,15 +23,15 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
 
 from extractors.agencies import looks_like_agency, resolve_agency
-from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, AnyMatch,
-                              AnyPattern, date_hit, date_vocabulary, iso_before, range_start,
-                              stdlib_forms, word_alternation, year_of)
+from extractors.dates import (DATE_RANGE_RE, DAY_MONTH_DATE, DAY_MONTH_DATE_RE, date_hit,
+                              date_vocabulary, iso_before, range_start, word_alternation,
+                              year_of)
 from pipeline.lexicon import load_lexicon
 from pipeline.settings import DEFAULT_SETTINGS, Confidence, Settings
 from pipeline.text.anchored import anchored_finditer, finditer_at
@@ -84,24 +84,24 @@ def _words(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Patterns:
-    absolute: AnyPattern
-    period: AnyPattern
-    weak_period: AnyPattern
-    range: AnyPattern
-    monthly: AnyPattern
-    quarterly: AnyPattern
-    daily: AnyPattern
-    weekly: AnyPattern
-    not_due_before: AnyPattern
-    yearly_before: AnyPattern
-    yearly_after: AnyPattern
-    completion: AnyPattern
-    trigger: AnyPattern
-    verb: AnyPattern
-    directive: AnyPattern
-    past: AnyPattern          # "đã" in the clause before a cue, any case
-    past_cased: AnyPattern    # "đã" before a range: lower case only, as measured
-    table_clause: AnyPattern
+    absolute: regex.Pattern
+    period: regex.Pattern
+    weak_period: regex.Pattern
+    range: regex.Pattern
+    monthly: regex.Pattern
+    quarterly: regex.Pattern
+    daily: regex.Pattern
+    weekly: regex.Pattern
+    not_due_before: regex.Pattern
+    yearly_before: regex.Pattern
+    yearly_after: regex.Pattern
+    completion: regex.Pattern
+    trigger: regex.Pattern
+    verb: regex.Pattern
+    directive: regex.Pattern
+    past: regex.Pattern          # "đã" in the clause before a cue, any case
+    past_cased: regex.Pattern    # "đã" before a range: lower case only, as measured
+    table_clause: regex.Pattern
     # the words (lower case) one of which a match of not_due_before, yearly_before, completion
     # and past holds: where none is, the pattern is not searched (``_Reading.lacks``)
     not_due_words: tuple[str, ...]
@@ -117,26 +117,8 @@ class _Patterns:
     cue_phrases: dict[str, tuple[str, ...]]  # per rule: the phrases its matches begin with
 
 
-# the rules' patterns, tried at every cue word, and the verbs and triggers, searched in every
-# clause with a deadline: run by ``re``, the same matches faster (``stdlib_form``); the rest,
-# asked now and then, by ``regex``
-_FAST = ("absolute", "period", "weak_period", "range", "monthly", "quarterly", "daily", "weekly",
-         "trigger", "verb")
-
-
 @cache
 def _patterns() -> _Patterns:
-    """``_regex_patterns``, those of ``_FAST`` run by ``re``."""
-    p = _regex_patterns()
-    fast = stdlib_forms({"relative": _relative_regex(DEFAULT_SETTINGS.deadline_anchor_max_chars),
-                         **{name: getattr(p, name) for name in _FAST}})
-    del fast["relative"]  # its letters looked up with the others'; the pattern is asked apart
-    return replace(p, **fast)
-
-
-@cache
-def _regex_patterns() -> _Patterns:
-    """The patterns, built once from the lexicon, as ``regex`` runs them."""
     lex = load_lexicon("deadline_cues")
     every = rf"(?:{_alt(lex['every'])})"
     due = _alt(lex["due_cues"])
@@ -213,15 +195,8 @@ def _first_words(phrases) -> tuple[str, ...]:
 
 
 @cache
-def _relative_pattern(anchor_max_chars: int) -> AnyPattern:
-    """'trong vòng 07 ngày kể từ …': cue, count, unit and (up to ``anchor_max_chars``) anchor,
-    run by ``re`` (``stdlib_form``)."""
-    return stdlib_forms({"relative": _relative_regex(anchor_max_chars)})["relative"]
-
-
-@cache
-def _relative_regex(anchor_max_chars: int) -> regex.Pattern:
-    """``_relative_pattern`` as ``regex`` runs it."""
+def _relative_pattern(anchor_max_chars: int) -> regex.Pattern:
+    """'trong vòng 07 ngày kể từ …': cue, count, unit and (up to ``anchor_max_chars``) anchor."""
     lex = load_lexicon("deadline_cues")
     anchor = word_alternation(lex["relative_anchor_cues"], in_order=True)
     return regex.compile(
@@ -234,7 +209,7 @@ def _relative_regex(anchor_max_chars: int) -> regex.Pattern:
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
-def _time(m: AnyMatch) -> str | None:
+def _time(m: regex.Match) -> str | None:
     if m.group("h") is None:
         return None
     h, mi = int(m.group("h")), int(m.group("mi") or 0)
@@ -599,7 +574,7 @@ def named_period(heading: str) -> tuple[str, str] | None:
     return found
 
 
-def _period(m: AnyMatch, year: int | None) -> tuple[str, str] | None:
+def _period(m: regex.Match, year: int | None) -> tuple[str, str] | None:
     """(period, due_date at month precision) for a matched period, or None without a year."""
     if m.group("q"):
         y = int(m.group("qy")) if m.group("qy") else year
@@ -648,7 +623,7 @@ class _Reading:
     def __init__(self, sentence: Sentence, issued: str | None, settings: Settings,
                  cues: list[tuple[int, int]] | None = None,
                  year: int | None | object = _FROM_ISSUED,
-                 found: dict[str, list[AnyMatch]] | None = None,
+                 found: dict[str, list[regex.Match]] | None = None,
                  lowered: str | None = None) -> None:
         self.sentence = sentence
         self.issued = issued
@@ -695,7 +670,7 @@ class _Reading:
     def any_of(self, words: tuple[str, ...]) -> bool:
         return any(w in self.lower for w in words)
 
-    def matches(self, rule: str) -> Iterable[AnyMatch]:
+    def matches(self, rule: str) -> Iterable[regex.Match]:
         """``finditer`` of the rule's pattern, tried only where one of its cue words begins."""
         if self.found is not None:
             return self.found.get(rule, ())
@@ -707,17 +682,17 @@ class _Reading:
         bits = _cue_bits(rule)
         return finditer_at(pattern, self.text, [at for at, b in self.cues if b & bits])
 
-    def free(self, m: AnyMatch) -> bool:
+    def free(self, m: regex.Match) -> bool:
         return all(m.end() <= x or m.start() >= y for x, y in self.taken)
 
-    def claim(self, m: AnyMatch) -> None:
+    def claim(self, m: regex.Match) -> None:
         self.taken.append((m.start(), m.end()))
 
-    def before(self, m: AnyMatch, chars: int) -> str:
+    def before(self, m: regex.Match, chars: int) -> str:
         """The ``chars`` characters before the match."""
         return self.text[max(0, m.start() - chars):m.start()]
 
-    def not_due(self, m: AnyMatch) -> bool:
+    def not_due(self, m: regex.Match) -> bool:
         """A validity date, a past event or a cited document's date: "có hiệu lực trước ngày"."""
         p = _patterns()
         start = max(0, m.start() - self.settings.deadline_not_due_lookback_chars)
@@ -729,7 +704,7 @@ class _Reading:
         """``_lacks`` in the sentence."""
         return _lacks(self.text, self.lower, start, end, words)
 
-    def add(self, kind: str, m: AnyMatch, confidence: float, **fields) -> None:
+    def add(self, kind: str, m: regex.Match, confidence: float, **fields) -> None:
         if self._spaced is None:  # the sentence as each of its deadlines quotes it
             self._spaced = _single_spaced(self.text)
         self.out.append(_make(kind, self.sentence, m.start(), m.end(), confidence,
@@ -738,7 +713,7 @@ class _Reading:
 
 # --- one handler per kind of deadline; each reads one match of its pattern -----------------
 
-def _recurring_monthly(r: _Reading, m: AnyMatch) -> None:
+def _recurring_monthly(r: _Reading, m: regex.Match) -> None:
     """'trước ngày 18 hằng tháng' → recurring ``monthly:18``."""
     n = int(m.group("n"))
     if 1 <= n <= 31:
@@ -746,7 +721,7 @@ def _recurring_monthly(r: _Reading, m: AnyMatch) -> None:
         r.claim(m)
 
 
-def _recurring_quarterly(r: _Reading, m: AnyMatch) -> None:
+def _recurring_quarterly(r: _Reading, m: regex.Match) -> None:
     """'trước ngày 18 của tháng cuối quý (sau)' → ``quarterly:[next_]last_month:18``."""
     which = "last_month" if m.group("which").lower() == "cuối" else "first_month"
     which = f"next_{which}" if m.group("next") else which
@@ -754,7 +729,7 @@ def _recurring_quarterly(r: _Reading, m: AnyMatch) -> None:
     r.claim(m)
 
 
-def _recurring_daily(r: _Reading, m: AnyMatch) -> None:
+def _recurring_daily(r: _Reading, m: regex.Match) -> None:
     """'trước 15 giờ 00 hằng ngày' → ``daily:15:00``."""
     t = _time(m)
     if t:
@@ -762,14 +737,14 @@ def _recurring_daily(r: _Reading, m: AnyMatch) -> None:
         r.claim(m)
 
 
-def _recurring_weekly(r: _Reading, m: AnyMatch) -> None:
+def _recurring_weekly(r: _Reading, m: regex.Match) -> None:
     """'trước 16 giờ thứ Sáu hằng tuần' → ``weekly:fri`` (reading the weekday is one step)."""
     day = date_vocabulary().weekday(m.group("wd"))
     r.add("recurring", m, Confidence.CUED_LOOSELY, recurrence=f"weekly:{day.code}", time=_time(m))
     r.claim(m)
 
 
-def _range_deadline(r: _Reading, m: AnyMatch) -> None:
+def _range_deadline(r: _Reading, m: regex.Match) -> None:
     """'từ ngày 29/3/2024 đến ngày 05/4/2024' in a directive: due on its end.
 
     Only in a clause that gives a task; elsewhere it is a reporting period. Claimed even
@@ -793,7 +768,7 @@ def _range_deadline(r: _Reading, m: AnyMatch) -> None:
     r.add("range", m, Confidence.INFERRED, due_date=due, start_date=start_date)
 
 
-def _repeats_yearly(r: _Reading, m: AnyMatch) -> bool:
+def _repeats_yearly(r: _Reading, m: regex.Match) -> bool:
     """Does a year-less 'trước ngày 18 tháng 12' repeat every year ('số liệu năm …',
     '… hằng năm', or beside another recurring rule of the sentence)?"""
     p = _patterns()
@@ -804,7 +779,7 @@ def _repeats_yearly(r: _Reading, m: AnyMatch) -> bool:
                 or any(d.value.kind == "recurring" for d in r.out))
 
 
-def _absolute_deadline(r: _Reading, m: AnyMatch) -> None:
+def _absolute_deadline(r: _Reading, m: regex.Match) -> None:
     """'chậm nhất ngày 25/3/2024', 'trước 17 giờ 00 ngày 26/10/2024' → a due date (and time)."""
     if not r.free(m):
         return
@@ -825,7 +800,7 @@ def _absolute_deadline(r: _Reading, m: AnyMatch) -> None:
     r.add("absolute", m, Confidence.WEAK if weak else Confidence.CUED, due_date=due, time=_time(m))
 
 
-def _period_matches(r: _Reading) -> list[AnyMatch]:
+def _period_matches(r: _Reading) -> list[regex.Match]:
     """'hoàn thành trong Quý II/2024', and a plain 'trong tháng 6' after a completion verb."""
     periods = list(r.matches("period"))
     lookback = r.settings.deadline_completion_lookback_chars
@@ -835,7 +810,7 @@ def _period_matches(r: _Reading) -> list[AnyMatch]:
     return sorted(periods, key=lambda x: x.start())
 
 
-def _completes(text: str, lowered: str, m: AnyMatch, lookback: int) -> bool:
+def _completes(text: str, lowered: str, m: regex.Match, lookback: int) -> bool:
     """Is a plain 'trong tháng 6' (no year of its own: "trong năm 2024" is no due period) a
     period to complete, a completion verb in the ``lookback`` characters before it?"""
     if m.group("yy"):
@@ -860,7 +835,7 @@ def _lacks(text: str, lowered: str, start: int, end: int, words: tuple[str, ...]
     return True
 
 
-def _period_deadline(r: _Reading, m: AnyMatch) -> None:
+def _period_deadline(r: _Reading, m: regex.Match) -> None:
     """'hoàn thành trong Quý II/2024' → period ``2024-Q2``, due at its last month."""
     if not r.free(m):
         return
@@ -875,11 +850,11 @@ def _period_deadline(r: _Reading, m: AnyMatch) -> None:
     r.add("period", m, Confidence.GUESSED, due_date=due, period=period)
 
 
-def _relative_matches(r: _Reading) -> Iterable[AnyMatch]:
+def _relative_matches(r: _Reading) -> Iterable[regex.Match]:
     return r.matches("relative")
 
 
-def _relative_deadline(r: _Reading, m: AnyMatch) -> None:
+def _relative_deadline(r: _Reading, m: regex.Match) -> None:
     """'trong vòng 07 ngày kể từ …' → offset ``7d``; 'sau 10 ngày làm việc' → ``10wd``."""
     if not r.free(m):
         return
@@ -896,7 +871,7 @@ def _relative_deadline(r: _Reading, m: AnyMatch) -> None:
           anchor=anchor.strip(" ,") if anchor else None)
 
 
-def _finditer(name: str) -> Callable[[_Reading], Iterable[AnyMatch]]:
+def _finditer(name: str) -> Callable[[_Reading], Iterable[regex.Match]]:
     """The matches of ``_patterns().<name>`` in the sentence."""
     return lambda r: r.matches(name)
 
@@ -904,8 +879,8 @@ def _finditer(name: str) -> Callable[[_Reading], Iterable[AnyMatch]]:
 #: (matches, handler), read in this order. Recurring rules first: their dates have no year
 #: and must not be read as absolute; a range before the absolute dates inside it; periods
 #: and relative offsets last, in what no earlier rule took.
-_RULES: tuple[tuple[Callable[[_Reading], Iterable[AnyMatch]],
-                    Callable[[_Reading, AnyMatch], None]], ...] = (
+_RULES: tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
+                    Callable[[_Reading, regex.Match], None]], ...] = (
     (_finditer("monthly"), _recurring_monthly),
     (_finditer("quarterly"), _recurring_quarterly),
     (_finditer("daily"), _recurring_daily),
@@ -977,7 +952,7 @@ def _sentence_deadlines(sentence: Sentence, issued: str | None,
 
 def _read(sentence: Sentence, issued: str | None, settings: Settings,
           cues: list[tuple[int, int]], year: int | None | object,
-          found: dict[str, list[AnyMatch]], lowered: str) -> list[Found[Deadline]]:
+          found: dict[str, list[regex.Match]], lowered: str) -> list[Found[Deadline]]:
     """The deadlines of a sentence whose rules' matches are ``found`` (``_cue_matches``)."""
     reading = _Reading(sentence, issued, settings, cues, year, found, lowered)
     # a rule none of whose patterns matched has nothing to read; one that matched passes its
@@ -991,7 +966,7 @@ def _read(sentence: Sentence, issued: str | None, settings: Settings,
 
 
 def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
-                 lowered: str) -> dict[str, list[AnyMatch]]:
+                 lowered: str) -> dict[str, list[regex.Match]]:
     """Each rule's matches in a sentence, tried only at the offsets where one of its cue words
     begins (``cues``, in order): what ``finditer`` gives, a try inside a rule's last match
     skipped. Found before any rule is read (a rule's matches do not depend on what an earlier
@@ -1000,7 +975,7 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
     ``str.find`` in ``lowered`` costs less than a try. A plain period that completes
     nothing ("trong năm 2024": ``_completes``) is left out here, as the period rule would:
     a sentence that has only those is not read."""
-    found: dict[str, list[AnyMatch]] = {}
+    found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
     last: dict[str, int] = {}  # where each needed word begins last in the sentence (or -1)
     for at, bits in cues:
@@ -1030,7 +1005,7 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
 
 @lru_cache(maxsize=1024)
 def _patterns_for(bits: int, anchor_max_chars: int) -> tuple[
-        tuple[str, AnyPattern, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
+        tuple[str, regex.Pattern, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
     """(rule, pattern, phrases, words it needs) of the rules one of whose cue words is in
     ``bits``, in ``_RULE_NAMES`` order. ``phrases``: for a rule whose pattern spells its cue
     phrases as written (one space between words), those that open with a word of ``bits``,
@@ -1070,8 +1045,8 @@ def _start(found: Found) -> int:
 
 
 @cache
-def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[AnyMatch]],
-                                 Callable[[_Reading, AnyMatch], None],
+def _rule_table() -> tuple[tuple[Callable[[_Reading], Iterable[regex.Match]],
+                                 Callable[[_Reading, regex.Match], None],
                                  Callable[[_Reading], bool], tuple[str, ...]], ...]:
     """``_RULES`` with each rule's test and the patterns it reads (``_RULE_NAMES``)."""
     return tuple((matches, handle, may_match,
@@ -1158,7 +1133,7 @@ def _unmatched(settings: Settings) -> _Unmatched:
 
 
 def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, line_start: int,
-               end: int, settings: Settings) -> list[tuple[tuple[str, AnyPattern], ...]] | None:
+               end: int, settings: Settings) -> list[tuple[tuple[str, regex.Pattern], ...]] | None:
     """For each cue word ``at[i:j]`` of the line ``line_start``–``end``, the rules that can match
     there: (rule, pattern) of those one of whose cue phrases opens there and all the words of
     whose pattern (``_needs``) are in the rest of the line — what ``_cue_matches`` asks of the
@@ -1192,11 +1167,11 @@ def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, li
     return out if can else None
 
 
-def _tried_matches(text: str, tries: list[tuple[int, tuple[tuple[str, AnyPattern], ...]]],
-                   settings: Settings, lowered: str) -> dict[str, list[AnyMatch]]:
+def _tried_matches(text: str, tries: list[tuple[int, tuple[tuple[str, regex.Pattern], ...]]],
+                   settings: Settings, lowered: str) -> dict[str, list[regex.Match]]:
     """``_cue_matches`` of a sentence whose rules to try at each cue word the line has told
     (``tries``: (offset in the sentence, ``_line_tries`` at that word)), in order."""
-    found: dict[str, list[AnyMatch]] = {}
+    found: dict[str, list[regex.Match]] = {}
     ends: dict[str, int] = {}
     for at, rules in tries:
         for name, pattern in rules:
