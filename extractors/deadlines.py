@@ -21,7 +21,8 @@ the verb phrase up to the cue.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -221,13 +222,14 @@ def _time(m: regex.Match) -> str | None:
 class Sentence:
     text: str
     start: int
-    heading: "_Heading | str | None"  # the headings above it (``_Headings``), or their body
+    # the headings above it (``_Headings``, or ``_HeadingAt`` read when asked), or their body
+    heading: "_Heading | _HeadingAt | str | None"
 
     @property
     def heading_assignee(self) -> str | None:
         """The body the deepest heading above the sentence that names one names."""
         heading = self.heading
-        return heading.name() if isinstance(heading, _Heading) else heading
+        return heading if heading is None or isinstance(heading, str) else heading.name()
 
 
 # a numbered heading's opening; the rest of the line (no white space at its ends) follows
@@ -344,31 +346,127 @@ class _Headings:
 
     def read(self, stripped: str) -> None:
         """Read a line (``stripped``: its text without outer white space) for a heading."""
-        settings = self.settings
-        # every numbered heading opens with a roman numeral, a digit or a letter
-        first = stripped[:1]
-        m = _NUMBERED.match(stripped) \
-            if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
-        entry = None
-        if m:
-            # one of the four alternatives matched, its group the only one there is
-            rank = _HEADING_RANKS[m.lastgroup]
-            entry = (rank, stripped[m.end():], True)  # its body read when asked
-        elif (stripped and len(stripped) < settings.deadline_max_heading_chars
-              and not stripped.startswith(("-", "+", "|"))
-              and "\t" not in stripped and not stripped.isupper()
-              and stripped[-1] not in ".;"):  # a line that ends a sentence is no heading
-            # a bold heading is one only if it names a body: read now
-            found = _subject(stripped.rstrip(":"), settings, whole=True)
-            if found:
-                rank = _HEADING_RANKS["bold"]
-                entry = (rank, found[0], False)
+        entry = _heading_entry(stripped, self.settings)
         if entry is not None:
+            rank = entry[0]
             stack = self.stack
             for r in [r for r in stack if r >= rank]:
                 del stack[r]
             stack[rank] = entry
             self._changed = True
+
+
+def _heading_entry(stripped: str, settings: Settings) -> tuple[float, str, bool] | None:
+    """The heading a line (``stripped``: without outer white space) opens, as (rank, body or
+    heading text, whether the text is still to be read for its body); None: no heading."""
+    # every numbered heading opens with a roman numeral, a digit or a letter
+    first = stripped[:1]
+    m = _NUMBERED.match(stripped) \
+        if first in _NUMBERED_FIRST or first.isdecimal() else None  # \d: any digit
+    if m:
+        # one of the four alternatives matched, its group the only one there is
+        return _HEADING_RANKS[m.lastgroup], stripped[m.end():], True  # body read when asked
+    if (stripped and len(stripped) < settings.deadline_max_heading_chars
+            and not stripped.startswith(("-", "+", "|"))
+            and "\t" not in stripped and not stripped.isupper()
+            and stripped[-1] not in ".;"):  # a line that ends a sentence is no heading
+        # a bold heading is one only if it names a body: read now
+        found = _subject(stripped.rstrip(":"), settings, whole=True)
+        if found:
+            return _HEADING_RANKS["bold"], found[0], False
+    return None
+
+
+class _LazyHeadings:
+    """The headings of a document, worked out only for the lines whose sentences ask: from a
+    line, up the lines above it. What ``_Headings`` holds after reading every line down to
+    that one: a heading stays on its stack until a later one of its rank or a higher one
+    (a lower rank number) comes, so walking up, a heading is on the stack when its rank is
+    below that of every heading met on the way that was. Most lines with a deadline name their
+    own assignee and never ask; lines no sentence asks about are not read at all."""
+
+    __slots__ = ("text", "settings", "_entries", "_above", "_names")
+
+    def __init__(self, text: str, settings: Settings) -> None:
+        self.text = text
+        self.settings = settings
+        self._entries: dict[int, tuple[float, str, bool] | None] = {}  # by line start
+        self._above: dict[int, int] = {}  # line start → start of the nearest heading line at
+        # or above it (-1: none)
+        self._names: dict[int, str | None] = {}  # heading line start → the name under it
+
+    def at(self, line_start: int) -> "_HeadingAt":
+        return _HeadingAt(self, line_start)
+
+    def _entry(self, start: int) -> tuple[float, str, bool] | None:
+        entries = self._entries
+        if start in entries:
+            return entries[start]
+        if self.text[start:start + 1] in _NO_HEADING_FIRST:  # a bullet, a table row: at once
+            entries[start] = None
+            return None
+        end = self.text.find("\n", start)
+        stripped = self.text[start:end if end >= 0 else len(self.text)].strip()
+        entry = entries[start] = _heading_entry(stripped, self.settings) if stripped else None
+        return entry
+
+    def _heading_line(self, start: int) -> int:
+        """The start of the nearest heading line at or above the line at ``start`` (-1: none)."""
+        above, text = self._above, self.text
+        passed = []
+        found = -1
+        while start >= 0:
+            known = above.get(start)
+            if known is not None:
+                found = known
+                break
+            passed.append(start)
+            if self._entry(start) is not None:
+                found = start
+                break
+            start = text.rfind("\n", 0, start - 1) + 1 if start else -1
+        for p in passed:
+            above[p] = found
+        return found
+
+    def name(self, line_start: int) -> str | None:
+        """The body the deepest heading above (or on) the line at ``line_start`` names."""
+        line = self._heading_line(line_start)
+        if line < 0:
+            return None
+        names = self._names
+        if line in names:
+            return names[line]
+        text = self.text
+        bound = float("inf")
+        name = None
+        at = line
+        while at >= 0:
+            rank, body, pending = self._entry(at)
+            if rank < bound:  # on the stack: no heading below it was of its rank or higher
+                bound = rank
+                if pending:
+                    found = _subject(body, self.settings)
+                    body = found[0] if found else None
+                if body:
+                    name = body
+                    break
+            at = self._heading_line(text.rfind("\n", 0, at - 1) + 1) if at else -1
+        names[line] = name
+        return name
+
+
+class _HeadingAt:
+    """The headings above one line of a ``_LazyHeadings`` document, read when first asked."""
+
+    __slots__ = ("headings", "line_start")
+
+    def __init__(self, headings: _LazyHeadings, line_start: int) -> None:
+        self.headings = headings
+        self.line_start = line_start
+
+    def name(self) -> str | None:
+        return self.headings.name(self.line_start)
 
 
 def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
@@ -390,13 +488,15 @@ def sentences(text: str, settings: Settings = DEFAULT_SETTINGS,
     return out
 
 
-def _sentence_spans(line: str) -> Iterator[tuple[int, int]]:
+def _sentence_spans(line: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a line, the white space between two left out."""
+    out = []
     start = 0
     for m in _SENTENCE_STOP.finditer(line):
-        yield start, m.start(1)
+        out.append((start, m.start(1)))
         start = m.end()
-    yield start, len(line)
+    out.append((start, len(line)))
+    return out
 
 
 # --- assignee and action -----------------------------------------------------------------
@@ -966,54 +1066,46 @@ def extract_deadlines(text: str, issued_date: str | None,
     out: list[Found[Deadline]] = []
     at, bits, low = index.at, index.bits, index.lowered
     n = len(at)
-    i = 0  # the first cue word not in a line before this one
-    headings = _Headings(settings)  # read on every line that can open a heading
-    max_heading = settings.deadline_max_heading_chars
+    # headings are worked out only for the lines whose sentences ask (``_LazyHeadings``), and
+    # only the lines a cue word begins in are visited: most lines of a document have none
+    headings = _LazyHeadings(text, settings)
     unmatched = _unmatched(settings)
-    pos = 0
-    for line in text.split("\n"):
-        if not line:  # an empty line: no heading, no cue word
-            pos += 1
-            continue
-        end = pos + len(line)
-        stripped = line.strip()
-        first = stripped[:1]
-        # what ``_Headings.read`` looks at first: a line that opens no numbered heading and is
-        # too long for a bold one, or a bullet ("- Sở Nội vụ;"), leaves the headings as they are
-        if first in _NUMBERED_FIRST or first.isdecimal() or (
-                0 < len(stripped) < max_heading and first not in _NO_HEADING_FIRST):
-            headings.read(stripped)
-        if i < n and at[i] < end:  # a cue word begins in the line: it is split into sentences
-            heading = headings.current
-            j = i + 1
-            while j < n and at[j] < end:
-                j += 1
-            if stripped and first != "|" and "\t" not in line \
-                    and _line_may_match(low, at, bits, i, j, end, settings):
-                k = i
-                for start, stop in _sentence_spans(line):
-                    start += pos
-                    stop += pos
-                    while k < j and at[k] < start:
-                        k += 1
-                    if stop - start < min_chars or k == j or at[k] >= stop:
-                        continue  # too short, or no rule's cue word begins in it
-                    first_cue = k
-                    while k < j and at[k] < stop:
-                        k += 1
-                    said = text[start:stop]
-                    if said in unmatched:
-                        continue  # a sentence met before, none of whose patterns matched
+    i = 0  # the first cue word not in a line before this one
+    while i < n:
+        pos = text.rfind("\n", 0, at[i]) + 1
+        end = text.find("\n", at[i])
+        if end < 0:
+            end = len(text)
+        j = bisect_left(at, end, i + 1)  # the cue words of the line: at[i:j]
+        line = text[pos:end]
+        tries = _line_tries(low, at, bits, i, j, pos, end, settings) \
+            if line.lstrip()[:1] != "|" and "\t" not in line else None
+        if tries is not None:
+            heading = headings.at(pos)
+            k = i
+            for start, stop in _sentence_spans(line):
+                start += pos
+                stop += pos
+                while k < j and at[k] < start:
+                    k += 1
+                if stop - start < min_chars or k == j or at[k] >= stop:
+                    continue  # too short, or no rule's cue word begins in it
+                first_cue = k
+                while k < j and at[k] < stop:
+                    k += 1
+                said = text[start:stop]
+                if said in unmatched:
+                    continue  # a sentence met before, none of whose patterns matched
+                said_low = low[start:stop]
+                found = _tried_matches(said, [(at[c] - start, tries[c - i])
+                                              for c in range(first_cue, k)], settings, said_low)
+                if found:  # most sentences with a cue word set no deadline: left here
                     cues = [(a - start, b) for a, b in zip(at[first_cue:k], bits[first_cue:k])]
-                    said_low = low[start:stop]
-                    found = _cue_matches(said, cues, settings, said_low)
-                    if found:  # most sentences with a cue word set no deadline: left here
-                        out.extend(_read(Sentence(said, start, heading), issued_date, settings,
-                                         cues, year, found, said_low))
-                    else:
-                        unmatched.remember(said)
-            i = j
-        pos = end + 1
+                    out.extend(_read(Sentence(said, start, heading), issued_date, settings,
+                                     cues, year, found, said_low))
+                else:
+                    unmatched.remember(said)
+        i = j
     return out
 
 
@@ -1040,26 +1132,58 @@ def _unmatched(settings: Settings) -> _Unmatched:
     return _Unmatched()
 
 
-def _line_may_match(lowered: str, at: list[int], bits: list[int], i: int, j: int, end: int,
-                    settings: Settings) -> bool:
-    """Can a rule match at one of the cue words ``at[i:j]`` of a line that ends at ``end``?
-    What ``_cue_matches`` asks before it tries a pattern, with the rest of the line for the
-    rest of the sentence (no sentence runs past its line): a line where no rule can is not
-    split into sentences ("Trong quá trình thực hiện, …": four in ten lines with a cue word)."""
+def _line_tries(lowered: str, at: list[int], bits: list[int], i: int, j: int, line_start: int,
+               end: int, settings: Settings) -> list[tuple[tuple[str, regex.Pattern], ...]] | None:
+    """For each cue word ``at[i:j]`` of the line ``line_start``–``end``, the rules that can match
+    there: (rule, pattern) of those one of whose cue phrases opens there and all the words of
+    whose pattern (``_needs``) are in the rest of the line — what ``_cue_matches`` asks of the
+    rest of the sentence, asked once for the line (no sentence runs past its line; a pattern
+    tried where its sentence lacks a word fails on its own). None: no rule can match at any
+    of them, and the line is not split into sentences ("Trong quá trình thực hiện, …": four in
+    ten lines with a cue word)."""
+    out = []
+    can = False
+    max_anchor = settings.deadline_anchor_max_chars
+    last: dict[str, int] = {}  # where each needed word begins last in the line (or -1)
     for k in range(i, j):
         a = at[k]
-        for _, _, opens, needs in _patterns_for(bits[k], settings.deadline_anchor_max_chars):
+        rules = []
+        for name, pattern, opens, needs in _patterns_for(bits[k], max_anchor):
             if opens and not lowered.startswith(opens, a):
                 continue
             for words in needs:
                 for word in words:
-                    if lowered.find(word, a, end) >= 0:
+                    where = last.get(word)
+                    if where is None:
+                        where = last[word] = lowered.rfind(word, line_start, end)
+                    if where >= a:  # the word begins after the cue
                         break
                 else:
                     break  # none of these words in the rest of the line
             else:
-                return True
-    return False
+                rules.append((name, pattern))
+        out.append(tuple(rules))
+        can = can or bool(rules)
+    return out if can else None
+
+
+def _tried_matches(text: str, tries: list[tuple[int, tuple[tuple[str, regex.Pattern], ...]]],
+                   settings: Settings, lowered: str) -> dict[str, list[regex.Match]]:
+    """``_cue_matches`` of a sentence whose rules to try at each cue word the line has told
+    (``tries``: (offset in the sentence, ``_line_tries`` at that word)), in order."""
+    found: dict[str, list[regex.Match]] = {}
+    ends: dict[str, int] = {}
+    for at, rules in tries:
+        for name, pattern in rules:
+            if at < ends.get(name, 0):
+                continue  # inside this rule's last match: finditer goes on from its end
+            m = pattern.match(text, at)
+            if m:
+                ends[name] = m.end()
+                if name != "weak_period" or _completes(
+                        text, lowered, m, settings.deadline_completion_lookback_chars):
+                    found.setdefault(name, []).append(m)
+    return found
 
 
 @dataclass(frozen=True)

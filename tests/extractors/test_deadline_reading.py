@@ -196,8 +196,9 @@ def test_a_letter_that_lowers_to_two_reads_as_its_plain_twin(text):
 
 
 def test_a_line_no_rule_can_match_in_has_no_sentence_with_a_match():
-    """``_line_may_match`` asks of the rest of the line what ``_cue_matches`` asks of the
-    rest of the sentence: where it says no, no sentence of the line has a match."""
+    """``_line_tries`` asks of the rest of the line what ``_cue_matches`` asks of the rest of
+    the sentence: where it says no rule can match, no sentence of the line has a match; where
+    it gives the rules to try, a sentence trying only those finds what ``_cue_matches`` finds."""
     settings = Settings()
     skipped = kept = 0
     for text in _texts():
@@ -207,20 +208,56 @@ def test_a_line_no_rule_can_match_in_has_no_sentence_with_a_match():
             end = pos + len(line)
             cues = [k for k, a in enumerate(index.at) if pos <= a < end]
             if cues:
-                may = d._line_may_match(index.lowered, index.at, index.bits, cues[0],
-                                        cues[-1] + 1, end, settings)
+                tries = d._line_tries(index.lowered, index.at, index.bits, cues[0],
+                                      cues[-1] + 1, pos, end, settings)
                 found = []
                 for start, stop in d._sentence_spans(line):
-                    own = [(a - pos - start, b) for a, b in zip(index.at, index.bits)
-                           if pos + start <= a < pos + stop]
+                    own = [k for k in cues if pos + start <= index.at[k] < pos + stop]
                     if own:
-                        found.append(d._cue_matches(line[start:stop], own, settings,
-                                                    index.lowered[pos + start:pos + stop]))
-                assert may or not any(found), line
-                skipped += not may
-                kept += may and any(found)
+                        said, low = line[start:stop], index.lowered[pos + start:pos + stop]
+                        want = d._cue_matches(said, [(index.at[k] - pos - start, index.bits[k])
+                                                     for k in own], settings, low)
+                        found.append(want)
+                        if tries is not None:
+                            got = d._tried_matches(
+                                said, [(index.at[k] - pos - start, tries[k - cues[0]])
+                                       for k in own], settings, low)
+                            assert {r: [m.span() for m in ms] for r, ms in got.items()} == \
+                                {r: [m.span() for m in ms] for r, ms in want.items()}, said
+                assert tries is not None or not any(found), line
+                skipped += tries is None
+                kept += tries is not None and any(found)
             pos = end + 1
     assert skipped > 20 and kept > 20
+
+
+def test_lazy_headings_are_the_headings_read_line_by_line():
+    """``_LazyHeadings``, worked out up from a line when asked, name at every line the body
+    ``_Headings`` names after reading every line down to it — asked in any order."""
+    settings = Settings()
+    texts = _texts(6) + [
+        "I. Sở Nội vụ\n1. Nội dung\n- việc một;\na) Sở Y tế\n- việc hai;\n2. Chung\n- ba.\n",
+        "Văn phòng UBND tỉnh:\n\n- gửi báo cáo.\nII. KHÁC\n\n  1.1. Sở Tài chính  \n- bốn;",
+        "", "\n\n", "- chỉ có gạch đầu dòng;\n- và một dòng nữa.",
+    ]
+    compared = named = 0
+    for text in texts:
+        eager = d._Headings(settings)
+        want = []
+        for line in text.split("\n"):
+            eager.read(line.strip())
+            current = eager.current
+            want.append(current.name() if current is not None else None)
+        starts = [0]
+        for line in text.split("\n")[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        for order in (starts, starts[::-1]):
+            lazy = d._LazyHeadings(text, settings)
+            got = {start: lazy.at(start).name() for start in order}
+            assert [got[start] for start in starts] == want, text[:60]
+        compared += len(starts)
+        named += sum(w is not None for w in want)
+    assert compared > 500 and named > 200
 
 
 def _old_subject_upto(text, max_chars, whole=False):
