@@ -8,7 +8,7 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
   reference links, agencies) — for what the batch touched only: the duplicate groups of its
   số/ký hiệu (old and new), the references citing them, its issuers, and (after a run's
   first load) the số đến of those documents. Those rows are looked up by keys stored beside
-  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL), one table at a time, and the
+  the documents (``ddl.LINK_TABLES``; indexed), one table at a time, and the
   rules applied to them; an issuer's spellings are counted there too, the counts updated by
   each batch. A batch's look-ups go through indexes, so it costs about the same in an empty
   dataset and in a full one: on DuckDB each statement's one condition is ``column IN (…)``
