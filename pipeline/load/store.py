@@ -8,12 +8,15 @@ rows, query, fetch a table as Arrow, open a transaction; everything the dataset 
   reference links, agencies) — for what the batch touched only: the duplicate groups of its
   số/ký hiệu (old and new), the references citing them, its issuers, and (after a run's
   first load) the số đến of those documents. Those rows are looked up by keys stored beside
-  the documents (``ddl.LINK_TABLES``; indexed on PostgreSQL), one table at a time, and the
+  the documents (``ddl.LINK_TABLES``; indexed), one table at a time, and the
   rules applied to them; an issuer's spellings are counted there too, the counts updated by
-  each batch. On PostgreSQL a batch's look-ups go through indexes, so it costs about the
-  same in an empty dataset and in a full one; DuckDB answers most of them with a scan of
-  the one table (no joins: a join read the whole of both), which still grows with the
-  dataset (~90,000 rows read per batch at 10,000 documents). Re-loading the
+  each batch. A batch's look-ups go through indexes, so it costs about the same in an empty
+  dataset and in a full one: on DuckDB each statement's one condition is ``column IN (…)``
+  on the indexed column, the values written out (DuckDB uses an index for nothing else; no
+  joins: a join read the whole of both tables), the other conditions tested in Python
+  (~1,200 rows read per batch at 10,000 documents, ~100,000 before). What still scans on
+  DuckDB: deleting the child rows of a document reloaded or edited away, and the loader's
+  warning of a document no longer a duplicate (keys of several columns). Re-loading the
   same records changes no row; a kill mid-run loses at most the batch in flight, never half
   a document.
 - duplicates (Decree 30: số + ký hiệu + issuer identify a document): a second document with
@@ -142,6 +145,19 @@ class DatasetStore(ABC):
         for start in range(0, len(values), _CHUNK):
             names = {f"{name}{k}": v for k, v in enumerate(values[start:start + _CHUNK])}
             yield names, ", ".join(f":{k}" for k in names)
+
+    def last_numbers(self, register: str, years: set[int]) -> dict[int, int | None]:
+        """The last số đến given in ``register`` in each of ``years`` (None: none yet); on
+        PostgreSQL the last key of the primary key's index. A backend may remember what it
+        gave (``numbers_given``)."""
+        return {year: self.query("SELECT max(number) FROM register_entries "
+                                 "WHERE register = :register AND year = :year",
+                                 {"register": register, "year": year})[0][0]
+                for year in sorted(years)}
+
+    def numbers_given(self, entries: list[dict[str, object]]) -> None:
+        """``register_entries`` rows just inserted, numbered in order within each year (not
+        yet committed)."""
 
     def arrow_reader(self, sql: str):  # -> pyarrow.RecordBatchReader
         """A query's rows as Arrow record batches, read as they are written out."""
@@ -349,12 +365,14 @@ class DatasetStore(ABC):
                       ) -> None:
         """Add the stored documents' số/ký hiệu keys and issuers to ``touched`` (and, when
         they are ``leaving`` the dataset, take them off the counts of their issuers' names)."""
+        # each table by its key alone (joined, DuckDB read the whole of document_keys)
         for names, placeholders in self.value_lists(doc_ids):
-            for key, agency, name in self.query(
-                    "SELECT k.number_key, d.issuer_agency_id, d.issuer_name FROM documents d "
-                    "LEFT JOIN document_keys k ON k.doc_id = d.doc_id "
-                    f"WHERE d.doc_id IN ({placeholders})", names):
-                touched.number_keys.add(key)
+            keys = dict(self.query("SELECT doc_id, number_key FROM document_keys "
+                                   f"WHERE doc_id IN ({placeholders})", names))
+            for doc_id, agency, name in self.query(
+                    "SELECT doc_id, issuer_agency_id, issuer_name FROM documents "
+                    f"WHERE doc_id IN ({placeholders})", names):
+                touched.number_keys.add(keys.get(doc_id))
                 touched.agencies.add(agency)
                 if leaving and agency is not None and name is not None:
                     touched.names[(agency, name)] -= 1
@@ -494,16 +512,16 @@ class DatasetStore(ABC):
         """
         received = received or {}
         # the documents, those in the register, and the runs that loaded them: each lookup
-        # on one table (DuckDB read every document through the joins, to keep the few)
-        sql = ("SELECT doc_id, arrival_on, source_path, run_id FROM documents "
-               "WHERE status <> 'failed' AND duplicate_of IS NULL "
-               "AND withdrawn_at IS NULL AND {where}")
-        in_register = ("SELECT doc_id FROM register_entries WHERE register = :register "
-                       "AND {where}")
+        # on one table (DuckDB read every document through the joins, to keep the few), by
+        # its key alone (DuckDB's index serves a statement with no other condition: the
+        # others are tested here)
+        wanted = "status <> 'failed' AND duplicate_of IS NULL AND withdrawn_at IS NULL"
         if among is None:
-            rows = self.query(sql.format(where="TRUE"))
-            registered = {r[0] for r in self.query(in_register.format(where="TRUE"),
-                                                   {"register": register})}
+            rows = self.query("SELECT doc_id, arrival_on, source_path, run_id FROM documents "
+                              f"WHERE {wanted}")
+            registered = {r[0] for r in self.query(
+                "SELECT doc_id FROM register_entries WHERE register = :register",
+                {"register": register})}
         else:
             ids = set(among.documents)
             for where, params in self._where_in("number_key", among.number_keys):
@@ -511,10 +529,12 @@ class DatasetStore(ABC):
                     f"SELECT doc_id FROM document_keys WHERE {where}", params))
             rows, registered = [], set()
             for names, placeholders in self.value_lists(sorted(ids)):
-                rows += self.query(sql.format(where=f"doc_id IN ({placeholders})"), names)
-                registered.update(r[0] for r in self.query(
-                    in_register.format(where=f"doc_id IN ({placeholders})"),
-                    names | {"register": register}))
+                rows += [row[1:] for row in self.query(
+                    f"SELECT {wanted}, doc_id, arrival_on, source_path, run_id FROM documents "
+                    f"WHERE doc_id IN ({placeholders})", names) if row[0]]
+                registered.update(doc_id for doc_id, kept in self.query(
+                    "SELECT doc_id, register FROM register_entries "
+                    f"WHERE doc_id IN ({placeholders})", names) if kept == register)
         rows = [row for row in rows if row[0] not in registered]
         started = {}
         for names, placeholders in self.value_lists(sorted(
@@ -532,12 +552,8 @@ class DatasetStore(ABC):
                 continue
             day = received.get(doc_id) or (run_started.date() if run_started else None)
             arrivals.append((day or dt.date.today(), "received", path or "", doc_id))
-        # the last số đến of each year the new entries fall in (an index's last key on
-        # PostgreSQL: not every entry of the register)
-        last = {year: self.query("SELECT max(number) FROM register_entries "
-                                 "WHERE register = :register AND year = :year",
-                                 {"register": register, "year": year})[0][0]
-                for year in sorted({day.year for day, *_ in arrivals})}
+        # the last số đến of each year the new entries fall in
+        last = self.last_numbers(register, {day.year for day, *_ in arrivals})
         entries, now = [], _now()
         for day, source, _, doc_id in sorted(arrivals):
             last[day.year] = (last.get(day.year) or 0) + 1
@@ -545,6 +561,7 @@ class DatasetStore(ABC):
                             "doc_id": doc_id, "arrival_on": day, "arrival_source": source,
                             "registered_at": now})
         self.insert_rows("register_entries", entries)
+        self.numbers_given(entries)
         return len(entries)
 
     # --- corrections --------------------------------------------------------------------
@@ -675,29 +692,6 @@ class DatasetStore(ABC):
             conditions = tuple(f"{c} IN ({listed})" for c in cols)
             yield (conditions[0] if one else conditions), names
 
-    def _where_any(self, scopes: Mapping[str | tuple[str, ...], set] | None
-                   ) -> Iterator[tuple[list[str], dict[str, object]]]:
-        """``(conditions, parameters)``: ``column IN (…)`` for each of ``scopes`` (column, or
-        columns that must all be in the values → values) that has values in the chunk,
-        chunk by chunk, to be queried together (rows matching any of them); once
-        ``["TRUE"]`` when ``scopes`` is None (the whole dataset)."""
-        if scopes is None:
-            yield ["TRUE"], {}
-            return
-        chunked = [list(self.value_lists(sorted(v for v in values if v is not None),
-                                         f"s{n}_"))
-                   for n, values in enumerate(scopes.values())]
-        for k in range(max(map(len, chunked))):
-            conditions, params = [], {}
-            for column, chunks in zip(scopes, chunked):
-                if k < len(chunks):
-                    names, listed = chunks[k]
-                    conditions.append(" AND ".join(
-                        f"{c} IN ({listed})"
-                        for c in ((column,) if isinstance(column, str) else column)))
-                    params |= names
-            yield conditions, params
-
     def _flag_duplicates(self, touched: Touched | None) -> None:
         """Decree 30: the same số/ký hiệu and issuer identify a document; in each group the
         first (by issued date, path, doc_id) is the document, the others its duplicates.
@@ -729,7 +723,13 @@ class DatasetStore(ABC):
                 changed[doc_id], number_of[doc_id] = want, raw
         self.update_rows("documents", ("doc_id",), [{"doc_id": doc_id, "duplicate_of": dup}
                                                     for doc_id, dup in sorted(changed.items())])
-        for names, placeholders in self.value_lists(sorted(changed)):
+        # a document has the loader's warning while it has a duplicate_of (the loader writes
+        # both, and a reloaded document loses both): only those that had one lose it (DuckDB
+        # reads all of ``warnings`` for that, its key being of three columns), not the new
+        # duplicates a batch brings; for the whole dataset, every changed one
+        stale = [doc_id for doc_id, _, current, *_ in rows
+                 if doc_id in changed and (current is not None or touched is None)]
+        for names, placeholders in self.value_lists(sorted(stale)):
             self.execute("DELETE FROM warnings WHERE origin = 'loader' AND "
                          f"code = 'duplicate_number' AND doc_id IN ({placeholders})", names)
         self.insert_rows("warnings", [
@@ -743,8 +743,9 @@ class DatasetStore(ABC):
                              ) -> list[tuple]:
         """``(number_key, *columns)`` of the documents ``d`` (``where`` holding) whose
         số/ký hiệu key is one of ``keys`` (None: every document). Their doc_ids by key
-        first, then their rows by doc_id, each lookup on one table: joined, DuckDB read
-        every row of ``documents`` to find the few."""
+        first, then their rows by doc_id, each lookup on one table (joined, DuckDB read
+        every row of ``documents`` to find the few) and by its key alone: ``where`` is
+        tested here (DuckDB's index serves a statement with no other condition)."""
         if keys is None:
             return self.query(f"SELECT k.number_key, {columns} FROM documents d "
                               f"JOIN document_keys k ON k.doc_id = d.doc_id WHERE {where}")
@@ -754,9 +755,9 @@ class DatasetStore(ABC):
                                      f"WHERE {condition}", params))
         rows = []
         for condition, params in self._where_in("d.doc_id", set(key_of)):
-            rows += [(key_of[row[0]], *row[1:]) for row in self.query(
-                f"SELECT d.doc_id, {columns} FROM documents d WHERE {where} "
-                f"AND {condition}", params)]
+            rows += [(key_of[row[0]], *row[2:]) for row in self.query(
+                f"SELECT d.doc_id, {where}, {columns} FROM documents d WHERE {condition}",
+                params) if row[1]]
         return rows
 
     def _link_references(self, touched: Touched | None) -> None:
@@ -768,39 +769,43 @@ class DatasetStore(ABC):
         Plain lookups by key (the references' keys, their rows, then the documents with the
         numbers they cite), matched here: one query joining them with these rules cost
         DuckDB more to plan than to run, and every join there reads the whole of one side."""
-        # a reference's keys by the number it cites or by its document: one table, each
-        # column through its index (PostgreSQL)
-        scopes = ({"number_key": touched.number_keys, "doc_id": touched.documents}
-                  if touched else None)
-        for conditions, params in self._where_any(scopes):
-            keys = {(doc_id, ordinal): (key, issuer_key)
-                    for doc_id, ordinal, key, issuer_key in self.query(
-                        "SELECT doc_id, ordinal, number_key, issuer_key FROM reference_keys "
-                        f"WHERE {' OR '.join(conditions)}", params)}
-            cites = []
-            for where, names in self._where_in(
-                    "doc_id", None if touched is None else {d for d, _ in keys}):
-                for doc_id, ordinal, current, date in self.query(
-                        'SELECT doc_id, ordinal, referenced_doc_id, date FROM "references" '
-                        f"WHERE {where}", names):
-                    if (doc_id, ordinal) in keys:
-                        cites.append((doc_id, ordinal, current, date, *keys[(doc_id, ordinal)]))
-            candidates = defaultdict(list)
-            for key, doc_id, issuer, issued in self._documents_by_number(
-                    {c[4] for c in cites}, "d.doc_id, d.issuer_agency_id, d.issued_date",
-                    "d.status <> 'failed' AND d.duplicate_of IS NULL"):
-                candidates[key].append((doc_id, issuer or "", issued or ""))
-            changed = []
-            for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
-                found = [c for c, issuer, issued in candidates.get(key, ())
-                         if c != doc_id and (not date or not issued or issued == date)
-                         and (not issuer_key or not issuer or issuer_key in issuer
-                              or issuer in issuer_key)]
-                link = found[0] if len(found) == 1 else None
-                if link != current:
-                    changed.append({"doc_id": doc_id, "ordinal": ordinal,
-                                    "referenced_doc_id": link})
-            self.update_rows("references", ("doc_id", "ordinal"), changed)
+        # a reference's keys by the number it cites, and by its document: one table, by
+        # each column alone (through its index)
+        if touched is None:
+            scopes = [("TRUE", {})]
+        else:
+            scopes = [*self._where_in("number_key", touched.number_keys),
+                      *self._where_in("doc_id", touched.documents)]
+        keys = {}
+        for where, params in scopes:
+            keys.update({(doc_id, ordinal): (key, issuer_key)
+                         for doc_id, ordinal, key, issuer_key in self.query(
+                             "SELECT doc_id, ordinal, number_key, issuer_key "
+                             f"FROM reference_keys WHERE {where}", params)})
+        cites = []
+        for where, names in self._where_in(
+                "doc_id", None if touched is None else {d for d, _ in keys}):
+            for doc_id, ordinal, current, date in self.query(
+                    'SELECT doc_id, ordinal, referenced_doc_id, date FROM "references" '
+                    f"WHERE {where}", names):
+                if (doc_id, ordinal) in keys:
+                    cites.append((doc_id, ordinal, current, date, *keys[(doc_id, ordinal)]))
+        candidates = defaultdict(list)
+        for key, doc_id, issuer, issued in self._documents_by_number(
+                {c[4] for c in cites}, "d.doc_id, d.issuer_agency_id, d.issued_date",
+                "d.status <> 'failed' AND d.duplicate_of IS NULL"):
+            candidates[key].append((doc_id, issuer or "", issued or ""))
+        changed = []
+        for doc_id, ordinal, current, date, key, issuer_key in sorted(cites):
+            found = [c for c, issuer, issued in candidates.get(key, ())
+                     if c != doc_id and (not date or not issued or issued == date)
+                     and (not issuer_key or not issuer or issuer_key in issuer
+                          or issuer in issuer_key)]
+            link = found[0] if len(found) == 1 else None
+            if link != current:
+                changed.append({"doc_id": doc_id, "ordinal": ordinal,
+                                "referenced_doc_id": link})
+        self.update_rows("references", ("doc_id", "ordinal"), changed)
 
     def _rebuild_agencies(self, touched: Touched | None) -> None:
         """One ``agencies`` row per issuer id: its most used spelling, the others aliases.
