@@ -13,15 +13,21 @@ an idle pool for the next batch rather than ending it: it imports the extraction
 once a batch. Summed over the processes, that is two children of ~50 MB for a run's two
 threads where a ``forkserver`` (~45 MB), its resource tracker (12 MB) and two children
 forked from it (~40 MB each: the pages they share count in each) held 137 (measured).
-``close_idle_workers`` ends the idle ones once a run's extraction is over; a child serves
-``RECYCLE_AFTER`` files, or up to half as many more (its caches grow with every document),
-and ends by itself if the parent goes (its end of the pipe closes). Where processes cannot
+``close_idle_workers`` ends the idle ones once a run's extraction is over. The
+extraction's per-line caches grow with every document: a child empties them every
+``CLEAR_CACHES_AFTER`` files (``clear_extraction_caches``: its resident set stays where it
+was after the first thousand, at no cost in CPU, measured), and is replaced only after
+``RECYCLE_AFTER`` files, or up to half as many more, for whatever else a long-lived reader
+might keep; a new child costs ~1.5 s of imports, and replacing both every thousand or so
+files slowed a 10,000-file run by a fifth where it happened. A child ends by itself if the
+parent goes (its end of the pipe closes). Where processes cannot
 be made (a daemonic Dask worker), files run in a thread with the old, weaker timeout: the
 file fails at its time, its thread runs on.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import multiprocessing
 import os
 import itertools
@@ -32,7 +38,7 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from pipeline.extract.record import (Extracted, extract_explained, failed_record, failure_reason,
                                      traceback_lines)
@@ -47,9 +53,13 @@ except ImportError:  # no RLIMIT_AS on Windows: the time limit still holds
 Job = Callable[[Path, "bytes | None", Settings], Extracted]
 
 
-# files a child serves before it is ended: it grows ~4 MB per 1,000 (caches, measured), and
-# a new one costs ~1.5 s of CPU before its first record (imports, lexicons)
-RECYCLE_AFTER = 1000
+# files a child serves before it is ended (a new one costs ~1.5 s of CPU before its first
+# record: imports, lexicons), and between two emptyings of its caches, which grow ~4 MB per
+# 1,000 files otherwise (measured)
+RECYCLE_AFTER = 10_000
+CLEAR_CACHES_AFTER = 1000
+# the packages whose caches clear_extraction_caches empties (a library's own it leaves)
+_OWN_PACKAGES = ("extractors", "pipeline", "schemas")
 _GOLDEN = 0.6180339887498949
 _children_started = itertools.count()
 # modules a child does without: OpenSSL's hashes (``_hashlib``) map libcrypto, 3.5 MB resident
@@ -74,13 +84,37 @@ def limit_memory(max_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def serve(conn: Connection, max_mb: int, job: Job) -> None:
+def extraction_caches() -> Iterator:
+    """The bounded ``lru_cache``s of this project's modules in this process. ``functools``
+    keeps no list of them, so they are found among the objects the garbage collector tracks
+    (by their type's ``cache_clear``/``cache_info``); unbounded ones (``@cache``: compiled
+    patterns, lexicons) are not among them."""
+    for obj in gc.get_objects():
+        kind = type(obj)
+        if hasattr(kind, "cache_clear") and hasattr(kind, "cache_info") \
+                and (getattr(obj, "__module__", None) or "").partition(".")[0] in _OWN_PACKAGES \
+                and obj.cache_info().maxsize is not None:
+            yield obj
+
+
+def clear_extraction_caches() -> int:
+    """Empty ``extraction_caches()``; how many."""
+    emptied = 0
+    for cached in extraction_caches():
+        cached.cache_clear()
+        emptied += 1
+    return emptied
+
+
+def serve(conn: Connection, max_mb: int, job: Job, clear_after: int = CLEAR_CACHES_AFTER
+          ) -> None:
     """The child's loop: ``(path, data, settings)`` in, ``Extracted`` out, until ``None``
-    (or the parent's end of the pipe closes)."""
+    (or the parent's end of the pipe closes); the caches emptied every ``clear_after``
+    files, once the answer is sent."""
     if hasattr(os, "setsid"):
         os.setsid()  # its own process group: tesseract or LibreOffice die with it
     limit_memory(max_mb)
-    while True:
+    for served in itertools.count(1):
         try:
             request = conn.recv()
         except EOFError:  # the parent is gone
@@ -94,14 +128,16 @@ def serve(conn: Connection, max_mb: int, job: Job) -> None:
             done = Extracted(failed_record(path, failure_reason(path, exc), data),
                              traceback=traceback_lines(exc))
         conn.send(done)
+        if served % clear_after == 0:
+            clear_extraction_caches()
 
 
 def child_main() -> None:
     """The child process: its end of the pipe is the descriptor ``$DISPATCHES_WORKER_FD``;
-    the first message is ``(max_mb, job)``, then the files."""
+    the first message is ``(max_mb, job, clear_after)``, then the files."""
     conn = Connection(int(os.environ.pop("DISPATCHES_WORKER_FD")))
-    max_mb, job = conn.recv()
-    serve(conn, max_mb, job)
+    max_mb, job, clear_after = conn.recv()
+    serve(conn, max_mb, job, clear_after)
 
 
 class _Child:
@@ -125,7 +161,7 @@ class _Child:
         finally:
             child.close()
         self.conn = Connection(parent.detach())
-        self.conn.send((max_mb, job))
+        self.conn.send((max_mb, job, CLEAR_CACHES_AFTER))
 
     @property
     def pid(self) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from fixtures.dispatches import write_inbox
 from fixtures.hostile import crashing_job, hungry_job, zip_bomb_docx
 from pipeline.extract import extract_file
@@ -90,6 +92,31 @@ def test_a_process_is_ended_after_its_share_of_files(tmp_path, monkeypatch):
     assert pids[0] == pids[1] != pids[2]
     assert _worker_pids() == {pids[2]}
     close_idle_workers()
+
+
+@pytest.mark.parametrize("clear_after", [2, 100])
+def test_a_worker_empties_its_caches_every_so_many_files(tmp_path, monkeypatch, clear_after):
+    """Every ``CLEAR_CACHES_AFTER`` files the child empties its per-line caches (its memory
+    would grow with every document otherwise) and goes on: the same process, the same
+    records."""
+    from fixtures.worker_jobs import count_cached_then_extract
+
+    paths = write_inbox(tmp_path, 3)
+    monkeypatch.setattr(worker_module, "CLEAR_CACHES_AFTER", clear_after)
+    close_idle_workers()
+    seen, pids = [], set()
+    with ExtractionWorker(job=count_cached_then_extract) as worker:
+        for path in paths:
+            (entries, done), _ = worker.extract(path, path.read_bytes(), 60)
+            seen.append(entries)
+            pids.add(worker._process.pid)
+            assert done.record == extract_file(path)
+    close_idle_workers()
+    assert len(pids) == 1 and seen[1] > seen[0]
+    if clear_after == 2:
+        assert seen[2] == 0  # emptied after the second file
+    else:
+        assert seen[2] > seen[1]
 
 
 def test_a_worker_process_ends_by_itself_when_its_parent_goes(tmp_path):
