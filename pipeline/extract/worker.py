@@ -20,9 +20,9 @@ was after the first thousand, at no cost in CPU, measured), and is replaced only
 ``RECYCLE_AFTER`` files, or up to half as many more, for whatever else a long-lived reader
 might keep; a new child costs ~1.5 s of imports, and replacing both every thousand or so
 files slowed a 10,000-file run by a fifth where it happened. A child ends by itself if the
-parent goes (its end of the pipe closes). Where processes cannot
-be made (a daemonic Dask worker), files run in a thread with the old, weaker timeout: the
-file fails at its time, its thread runs on.
+parent goes (its end of the pipe closes). Where processes cannot be made (a daemonic Dask
+worker), files run in a thread with the old, weaker timeout: the file fails at its time,
+its thread runs on.
 """
 from __future__ import annotations
 
