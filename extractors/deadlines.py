@@ -997,10 +997,17 @@ def _cue_matches(text: str, cues: list[tuple[int, int]], settings: Settings,
                 m = pattern.match(text, at)
                 if m:
                     ends[name] = m.end()
-                    if name != "weak_period" or _completes(
-                            text, lowered, m, settings.deadline_completion_lookback_chars):
-                        found.setdefault(name, []).append(m)
+                    _keep_match(found, name, m, text, lowered, settings)
     return found
+
+
+def _keep_match(found: dict[str, list[regex.Match]], name: str, m: regex.Match, text: str,
+                lowered: str, settings: Settings) -> None:
+    """``m`` kept among ``found``'s matches of the rule ``name``; a weak period only where it
+    completes its clause."""
+    if name != "weak_period" or _completes(text, lowered, m,
+                                           settings.deadline_completion_lookback_chars):
+        found.setdefault(name, []).append(m)
 
 
 @lru_cache(maxsize=1024)
@@ -1180,9 +1187,7 @@ def _tried_matches(text: str, tries: list[tuple[int, tuple[tuple[str, regex.Patt
             m = pattern.match(text, at)
             if m:
                 ends[name] = m.end()
-                if name != "weak_period" or _completes(
-                        text, lowered, m, settings.deadline_completion_lookback_chars):
-                    found.setdefault(name, []).append(m)
+                _keep_match(found, name, m, text, lowered, settings)
     return found
 
 
