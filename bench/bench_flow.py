@@ -4,7 +4,7 @@
                                          [--quick] [--max-overhead-ms 2] [--repeat 3]
 
 Generates N small text dispatches, starts the local Prefect API ``dispatches run`` starts
-(``pipeline.cli.prefect_api``, with its settings; a temporary one, stopped at the end), warms
+(``pipeline.cli.prefect_api``, with its settings; in this process, stopped at the end), warms
 up untimed (imports, lexicon, the API and a first flow run on a few other files), then
 measures, in this order, ``--repeat`` times (default 3):
   1. the flow's steps without Prefect (the baseline): the very functions its tasks wrap

@@ -100,7 +100,8 @@ def role(proc: psutil.Process, root: psutil.Process) -> str:
         cmdline = " ".join(proc.cmdline())
     except psutil.Error:
         return "workers"
-    # a temporary API runs uvicorn; a kept one, pipeline/cli/prefect_server.py
+    # a kept API runs pipeline/cli/prefect_server.py (the default one is in the command);
+    # Prefect's own temporary server, uvicorn
     return "Prefect API" if "uvicorn" in cmdline or "prefect_server.py" in cmdline else "workers"
 
 

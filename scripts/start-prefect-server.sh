@@ -5,9 +5,9 @@
 #   scripts/start-prefect-server.sh --stop    stop it
 #   export PREFECT_API_URL=$(scripts/start-prefect-server.sh)
 #
-# `dispatches run` does not need this: it starts a local API itself and keeps it for the next
-# runs ($DISPATCHES_PREFECT_KEEP_MINUTES idle, default 10; pipeline/cli/prefect_api.py), or
-# uses this one when PREFECT_API_URL points at it. The server
+# `dispatches run` does not need this: it runs a local API in its own process for the run (or
+# keeps one for the next runs, $DISPATCHES_PREFECT_KEEP_MINUTES; pipeline/cli/prefect_api.py),
+# or uses this one when PREFECT_API_URL points at it. The server
 # keeps its state in an embedded SQLite under $PREFECT_HOME (default .prefect/ in the repo),
 # listens on 127.0.0.1:$PREFECT_SERVER_PORT (default 4200), logs to $PREFECT_HOME/server.log.
 set -euo pipefail

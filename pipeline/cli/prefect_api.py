@@ -1,50 +1,45 @@
-"""The local Prefect API of ``dispatches run``: kept between runs, or temporary for one.
+"""The local Prefect API of ``dispatches run``: in this process for one run, or kept between runs.
 
-**Kept** (the default): the first run starts Prefect's server in the background and the
-next runs use it, so a run on a warm machine does not pay the server's start (its imports,
-the database check, uvicorn: 10–15 s on two cores). It lives under ``PREFECT_HOME`` beside
-the database it serves, one per key (a digest of the Python, the Prefect version and the
-``PREFECT_*`` server settings: a server started otherwise is not reused):
-``dispatches-api-<key>.json`` (its URL and pid), ``dispatches-api-<key>.log``. It stops by
-itself after ``$DISPATCHES_PREFECT_KEEP_MINUTES`` (default 10) without a run
+**In this process** (the default), for one ``dispatches run``: Prefect's server (its app,
+``create_app``, as Prefect's own temporary server runs it: ephemeral, no UI) in a thread,
+on a loopback socket, started before Prefect is imported and stopped with the run
+(``InProcessApi``). Prefect 3 would start a server process of its own, importing the
+pipeline's Prefect, pydantic, httpx… a second time: a 10,000-document run peaked at
+544 MB across its processes with such a server (181 MB of it), 456–470 with this one
+(``bench/bench_scale.py``). Its start costs each run about 2 s on a warm machine (the main
+job on the samples: 4.6 s, against 2.2 with a kept server).
+
+**Kept**, when ``$DISPATCHES_PREFECT_KEEP_MINUTES`` is more than 0: the first run starts
+Prefect's server as a process of its own, in the background, and the next runs use it, so a
+run on a warm machine does not pay the server's start. It lives under ``PREFECT_HOME`` beside the database it serves, one per key
+(a digest of the Python, the Prefect version and the ``PREFECT_*`` server settings: a server
+started otherwise is not reused): ``dispatches-api-<key>.json`` (its URL and pid),
+``dispatches-api-<key>.log``. It stops by itself after that many minutes without a run
 (``pipeline/cli/prefect_server.py``; every run holds a shared lock on
-``dispatches-api-<key>.lease``, so a long run is never cut short).
-``DISPATCHES_PREFECT_KEEP_MINUTES=0``: a temporary server per run, as below.
+``dispatches-api-<key>.lease``, so a long run is never cut short), and it costs its memory
+beside every run's.
 
-**Temporary**, for one ``dispatches run``, started before Prefect is imported:
-
-Without ``PREFECT_API_URL`` Prefect 3 starts such a server itself, but only once the flow
-starts: it first imports its whole server package into this process just to launch the
-subprocess (about 7 s on two cores), then waits for the subprocess to import it again and
-come up (about 9 s). Launched here, first thing, the server boots on the other core while
-this process imports the pipeline; the run on the bundled samples takes 23 s instead of 31 s.
-It is the server Prefect would start (uvicorn on ``prefect.server.api.server:create_app``,
-the same ephemeral flags, the same ``PREFECT_HOME`` database), on a free loopback port.
-
-Either server runs only what a run needs (``server_env``): Prefect's ephemeral server still
-runs the services that record every task run and every event in its database and match
-them against automations, which cost that server about as much CPU as the flow itself
-(``bench/bench_flow.py``) on the machine's other core; this API has no UI and no
-automations, and nothing reads those records. Nor does it register Prefect's block types at
-start (for the UI and saved blocks: a run saves none): 27 MB of the server's 215, for the
-collections it imports first (``LEAN_SERVER_ENV``). Settings the user gives win, under
-any of the names Prefect reads them by. The kept server also migrates its database once per
-Prefect version, not at every start (``pipeline/cli/prefect_server.py``).
-
-The temporary server is a child that cannot outlive the command: stopped on exit, and on Linux told by
-the kernel to stop if this process is killed outright (no orphan server holding a port).
+Either server runs only what a run needs (``LEAN_SERVER_ENV``): Prefect's ephemeral server
+still runs the services that record every task run and every event in its database and
+match them against automations, which cost that server about as much CPU as the flow itself
+(``bench/bench_flow.py``); this API has no UI and no automations, and nothing reads those
+records. Nor does it register Prefect's block types at start (for the UI and saved blocks:
+a run saves none): 27 MB of the server's 215, for the collections it imports first.
+Settings the user gives win, under any of the names Prefect reads them by. Either migrates
+its database once per Prefect version, not at every start
+(``prefect_server.migration_skipped``).
 """
 from __future__ import annotations
 
-import ctypes
+import collections
 import hashlib
 import json
+import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -52,9 +47,11 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
+from pipeline.cli.prefect_server import migration_skipped, reason
+
 try:
     import fcntl
-except ImportError:  # no flock (Windows): a temporary server per run
+except ImportError:  # no flock (Windows): a server in the command per run
     fcntl = None
 
 # what Prefect sets for its own temporary server (prefect.server.api.server)
@@ -89,35 +86,71 @@ ALSO_READ_AS = {
         "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION", "PREFECT_SERVER_REGISTER_BLOCKS_ON_START",
         "PREFECT_API_BLOCKS_REGISTER_ON_START"),
 }
-_PR_SET_PDEATHSIG = 1
-KEEP_MINUTES = 10.0
+KEEP_MINUTES = 0.0
 SERVER_SCRIPT = Path(__file__).with_name("prefect_server.py")
 
 
 class PrefectApiError(RuntimeError):
-    """The temporary Prefect API did not come up."""
+    """The local Prefect API did not come up."""
+
+
+def _lean_where_unset() -> dict[str, str]:
+    """``LEAN_SERVER_ENV`` but where the user set the setting (under any of its names)."""
+    return {name: value for name, value in LEAN_SERVER_ENV.items()
+            if not any(n in os.environ for n in (name, *ALSO_READ_AS.get(name, ())))}
 
 
 def server_env() -> dict[str, str]:
-    """The environment of the local API's process: this one's, ``LEAN_SERVER_ENV`` where
+    """The environment of a kept API's process: this one's, ``LEAN_SERVER_ENV`` where
     the user set nothing (under any of its names), and Prefect's own flags for its
     ephemeral server."""
-    lean = {name: value for name, value in LEAN_SERVER_ENV.items()
-            if not any(n in os.environ for n in (name, *ALSO_READ_AS.get(name, ())))}
-    return {**lean, **os.environ, **EPHEMERAL_ENV}
+    return {**_lean_where_unset(), **os.environ, **EPHEMERAL_ENV}
+
+
+def lean_settings() -> dict:
+    """``LEAN_SERVER_ENV``'s Prefect settings where the user set nothing, as the updates of
+    ``temporary_settings`` for a server in this process (its environment was read when
+    Prefect was imported)."""
+    import prefect.settings  # after local_prefect_api set the environment Prefect reads
+
+    return {getattr(prefect.settings, name): value
+            for name, value in _lean_where_unset().items() if name.startswith("PREFECT_")}
+
+
+class _ServerLog(logging.Handler):
+    """What the server in this process logs (uvicorn, FastAPI, Prefect's server), kept
+    instead of printed, as a server process's log file would: the last lines say why a
+    server did not start; the run's own output is the command's."""
+
+    LOGGERS = ("uvicorn", "fastapi", "prefect.server")
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: collections.deque[str] = collections.deque(maxlen=5)
+        self._was = {}
+        for name in self.LOGGERS:
+            logger = logging.getLogger(name)
+            self._was[name] = (logger.handlers[:], logger.propagate)
+            logger.handlers[:], logger.propagate = [self], False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if said := reason(record.getMessage()):
+            self.lines.append(said)
+
+    def tail(self) -> str:
+        return " | ".join(dict.fromkeys(self.lines))  # a reason said twice, once
+
+    def close(self) -> None:
+        for name, (handlers, propagate) in self._was.items():
+            logger = logging.getLogger(name)
+            logger.handlers[:], logger.propagate = handlers, propagate
+        super().close()
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:  # runs in the child, before exec
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except OSError:  # not Linux: stopped on exit only
-        pass
 
 
 def _answers(url: str, timeout: float = 2.0) -> bool:
@@ -144,30 +177,69 @@ def _wait_for(process: subprocess.Popen, url: str, log, timeout: float, what: st
                           f"{timeout:g} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 
 
-class TemporaryApi:
-    """The server process and its URL; ``wait_ready`` before the first flow run."""
+class InProcessApi:
+    """Prefect's server in a thread of this command, for its one run (``temporary_prefect_api``).
+
+    The app Prefect's own temporary server runs (``create_app``, ephemeral, no UI), with
+    ``lean_settings`` where the user set nothing, on a loopback socket bound here (no port
+    to race for). ``wait_ready`` before the first flow run; ``stop`` ends it (its thread and
+    its database connections), and it cannot outlive the command.
+    """
 
     started = True  # this command starts it (and waits for it)
 
-    def __init__(self, process: subprocess.Popen, url: str, log):
-        self.process, self.url, self._log = process, url, log
+    def __init__(self):
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/api"
+        self.server = None
+        self._failure: BaseException | None = None
+        self._log: _ServerLog | None = None
+        self._thread = threading.Thread(target=self._serve, daemon=True, name="prefect-api")
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            import uvicorn
+            from prefect.server.api.server import create_app
+            from prefect.settings import temporary_settings
+
+            self._log = _ServerLog()  # once Prefect has set up logging (at its import)
+            with temporary_settings(updates=lean_settings()):
+                config = uvicorn.Config(create_app(ephemeral=True, final=True), lifespan="on",
+                                        log_config=None, timeout_graceful_shutdown=5)
+                self.server = uvicorn.Server(config)
+                with migration_skipped(self.server, say=self._log.lines.append):
+                    self.server.run(sockets=[self._socket])
+        except BaseException as exc:  # noqa: BLE001 - said by wait_ready, in the command's thread
+            self._failure = exc
+        finally:
+            self._socket.close()
 
     def wait_ready(self, timeout: float) -> None:
-        _wait_for(self.process, self.url, self._log, timeout, "temporary")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server is not None and self.server.started:
+                return
+            if not self._thread.is_alive():
+                why = ((self._log and self._log.tail()) or
+                       (f"{type(self._failure).__name__}: {self._failure}" if self._failure
+                        else "it stopped"))
+                raise PrefectApiError(f"the local Prefect API did not start: {why}")
+            time.sleep(0.05)
+        raise PrefectApiError(f"the local Prefect API at {self.url} did not start within "
+                              f"{timeout:g} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        if self.server is not None:
+            self.server.should_exit = True
+        self._thread.join(30)
+        if self._log is not None:
+            self._log.close()
 
 
 @contextmanager
-def using(api: TemporaryApi | None) -> Iterator[None]:
+def using(api: InProcessApi | KeptApi | None) -> Iterator[None]:
     """Point an already imported Prefect at ``api`` (its settings were read at import, maybe
     for an earlier server of the same process); nothing when ``api`` is None."""
     if api is None:
@@ -184,7 +256,7 @@ def prefect_home() -> Path:
 
 
 def keep_minutes() -> float:
-    """``$DISPATCHES_PREFECT_KEEP_MINUTES`` (default 10); 0: a temporary server per run."""
+    """``$DISPATCHES_PREFECT_KEEP_MINUTES`` (default 0: a server in this process per run)."""
     try:
         return max(0.0, float(os.environ.get("DISPATCHES_PREFECT_KEEP_MINUTES") or KEEP_MINUTES))
     except ValueError:
@@ -277,17 +349,18 @@ class KeptApi:
 
 
 @contextmanager
-def local_prefect_api() -> Iterator[TemporaryApi | KeptApi | None]:
-    """The API this run uses, ``PREFECT_API_URL`` pointed at it for this process: a kept
-    server (started if none is running), or a temporary one when keeping is off; ``None``
-    (nothing started) when ``PREFECT_API_URL`` is already set. Enter it before Prefect is
-    imported (it reads its settings then)."""
+def local_prefect_api() -> Iterator[InProcessApi | KeptApi | None]:
+    """The API this run uses, ``PREFECT_API_URL`` pointed at it for this process: a server
+    in this process (the default), or a kept one when keeping is on (started if none is
+    running; in this process if it cannot be); ``None`` (nothing started) when
+    ``PREFECT_API_URL`` is already set. Enter it before Prefect is imported (it reads its
+    settings then)."""
     keep = keep_minutes()
     api = None
     if not os.environ.get("PREFECT_API_URL") and keep > 0 and fcntl is not None:
         try:
             api = KeptApi(prefect_home(), keep * 60)
-        except OSError:  # PREFECT_HOME cannot take its files: the temporary server says why
+        except OSError:  # PREFECT_HOME cannot take its files: the in-process server says why
             api = None
     if api is None:
         with temporary_prefect_api() as api:
@@ -302,26 +375,17 @@ def local_prefect_api() -> Iterator[TemporaryApi | KeptApi | None]:
 
 
 @contextmanager
-def temporary_prefect_api() -> Iterator[TemporaryApi | None]:
-    """Start a local Prefect API and point ``PREFECT_API_URL`` at it for this process.
+def temporary_prefect_api() -> Iterator[InProcessApi | None]:
+    """Start Prefect's server in this process for one run and point ``PREFECT_API_URL`` at it.
 
     Yields ``None`` (and starts nothing) when ``PREFECT_API_URL`` is already set: the user's
-    server is used. Must be entered before Prefect is imported (it reads its settings then).
+    server is used. Enter it before Prefect is imported (it reads its settings then).
     """
     if os.environ.get("PREFECT_API_URL"):
         yield None
         return
-    url = f"http://127.0.0.1:{_free_port()}/api"
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-         "--host", "127.0.0.1", "--port", url.rsplit(":", 1)[1].removesuffix("/api"),
-         "--log-level", "error", "--lifespan", "on"],
-        env=server_env(), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=log,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-    api = TemporaryApi(process, url, log)
-    os.environ["PREFECT_API_URL"] = url
+    api = InProcessApi()
+    os.environ["PREFECT_API_URL"] = api.url
     try:
         yield api
     finally:

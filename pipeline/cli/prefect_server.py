@@ -23,7 +23,8 @@ database this Prefect has not noted is migrated by a child process that then end
 (``migrate_apart``, as Prefect's lifespan would: ``create_db``), so that alembic and the
 migration scripts are not kept resident in the server for its lifetime (216 MB against 179
 at a 10,000-document run's peak on a fresh ``PREFECT_HOME``, measured); if the child fails,
-the server migrates as Prefect's does.
+the server migrates as Prefect's does. The API a run starts in its own process
+(``prefect_api.InProcessApi``) decides the same way (``migration_skipped``).
 
 A few optional packages the server imports only to use them elsewhere (``KEPT_OUT``,
 ``lean.UNUSED``) are left out of its process: it imports them in ``try`` blocks and goes on
@@ -32,9 +33,9 @@ without them (4.9 MB of the 175 resident after its start, measured).
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
 import os
+import re
 import runpy
 import sqlite3
 import subprocess
@@ -42,9 +43,15 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import closing, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, closing, nullcontext
 from importlib.metadata import version
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no flock (Windows): no kept server, only the migration helpers
+    fcntl = None
 
 MIGRATED = "dispatches-db-migrated.json"
 # lean.py from its file: this script does not import the pipeline package (see above)
@@ -141,15 +148,33 @@ def note_migrated(database: Path, note_path: Path) -> None:
     os.replace(tmp, note_path)
 
 
+_EXCEPTION_LINE = re.compile(r"[\w.]+(?:Error|Exception|Exit)\b")
+
+
+def reason(text: str) -> str:
+    """What a log or a traceback says went wrong, in one line: its last exception line
+    (SQLAlchemy ends its tracebacks with a link), else its last line."""
+    lines = text.strip().splitlines()
+    said = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    return (said or lines or [""])[-1].strip()
+
+
+def _say(message: str) -> None:
+    print(f"prefect_server: {message}", file=sys.stderr, flush=True)
+
+
 _MIGRATE = ("import asyncio; from prefect.server.database import provide_database_interface; "
             "asyncio.run(provide_database_interface().create_db())")
 
 
-def migrate_apart(database: Path, note_path: Path) -> bool:
+def migrate_apart(database: Path, note_path: Path, say: Callable[[str], None] = _say) -> bool:
     """Migrate the server's database in a child process and note it; True when the database
     is then at the noted revision (the server can start without migrating)."""
-    done = subprocess.run([sys.executable, "-c", _MIGRATE], stdin=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-c", _MIGRATE], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if done.returncode != 0:
+        say(f"migrating {database} apart failed (exit {done.returncode}): "
+            f"{reason(done.stderr.decode('utf-8', 'replace'))}")
         return False
     try:
         note_migrated(database, note_path)
@@ -168,6 +193,34 @@ def _note_once_started(server, database: Path, note_path: Path) -> None:
             pass
 
 
+def migration_skipped(server, say: Callable[[str], None] = _say) -> AbstractContextManager:
+    """The settings ``server`` (a ``uvicorn.Server`` of Prefect's app, not yet run) runs in:
+    ``PREFECT_API_DATABASE_MIGRATE_ON_START`` off when its SQLite database is at the revision
+    this Prefect migrated it to (noted, or migrated now by ``migrate_apart``); as they are
+    otherwise (the server migrates as Prefect's does, noted once started); ``say`` tells which
+    (the server's log). Enter it in the thread that runs the server: its tasks run in copies
+    of that thread's context."""
+    from prefect.settings import (PREFECT_API_DATABASE_MIGRATE_ON_START, get_current_settings,
+                                  temporary_settings)
+
+    settings = get_current_settings()
+    if "migrate_on_start" in settings.server.database.model_fields_set:  # the user's
+        return nullcontext()
+    note_path = settings.home / MIGRATED
+    database = database_file(settings.server.database.connection_url.get_secret_value())
+    if migrated_already(database, note_path):
+        say(f"{database} already at the revision this Prefect migrated it to: not migrated "
+            "again")
+    elif database is not None and migrate_apart(database, note_path, say):
+        say(f"{database} migrated by a process of its own")
+    else:
+        if database is not None:
+            threading.Thread(target=_note_once_started, args=(server, database, note_path),
+                             daemon=True, name="migration-note").start()
+        return nullcontext()
+    return temporary_settings(updates={PREFECT_API_DATABASE_MIGRATE_ON_START: False})
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -178,8 +231,6 @@ def main(argv: list[str] | None = None) -> None:
 
     keep_out()
     import uvicorn
-    from prefect.settings import (PREFECT_API_DATABASE_MIGRATE_ON_START, get_current_settings,
-                                  temporary_settings)
 
     config = uvicorn.Config("prefect.server.api.server:create_app", factory=True,
                             host="127.0.0.1", port=args.port, log_level="error", lifespan="on")
@@ -187,24 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     poll = max(0.2, min(5.0, args.keep_seconds / 4))
     threading.Thread(target=watch, args=(server, args.lease, args.state, args.keep_seconds,
                                          poll), daemon=True, name="idle-watchdog").start()
-    settings = get_current_settings()
-    note_path = settings.home / MIGRATED
-    database = database_file(settings.server.database.connection_url.get_secret_value())
-    migrating = nullcontext()
-    if "migrate_on_start" not in settings.server.database.model_fields_set:  # the user's
-        if migrated_already(database, note_path):
-            print(f"prefect_server: {database} already at the revision this Prefect migrated "
-                  "it to: not migrated again", file=sys.stderr, flush=True)
-            # the server's tasks run in copies of this thread's context: they see it
-            migrating = temporary_settings(updates={PREFECT_API_DATABASE_MIGRATE_ON_START: False})
-        elif database is not None and migrate_apart(database, note_path):
-            print(f"prefect_server: {database} migrated by a process of its own",
-                  file=sys.stderr, flush=True)
-            migrating = temporary_settings(updates={PREFECT_API_DATABASE_MIGRATE_ON_START: False})
-        elif database is not None:
-            threading.Thread(target=_note_once_started, args=(server, database, note_path),
-                             daemon=True, name="migration-note").start()
-    with migrating:
+    with migration_skipped(server):
         server.run()
 
 

@@ -1,8 +1,9 @@
-"""The local Prefect API of ``dispatches run``: kept between runs (stopped once idle), or
-temporary for one run, started before Prefect is imported."""
+"""The local Prefect API of ``dispatches run``: in the command's process for one run (the
+default), or kept between runs (stopped once idle), started before Prefect is imported."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -12,9 +13,10 @@ import urllib.request
 
 import pytest
 
-from pipeline.cli.prefect_api import (ALSO_READ_AS, LEAN_SERVER_ENV, KeptApi, PrefectApiError,
-                                      TemporaryApi, local_prefect_api, server_env, server_key,
+from pipeline.cli.prefect_api import (ALSO_READ_AS, LEAN_SERVER_ENV, InProcessApi, KeptApi,
+                                      local_prefect_api, server_env, server_key,
                                       temporary_prefect_api)
+from pipeline.cli.prefect_server import MIGRATED
 
 pytestmark = pytest.mark.slow
 
@@ -29,26 +31,78 @@ def alive(pid: int) -> bool:
         return f.read().split(")")[-1].split()[0] != "Z"
 
 
-def test_the_api_answers_and_stops_with_the_command(monkeypatch):
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    with temporary_prefect_api() as api:
-        assert os.environ["PREFECT_API_URL"] == api.url
+# a fresh interpreter, as the command is: Prefect reads its settings when first imported
+IN_PROCESS = """
+import json, os, sys, urllib.request, psutil
+from pipeline.cli.prefect_api import InProcessApi, temporary_prefect_api
+with temporary_prefect_api() as api:
+    assert isinstance(api, InProcessApi) and os.environ["PREFECT_API_URL"] == api.url
+    try:
         api.wait_ready(120)
-        with urllib.request.urlopen(api.url + "/health", timeout=5) as r:
-            assert r.status == 200
-        pid = api.process.pid
-        if sys.platform.startswith("linux"):  # the server runs without the unused services
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                env = dict(v.decode().split("=", 1) for v in f.read().split(b"\0") if b"=" in v)
-            assert env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] == "false"
-            assert env["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] == "false"
-            if importlib.util.find_spec("prefect_dask"):
-                # registering blocks would have imported every collection, prefect-dask
-                # with NumPy (its compiled modules would be mapped in the server)
-                with open(f"/proc/{pid}/maps") as f:
-                    assert "/numpy/" not in f.read()
-    assert "PREFECT_API_URL" not in os.environ
-    assert not alive(pid)
+    except Exception as exc:
+        print(json.dumps({"error": str(exc)}))
+        sys.exit(0)
+    with urllib.request.urlopen(api.url + "/health", timeout=5) as r:
+        health = r.status
+    with urllib.request.urlopen(api.url + "/admin/settings", timeout=5) as r:
+        settings = json.load(r)
+    children = [p.pid for p in psutil.Process().children(recursive=True)]
+    print(json.dumps({"url": api.url, "health": health, "settings": settings,
+                      "children": children, "numpy": "numpy" in sys.modules,
+                      "alembic": "alembic" in sys.modules}), flush=True)
+    if sys.argv[1:] == ["wait"]:
+        import time
+        time.sleep(120)
+print(json.dumps({"url_after": os.environ.get("PREFECT_API_URL"),
+                  "threads": sorted(t.name for t in __import__("threading").enumerate())}))
+"""
+
+
+def in_process(env: dict, *args: str) -> list[dict]:
+    done = subprocess.run([sys.executable, "-c", IN_PROCESS, *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/health", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def test_the_api_runs_in_the_command_lean_and_stops_with_it(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k != "PREFECT_API_URL" and k not in LEAN_SERVER_ENV}
+    served, after = in_process({**env, "PREFECT_HOME": str(tmp_path / "home")})
+    assert served["health"] == 200
+    assert served["children"] == []  # no server process: a thread of the command
+    # its new database migrated by a process that ended, and noted: alembic and the
+    # migration scripts are not kept in the command for the run
+    assert served["alembic"] is False
+    assert (tmp_path / "home" / MIGRATED).exists()
+    server = served["settings"]["server"]
+    # the server runs without the unused services, and registers no block types
+    assert server["services"]["task_run_recorder"]["enabled"] is False
+    assert server["services"]["event_persister"]["enabled"] is False
+    assert server["register_blocks_on_start"] is False
+    if importlib.util.find_spec("prefect_dask"):
+        # registering blocks would have imported every collection, prefect-dask with NumPy
+        assert served["numpy"] is False
+    assert after["url_after"] is None
+    assert "prefect-api" not in after["threads"]  # stopped with the run
+    assert not answers(served["url"])
+
+
+def test_a_users_setting_wins_in_the_command_too(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k != "PREFECT_API_URL" and k not in LEAN_SERVER_ENV}
+    served, _ = in_process({**env, "PREFECT_HOME": str(tmp_path / "home"),
+                            "PREFECT_API_SERVICES_EVENT_PERSISTER_ENABLED": "true"})
+    assert served["settings"]["server"]["services"]["event_persister"]["enabled"] is True
+    assert served["settings"]["server"]["services"]["task_run_recorder"]["enabled"] is False
 
 
 def test_a_users_server_is_left_alone(monkeypatch):
@@ -58,31 +112,22 @@ def test_a_users_server_is_left_alone(monkeypatch):
     assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"
 
 
-def test_a_server_that_cannot_start_is_reported(monkeypatch):
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.setenv("PREFECT_HOME", "/proc/no-such-home")  # cannot create its database
-    with temporary_prefect_api() as api:
-        with pytest.raises(PrefectApiError, match="exited with code|did not answer"):
-            api.wait_ready(60)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
-def test_the_server_does_not_outlive_a_killed_command(tmp_path):
+def test_a_server_that_cannot_start_is_reported():
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    parent = subprocess.Popen([sys.executable, "-c", (
-        "import sys,time\n"
-        "from pipeline.cli.prefect_api import temporary_prefect_api\n"
-        "with temporary_prefect_api() as api:\n"
-        "    print(api.process.pid, flush=True)\n"
-        "    time.sleep(120)\n")], stdout=subprocess.PIPE, text=True, env=env)
-    server = int(parent.stdout.readline())
-    assert alive(server)
+    (failed,) = in_process({**env, "PREFECT_HOME": "/proc/no-such-home"})  # no database
+    assert failed["error"].startswith("the local Prefect API did not start: ")
+    assert "unable to open database file" in failed["error"]
+
+
+def test_the_api_does_not_outlive_a_killed_command(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    parent = subprocess.Popen([sys.executable, "-c", IN_PROCESS, "wait"], stdout=subprocess.PIPE,
+                              text=True, env={**env, "PREFECT_HOME": str(tmp_path / "home")})
+    served = json.loads(parent.stdout.readline())
+    assert answers(served["url"]) and served["children"] == []
     parent.send_signal(signal.SIGKILL)  # no clean-up code runs
     parent.wait()
-    deadline = time.monotonic() + 20
-    while alive(server) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not alive(server), "the Prefect API outlived the command that started it"
+    assert not answers(served["url"]), "the Prefect API outlived the command that started it"
 
 
 def wait_gone(pid: int, seconds: float) -> bool:
@@ -120,11 +165,12 @@ def test_keeping_off_or_a_users_server_starts_no_kept_api(monkeypatch):
     with local_prefect_api() as api:
         assert api is None
     monkeypatch.delenv("PREFECT_API_URL")
-    monkeypatch.setenv("DISPATCHES_PREFECT_KEEP_MINUTES", "0")
+    monkeypatch.delenv("DISPATCHES_PREFECT_KEEP_MINUTES", raising=False)  # the default: off
     with local_prefect_api() as api:
-        assert isinstance(api, TemporaryApi)
-        pid = api.process.pid
-    assert wait_gone(pid, 20)
+        assert isinstance(api, InProcessApi)
+        api.wait_ready(120)
+        assert answers(api.url)
+    assert not answers(api.url)
 
 
 def test_a_kept_api_is_reused_only_with_the_same_server_settings(monkeypatch):
