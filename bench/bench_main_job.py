@@ -8,9 +8,10 @@ on this checkout's samples, for a before/after on the same machine at the same t
 
 "Warm" means what a user has on the second run of the main job into a fresh output folder:
   * one untimed run first (its own fresh OUT), which leaves Prefect's result cache holding
-    every sample's extraction (keyed by the file's sha256 and the pipeline version), the
-    kept local Prefect API running (``pipeline.cli.prefect_api``; unless
-    ``DISPATCHES_PREFECT_KEEP_MINUTES=0``), and the OS page cache holding the code and files;
+    every sample's extraction (keyed by the file's sha256 and the pipeline version), its
+    database migrated, and the OS page cache holding the code and files (each run starts
+    Prefect's server in its own process, ``pipeline.cli.prefect_api``; with
+    ``DISPATCHES_PREFECT_KEEP_MINUTES`` set, the first one leaves a kept server running);
   * then ``--runs`` timed runs, each a new process into a NEW empty OUT (so a fresh DuckDB,
     Parquet, records.jsonl, readings and report are written every time: only caches carry
     over, never the dataset).
