@@ -24,13 +24,13 @@ Figures:
   drains the batches queued behind it on both cores, so the last thousand can look fast
   however slow the middle was. Every thousand's rate is printed.
 - peak memory: the resident set (RSS) of the whole process tree (the CLI with the Prefect
-  API it runs, or a kept API it starts, extraction workers), summed over the processes, sampled with psutil
-  every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB. Shown beside it, not judged: the
-  summed proportional set size (PSS, Linux), where a page the processes share — shared
-  libraries, the Python files they all map — counts once. The
-  runs use a PREFECT_HOME of the bench's own (its database migrated once, kept), and any
-  local API kept there (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first
-  run starts the API it uses, and it counts.
+  API it runs, or a kept API it starts, extraction workers), summed over the processes,
+  sampled with psutil every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB. Shown beside it, not
+  judged: the summed proportional set size (PSS, Linux), where a page the processes share —
+  shared libraries, the Python files they all map — counts once. The runs use a PREFECT_HOME
+  of the bench's own (its database migrated once, kept), and any local API kept there
+  (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
+  uses, and it counts.
 - rerun wall time ≤ 10 s, and its ratio to the first run.
 Exit 1 when a threshold is missed.
 

@@ -11,13 +11,13 @@ job on the samples: 4.6 s, against 2.2 with a kept server).
 
 **Kept**, when ``$DISPATCHES_PREFECT_KEEP_MINUTES`` is more than 0: the first run starts
 Prefect's server as a process of its own, in the background, and the next runs use it, so a
-run on a warm machine does not pay the server's start. It lives under ``PREFECT_HOME`` beside the database it serves, one per key
-(a digest of the Python, the Prefect version and the ``PREFECT_*`` server settings: a server
-started otherwise is not reused): ``dispatches-api-<key>.json`` (its URL and pid),
-``dispatches-api-<key>.log``. It stops by itself after that many minutes without a run
-(``pipeline/cli/prefect_server.py``; every run holds a shared lock on
-``dispatches-api-<key>.lease``, so a long run is never cut short), and it costs its memory
-beside every run's.
+run on a warm machine does not pay the server's start. It lives under ``PREFECT_HOME``
+beside the database it serves, one per key (a digest of the Python, the Prefect version and
+the ``PREFECT_*`` server settings: a server started otherwise is not reused):
+``dispatches-api-<key>.json`` (its URL and pid), ``dispatches-api-<key>.log``. It stops by
+itself after that many minutes without a run (``pipeline/cli/prefect_server.py``; every run
+holds a shared lock on ``dispatches-api-<key>.lease``, so a long run is never cut short),
+and it costs its memory beside every run's.
 
 Either server runs only what a run needs (``LEAN_SERVER_ENV``): Prefect's ephemeral server
 still runs the services that record every task run and every event in its database and
