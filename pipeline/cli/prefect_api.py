@@ -177,6 +177,20 @@ def _wait_for(process: subprocess.Popen, url: str, log, timeout: float, what: st
                           f"{timeout:g} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 
 
+def _deliver_pending(timeout: float = 5.0) -> None:
+    """Send what Prefect's client still holds for the API (a crashed run's last logs, its
+    events) while the API is up: Prefect would send it at the interpreter's exit, to an API
+    in this process that is gone by then ("Error logging to API" after a Ctrl-C)."""
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=timeout, at_exit=False)
+    if "prefect.events.worker" in sys.modules:
+        from prefect.events.worker import EventsWorker
+
+        EventsWorker.drain_all(timeout=timeout, at_exit=False)
+
+
 class InProcessApi:
     """Prefect's server in a thread of this command, for its one run (``temporary_prefect_api``).
 
@@ -231,6 +245,7 @@ class InProcessApi:
                               f"{timeout:g} s (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS)")
 
     def stop(self) -> None:
+        _deliver_pending()
         if self.server is not None:
             self.server.should_exit = True
         self._thread.join(30)

@@ -105,6 +105,31 @@ def test_a_users_setting_wins_in_the_command_too(tmp_path):
     assert served["settings"]["server"]["services"]["task_run_recorder"]["enabled"] is False
 
 
+LAST_WORDS = """
+from pipeline.cli.prefect_api import temporary_prefect_api
+with temporary_prefect_api() as api:
+    api.wait_ready(120)
+    from prefect import flow, get_run_logger
+
+    @flow
+    def last_words():
+        get_run_logger().warning("last words")
+
+    last_words()
+"""
+
+
+def test_what_the_run_logged_last_reaches_the_api_before_it_stops(tmp_path):
+    # Prefect sends logs in batches and would send the last ones at the interpreter's exit,
+    # to an API that stopped with the run (a crashed run's last logs, after a Ctrl-C)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", LAST_WORDS], capture_output=True, text=True,
+                          env={**env, "PREFECT_HOME": str(tmp_path / "home")}, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "last words" in done.stderr
+    assert "Error logging to API" not in done.stderr + done.stdout
+
+
 def test_a_users_server_is_left_alone(monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     with temporary_prefect_api() as api:
