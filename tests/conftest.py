@@ -14,9 +14,9 @@ from fixtures.formats import find_font
 from fixtures.pg_server import drop_schema, find_server, fresh_schema_url
 
 # a `dispatches run` started by a test runs its Prefect server in its own process (the
-# default, said here so that a user's setting does not leak in): a kept one would outlive
-# the test session (tests of the kept server set this themselves)
-os.environ.setdefault("DISPATCHES_PREFECT_KEEP_MINUTES", "0")
+# default, set here whatever the user's shell says): a kept one would outlive the test
+# session (tests of the kept server set this themselves)
+os.environ["DISPATCHES_PREFECT_KEEP_MINUTES"] = "0"
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
