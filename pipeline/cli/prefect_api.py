@@ -27,7 +27,7 @@ records. Nor does it register Prefect's block types at start (for the UI and sav
 a run saves none): 27 MB of the server's 215, for the collections it imports first.
 Settings the user gives win, under any of the names Prefect reads them by. Either migrates
 its database once per Prefect version, not at every start
-(``prefect_server.migration_skipped``).
+(``prefect_migration.migration_skipped``).
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-from pipeline.cli.prefect_server import migration_skipped, reason
+from pipeline.cli.prefect_migration import migration_skipped, reason
 
 try:
     import fcntl

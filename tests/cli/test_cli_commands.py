@@ -20,8 +20,8 @@ import pipeline.cli as cli
 from pipeline.cli import COMMAND_MODULES, build_parser, main
 
 COMMANDS = {"extract", "run", "serve", "report", "eval", "review", "export"}
-NOT_COMMANDS = {"__main__", "prefect_api", "prefect_server", "environment",
-                "lean"}  # register nothing
+NOT_COMMANDS = {"__main__", "prefect_api", "prefect_server", "prefect_migration",
+                "environment", "lean"}  # register nothing
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

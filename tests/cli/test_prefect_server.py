@@ -1,6 +1,6 @@
 """The kept local Prefect API (``pipeline/cli/prefect_server.py``) migrates a SQLite
-database once per Prefect version, not at every start, and leaves out the optional packages
-it does not need (``KEPT_OUT``)."""
+database once per Prefect version, not at every start (``prefect_migration``), and leaves
+out the optional packages it does not need (``KEPT_OUT``)."""
 from __future__ import annotations
 
 import json
@@ -16,8 +16,9 @@ from importlib.metadata import version
 import pytest
 
 from pipeline.cli.prefect_api import KeptApi
-from pipeline.cli.prefect_server import (KEPT_OUT, MIGRATED, database_file, migrated_already,
-                                         note_migrated, sqlite_revision)
+from pipeline.cli.prefect_migration import (MIGRATED, database_file, migrated_already,
+                                            note_migrated, sqlite_revision)
+from pipeline.cli.prefect_server import KEPT_OUT
 
 SKIPPED = "not migrated again"
 APART = "migrated by a process of its own"
