@@ -14,9 +14,9 @@ import urllib.request
 import pytest
 
 from pipeline.cli.prefect_api import (ALSO_READ_AS, LEAN_SERVER_ENV, InProcessApi, KeptApi,
-                                      local_prefect_api, server_env, server_key,
+                                      _answers, local_prefect_api, server_env, server_key,
                                       temporary_prefect_api)
-from pipeline.cli.prefect_server import MIGRATED
+from pipeline.cli.prefect_migration import MIGRATED
 
 pytestmark = pytest.mark.slow
 
@@ -65,14 +65,6 @@ def in_process(env: dict, *args: str) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/health", timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 def test_the_api_runs_in_the_command_lean_and_stops_with_it(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k != "PREFECT_API_URL" and k not in LEAN_SERVER_ENV}
@@ -93,7 +85,7 @@ def test_the_api_runs_in_the_command_lean_and_stops_with_it(tmp_path):
         assert served["numpy"] is False
     assert after["url_after"] is None
     assert "prefect-api" not in after["threads"]  # stopped with the run
-    assert not answers(served["url"])
+    assert not _answers(served["url"])
 
 
 def test_a_users_setting_wins_in_the_command_too(tmp_path):
@@ -149,10 +141,10 @@ def test_the_api_does_not_outlive_a_killed_command(tmp_path):
     parent = subprocess.Popen([sys.executable, "-c", IN_PROCESS, "wait"], stdout=subprocess.PIPE,
                               text=True, env={**env, "PREFECT_HOME": str(tmp_path / "home")})
     served = json.loads(parent.stdout.readline())
-    assert answers(served["url"]) and served["children"] == []
+    assert _answers(served["url"]) and served["children"] == []
     parent.send_signal(signal.SIGKILL)  # no clean-up code runs
     parent.wait()
-    assert not answers(served["url"]), "the Prefect API outlived the command that started it"
+    assert not _answers(served["url"]), "the Prefect API outlived the command that started it"
 
 
 def wait_gone(pid: int, seconds: float) -> bool:
@@ -194,8 +186,8 @@ def test_keeping_off_or_a_users_server_starts_no_kept_api(monkeypatch):
     with local_prefect_api() as api:
         assert isinstance(api, InProcessApi)
         api.wait_ready(120)
-        assert answers(api.url)
-    assert not answers(api.url)
+        assert _answers(api.url)
+    assert not _answers(api.url)
 
 
 def test_a_kept_api_is_reused_only_with_the_same_server_settings(monkeypatch):
