@@ -7,8 +7,9 @@ first query that binds a parameter, pyarrow when it builds an array from Python 
 Both treat pandas as optional, so ``without_unused_packages`` makes it look absent
 (``ModuleNotFoundError``, as if it were not installed) in this process only, together with
 ``UNUSED``: optional packages that Prefect and httpx import in ``try`` blocks only to use
-them elsewhere. The extraction workers are other processes, started clean; the local Prefect
-API (``prefect_server``) keeps ``UNUSED`` out of its own with ``keep_out``.
+them elsewhere (the local Prefect API runs in this process too). The extraction workers are
+other processes, started clean; a kept Prefect API (``prefect_server``) keeps ``UNUSED`` out
+of its own with ``keep_out``.
 
 glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what is
 freed in it: ``few_arenas`` caps them at two, as ``MALLOC_ARENA_MAX`` does for the local

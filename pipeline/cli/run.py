@@ -8,10 +8,9 @@ The flow writes the review site OUT/report/ at the end of a run (scheduled ones 
 ``--no-report`` turns that off.
 
 Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
-logging is turned down to warnings unless ``--verbose``. ``run`` uses a local Prefect API
-kept between runs (``prefect_api``: started by the first run, stopped after
-``$DISPATCHES_PREFECT_KEEP_MINUTES`` idle, default 10; 0: one per run), or the server of
-``PREFECT_API_URL``. On stderr it shows what it is doing (``flows.progress``): starting
+logging is turned down to warnings unless ``--verbose``. ``run`` serves a local Prefect API
+in its own process for the run (``prefect_api``; ``$DISPATCHES_PREFECT_KEEP_MINUTES``: one
+kept between runs instead), or uses the server of ``PREFECT_API_URL``. On stderr it shows what it is doing (``flows.progress``): starting
 Prefect, reading the inbox, each file extracted with the rate and the time left, then
 following the inbox, exporting and writing the report; ``--quiet``: nothing.
 
@@ -150,8 +149,8 @@ def _run(args: argparse.Namespace) -> int:
     # workers are interpreters of their own: pipeline.extract.worker)
     from flows.progress import RunProgress, showing
 
-    # a kept local API answers at once; one started now boots on the other core while the
-    # pipeline and Prefect are imported
+    # started first: the API's thread imports Prefect's server while this one imports the
+    # pipeline (a kept local API answers at once)
     with showing(RunProgress(enabled=not args.quiet)) as progress, \
             local_prefect_api() as api:
         progress.phase("starting Prefect's local server" if api is not None and api.started
