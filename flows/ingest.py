@@ -293,7 +293,9 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
         # quote, a tuple, apart, and the task gets a plain tuple
         for future, batch in finished_batches(
                 batches, lambda batch: extract.submit(batch, file_timeout), ahead):
-            records = store_batch(run, store, batch, batch_result(future, batch, run.logger))
+            result = batch_result(future, batch, run.logger)
+            records = store_batch(run, store, batch, result)
+            result.release()
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")
                                    for f, r in zip(batch, records)], len(records))

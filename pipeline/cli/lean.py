@@ -16,10 +16,19 @@ freed in it: ``few_arenas`` caps them at two, as ``MALLOC_ARENA_MAX`` does for t
 Prefect API (``prefect_api.LEAN_SERVER_ENV``), before the run's threads start; and
 ``system_arrow_pool`` has pyarrow (the Parquet export) allocate with malloc, not its own
 mimalloc pool, which kept what the export freed (30 MB resident over 4,000 documents).
+
+The objects alive once the run is ready to start (the modules, classes and functions of the
+pipeline, Prefect and its local API: ~400,000) live as long as the process, yet each of
+Python's full garbage collections scans them all: 0.3–0.4 s of CPU, every ~1,500 documents
+(the batches in flight reach the oldest generation and count towards the next one), in the
+one process every document passes through, and a thousand documents that took one ran
+slower than the next. ``freeze_startup_objects`` takes them out of the collector's sight
+(``gc.freeze``): a full collection then scans what the run made, in ~0.02 s (measured).
 """
 from __future__ import annotations
 
 import ctypes
+import gc
 import importlib.abc
 import os
 import sys
@@ -71,6 +80,14 @@ def few_arenas(count: int = 2) -> bool:
     except OSError:  # not glibc (macOS, musl, Windows): nothing to tune
         return False
     return bool(libc.mallopt(_M_ARENA_MAX, count))
+
+
+def freeze_startup_objects() -> int:
+    """Collect the garbage there is, then leave every object alive out of later garbage
+    collections (``gc.freeze``, see above); returns how many were frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def system_arrow_pool() -> None:

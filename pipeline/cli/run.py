@@ -29,7 +29,8 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
-from pipeline.cli.lean import few_arenas, system_arrow_pool, without_unused_packages
+from pipeline.cli.lean import (few_arenas, freeze_startup_objects, system_arrow_pool,
+                               without_unused_packages)
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
@@ -162,6 +163,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             if api is not None:
                 api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
+            if args.runner == "threads" and getattr(args, "owns_process", False):
+                freeze_startup_objects()
             with using(api):
                 summary = run_ingest(inbox, args.out, runner=args.runner,
                                      dask_address=args.dask_address, workers=args.workers,

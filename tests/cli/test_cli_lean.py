@@ -88,6 +88,32 @@ def test_malloc_arenas_are_capped_where_glibc_is():
     assert few_arenas() is True  # mallopt returns 1 when it took the setting
 
 
+FREEZE = """
+import gc, weakref
+from pipeline.cli.lean import freeze_startup_objects
+class Node: pass
+garbage = Node(); garbage.me = garbage  # a cycle only a collection frees
+collected = []
+weakref.finalize(garbage, collected.append, True)
+del garbage
+kept = Node(); kept.me = kept
+frozen = freeze_startup_objects()
+print(frozen, gc.get_freeze_count() == frozen, collected == [True],
+      any(o is kept for o in gc.get_objects()))
+"""
+
+
+def test_the_objects_alive_at_the_start_are_frozen_after_the_garbage_is_collected():
+    """``freeze_startup_objects``: what is garbage is collected first (frozen, it would never
+    be); what is alive is out of the collector's scans (``gc.get_objects`` lists only the
+    objects it tracks and scans)."""
+    done = subprocess.run([sys.executable, "-c", FREEZE], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    frozen, counted, collected, scanned = done.stdout.split()
+    assert int(frozen) > 10_000 and (counted, collected, scanned) == ("True", "True", "False")
+
+
 def test_pyarrow_allocates_with_the_system_allocator_unless_told_otherwise():
     code = ("from pipeline.cli.lean import system_arrow_pool\nsystem_arrow_pool()\n"
             "import pyarrow as pa\nprint(pa.default_memory_pool().backend_name)\n")

@@ -1,6 +1,7 @@
 """The ingest flow end to end on generated inboxes, under one session-wide Prefect harness."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import uuid
@@ -17,6 +18,7 @@ from pipeline.load import DatasetStore, open_store
 from pipeline.load.ddl import quote
 from pipeline.readers import supported_suffixes
 from pipeline.extract.version import PIPELINE_VERSION
+from schemas import Record
 from schemas.dataset import EXPORTED_TABLES
 
 pytestmark = pytest.mark.slow
@@ -165,6 +167,24 @@ def test_new_code_reextracts_stored_documents_past_the_cache(flow_env, tmp_path,
     summary = run_ingest(inbox, out, batch_size=3)
     assert (summary.extracted, summary.skipped, summary.loaded) == (3, 0, 3)
     assert len(calls) == 6
+
+def test_a_stored_batch_leaves_no_record_to_the_garbage_collector(flow_env, tmp_path):
+    """Once a batch is stored its records are freed by reference counting. Prefect's future
+    holds the batch's result in a reference cycle (future ↔ state): left there, a large
+    run's records waited for full collections, which scan the whole heap (0.4 s every ~75
+    batches, measured). With the collector off, garbage in cycles stays listed."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_inbox(inbox, 6)
+    gc.collect()
+    gc.disable()
+    try:
+        summary = run_ingest(inbox, out, batch_size=2, refresh_cache=True, write_report=False)
+        left = sum(isinstance(o, Record) and o.source.path.startswith(str(inbox))
+                   for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert summary.loaded == 6 and left == 0
+
 
 def test_extractions_are_cached_by_content_hash(flow_env, tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
