@@ -16,6 +16,7 @@ import datetime as dt
 import errno
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -157,13 +158,19 @@ def keep_out_of_cache(result: BatchResult) -> None:
         txn.write_on_commit = False
 
 
-def extract_one(ref: FileRef, timeout: float | None, worker: ExtractionWorker
-                ) -> tuple[Extracted, bool]:
-    """Extract one file in ``worker``, killed after ``timeout`` seconds (``None``/0: no
-    limit); returns (what was extracted, timed_out)."""
-    path = Path(ref.path)
-    data = read_bytes(path) if ref.read_error is None else None  # transient errors raise here
-    return worker.extract(path, data, timeout)
+def file_bytes(ref: FileRef) -> bytes | None:
+    """The bytes to extract ``ref`` from; ``None`` when it could not be read when the inbox
+    was listed (the worker reads it again: its record says why it fails). A transient
+    error raises (``TransientReadError``: the batch is retried)."""
+    return read_bytes(Path(ref.path)) if ref.read_error is None else None
+
+
+def extract_files(files: list[FileRef], timeout: float | None, worker: ExtractionWorker
+                  ) -> Iterator[tuple[Extracted, bool]]:
+    """(what was extracted, timed_out) of each file, in order: extracted in ``worker``, the
+    next file handed over while this one's answer waits (``ExtractionWorker.extract_all``),
+    each killed after ``timeout`` seconds (``None``/0: no limit)."""
+    return worker.extract_all(((Path(ref.path), file_bytes(ref)) for ref in files), timeout)
 
 
 # cache_result_in_memory off: Prefect would keep the last 1000 results — every batch's
@@ -182,8 +189,7 @@ def extract_batch(files: list[FileRef], file_timeout: float | None = 120.0) -> B
     status ``failed``, and then the batch is not cached)."""
     result = BatchResult([])
     with ExtractionWorker() as worker:
-        for ref in files:
-            done, timed_out = extract_one(ref, file_timeout, worker)
+        for ref, (done, timed_out) in zip(files, extract_files(files, file_timeout, worker)):
             result.records.append(done.record)
             result.readings.append(done.reading)
             if timed_out:

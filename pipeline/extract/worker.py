@@ -26,6 +26,7 @@ its thread runs on.
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import gc
 import multiprocessing
@@ -38,7 +39,7 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pipeline.extract.record import (Extracted, extract_explained, failed_record, failure_reason,
                                      traceback_lines)
@@ -58,6 +59,8 @@ Job = Callable[[Path, "bytes | None", Settings], Extracted]
 # 1,000 files otherwise (measured)
 RECYCLE_AFTER = 10_000
 CLEAR_CACHES_AFTER = 1000
+# a file up to this size is sent to a busy child (``ExtractionWorker.extract_all``)
+AHEAD_BYTES = 64 * 1024
 # the packages whose caches clear_extraction_caches empties (a library's own it leaves)
 _OWN_PACKAGES = ("extractors", "pipeline", "schemas")
 _GOLDEN = 0.6180339887498949
@@ -253,9 +256,10 @@ def died_error(path: Path, exitcode: int | None, max_mb: int) -> str:
 class ExtractionWorker:
     """Extract files one at a time in a child process killed at the time limit.
 
-    ``with ExtractionWorker() as worker: worker.extract(path, data, timeout)``; the child
-    is taken from the idle pool (or started) with the first file and handed back to it on
-    leaving the block; one killed at a time limit or found dead is replaced.
+    ``with ExtractionWorker() as worker: worker.extract(path, data, timeout)``, or
+    ``worker.extract_all(files, timeout)`` for a batch; the child is taken from the idle
+    pool (or started) with the first file and handed back to it on leaving the block; one
+    killed at a time limit or found dead is replaced.
     """
 
     def __init__(self, settings: Settings = DEFAULT_SETTINGS, job: Job = extract_explained):
@@ -277,10 +281,72 @@ class ExtractionWorker:
             return self.job(path, data, self.settings), False
         if not self._can_fork():
             return self._in_thread(path, data, timeout)
-        child = self._start()
+        self._send(self._start(), path, data)
+        return self._answer(path, data, timeout)
+
+    def extract_all(self, files: Iterable[tuple[Path, bytes | None]], timeout: float | None
+                    ) -> Iterator[tuple[Extracted, bool]]:
+        """``extract`` for each (path, data) of ``files``, in order, the next file handed to
+        the child before this one's answer is taken: the child goes from one file to the
+        next without waiting for this process, whose threads share one interpreter lock
+        with the loader (a small dispatch's answer could wait longer for it than its
+        extraction took).
+
+        A file over ``AHEAD_BYTES`` waits for the child to be idle: two large messages
+        crossing in the pipe would each wait for the other to be read. A file's time runs
+        from the answer before it (when the child took it up, or a little after). The
+        files after one that timed out or killed its child go to a new child.
+        """
+        if not timeout or not self._can_fork():
+            for path, data in files:
+                yield self.extract(path, data, timeout)
+            return
+        waiting = iter(files)
+        sent: collections.deque[tuple[Path, bytes | None]] = collections.deque()
+        again: collections.deque[tuple[Path, bytes | None]] = collections.deque()
+        try:
+            while True:
+                self._send_ahead(sent, again, waiting)
+                if not sent:
+                    return
+                path, data = sent.popleft()
+                done = self._answer(path, data, timeout)
+                if self._process is None:  # killed: what it still held goes to the next one
+                    again.extendleft(reversed(sent))
+                    sent.clear()
+                yield done
+        finally:
+            if sent:  # left before the answers came (reading the next file failed)
+                self._kill()
+
+    def _send_ahead(self, sent: collections.deque, again: collections.deque,
+                    waiting: Iterator[tuple[Path, bytes | None]]) -> None:
+        """Hand the child files (those to send again first) until it holds two: the one it
+        works on and the next; ``sent`` gains each, in order."""
+        while len(sent) < 2:
+            item = again.popleft() if again else next(waiting, None)
+            if item is None:
+                return
+            if sent and len(item[1] or b"") > AHEAD_BYTES:
+                again.appendleft(item)
+                return
+            # a child holding files is kept even if it died: its answer says so
+            child = self._process if sent else self._start()
+            sent.append(item)
+            self._send(child, *item)
+
+    def _send(self, child: _Child, path: Path, data: bytes | None) -> None:
         try:
             child.conn.send((path, data, self.settings))
-            child.served += 1
+        except OSError:  # it died: the answer it owes says so
+            return
+        child.served += 1
+
+    def _answer(self, path: Path, data: bytes | None, timeout: float) -> tuple[Extracted, bool]:
+        """The child's answer for ``path``, the next it owes; the child is killed if none
+        comes within ``timeout`` seconds."""
+        child = self._process
+        try:
             if not child.conn.poll(timeout):
                 self._kill()
                 return Extracted(failed_record(path, timeout_error(path, timeout), data)), True

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from fixtures.dispatches import write_inbox
-from fixtures.hostile import crashing_job, hungry_job, zip_bomb_docx
+from fixtures.hostile import crashes_on_crash_job, crashing_job, hungry_job, zip_bomb_docx
 from pipeline.extract import extract_file
 import pipeline.extract.worker as worker_module
 from pipeline.extract.worker import ExtractionWorker, close_idle_workers
@@ -31,6 +31,80 @@ def test_a_worker_that_dies_gives_a_failed_record_and_the_next_file_a_new_worker
         worker.job = ExtractionWorker().job
         done, _ = worker.extract(second, second.read_bytes(), 60)
     assert done.record.status != "failed"
+
+
+def _taken_up(folder) -> dict[str, tuple[float, float]]:
+    """name → (start, end) of each file ``timed_job`` extracted in ``folder``."""
+    lines = (folder / "times.log").read_text(encoding="utf-8").splitlines()
+    return {name: (float(start), float(end)) for name, start, end in map(str.split, lines)}
+
+
+def _slowly(answers, pause: float) -> tuple[list, list[float]]:
+    """The answers, taken ``pause`` seconds apart (a loader busy between two), and when
+    each was taken (``time.time()``)."""
+    taken, when = [], []
+    for answer in answers:
+        taken.append(answer)
+        when.append(time.time())
+        time.sleep(pause)
+    return taken, when
+
+
+def test_the_next_file_is_handed_over_before_the_answer_is_taken(tmp_path):
+    """``extract_all``: the child has the next file while this process takes an answer
+    (and is busy after it), not once it asks for the next answer."""
+    from fixtures.worker_jobs import timed_job
+
+    paths = write_inbox(tmp_path, 4)
+    with ExtractionWorker(job=timed_job) as worker:
+        answers, taken = _slowly(worker.extract_all(((p, p.read_bytes()) for p in paths), 60),
+                                 0.5)
+        assert worker.replaced == 0
+    assert [done.record for done, _ in answers] == [extract_file(p) for p in paths]
+    started = [_taken_up(tmp_path)[p.name][0] for p in paths]
+    # one by one, each file would start once the pause after the answer before it was over
+    assert all(start < at + 0.25 for start, at in zip(started[1:], taken))
+
+
+def test_a_large_file_waits_for_the_child_to_be_idle(tmp_path, monkeypatch):
+    from fixtures.worker_jobs import timed_job
+
+    paths = write_inbox(tmp_path, 3)
+    monkeypatch.setattr(worker_module, "AHEAD_BYTES", paths[1].stat().st_size - 1)
+    with ExtractionWorker(job=timed_job) as worker:
+        answers, taken = _slowly(worker.extract_all(((p, p.read_bytes()) for p in paths), 60),
+                                 0.5)
+    assert [done.record for done, _ in answers] == [extract_file(p) for p in paths]
+    # sent once the first answer was taken and the pause after it was over, not before
+    assert _taken_up(tmp_path)[paths[1].name][0] >= taken[0] + 0.45
+
+
+def test_the_files_after_one_that_killed_its_child_go_to_a_new_one(tmp_path):
+    first, doomed, third, fourth = write_inbox(tmp_path, 4)
+    doomed = doomed.rename(tmp_path / "crash.txt")
+    paths = [first, doomed, third, fourth]
+    with ExtractionWorker(job=crashes_on_crash_job) as worker:
+        answers = list(worker.extract_all(((p, p.read_bytes()) for p in paths), 60))
+    records = [done.record for done, _ in answers]
+    assert "extraction process died" in records[1].error and str(doomed) in records[1].error
+    assert [records[0], *records[2:]] == [extract_file(p) for p in (first, third, fourth)]
+
+
+def test_leaving_before_the_answers_ends_the_child_that_holds_files(tmp_path):
+    """An error reading the next file (``TransientReadError``: the batch is retried) leaves
+    a child with a file it was handed: ended, never handed back to the idle pool."""
+    paths = write_inbox(tmp_path, 2)
+    close_idle_workers()
+
+    def files():
+        yield paths[0], paths[0].read_bytes()
+        raise OSError("the share went away")
+
+    with ExtractionWorker() as worker:
+        with pytest.raises(OSError, match="share went away"):
+            next(worker.extract_all(files(), 60))
+        assert worker._process is None
+    assert _worker_pids() == set() and close_idle_workers() == 0
 
 
 def test_memory_past_the_limit_is_a_failed_record_naming_the_limit(tmp_path):

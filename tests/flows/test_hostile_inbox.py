@@ -13,7 +13,7 @@ from fixtures.dispatches import dispatch_text, write_inbox
 from flows.inbox import folders_inside, overlap_error
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
-from flows.tasks import discover_inbox, extract_one, file_ref
+from flows.tasks import discover_inbox, extract_files, file_ref
 from fixtures.hostile import hanging_job
 from pipeline.extract.record import extract_explained
 from pipeline.extract import failed_record
@@ -112,7 +112,7 @@ def test_cli_run_refuses_an_out_folder_that_is_the_inbox(tmp_path, capsys):
 def test_a_timed_out_file_says_how_to_give_it_longer(tmp_path):
     slow = file_ref(write_inbox(tmp_path, 1)[0])
     with ExtractionWorker(job=hanging_job) as worker:
-        done, timed_out = extract_one(slow, 0.5, worker)
+        [(done, timed_out)] = extract_files([slow], 0.5, worker)
     error = done.record.error
     assert timed_out and "--file-timeout SECONDS" in error and "0.5 s" in error
 

@@ -44,17 +44,17 @@ def test_a_failed_extraction_is_not_answered_from_the_cache_once_its_cause_is_fi
     inbox.mkdir()
     marker = uuid.uuid4().hex  # bytes no earlier run has seen
     (inbox / "cv.txt").write_text(dispatch_text(1) + f"\n{marker}\n", encoding="utf-8")
-    real = tasks.extract_one  # extraction runs in a worker process: stand in before it
+    real = tasks.extract_files  # extraction runs in a worker process: stand in before it
     calls, broken = [], [True]  # e.g. Tesseract not installed yet
 
-    def extract(ref, *args):
-        calls.append(ref.path)
+    def extract(files, *args):
+        calls.extend(ref.path for ref in files)
         if broken[0]:
-            path = Path(ref.path)
-            return Extracted(failed_record(path, f"{path}: tesseract is not installed")), False
-        return real(ref, *args)
+            return iter([(Extracted(failed_record(Path(ref.path), f"{ref.path}: tesseract is "
+                                                  "not installed")), False) for ref in files])
+        return real(files, *args)
 
-    monkeypatch.setattr(tasks, "extract_one", extract)
+    monkeypatch.setattr(tasks, "extract_files", extract)
     first = run_ingest(inbox, out, quarantine=False)
     assert first.failed == 1 and len(calls) == 1
     broken[0] = False  # installed: the same batch of the same bytes is extracted again

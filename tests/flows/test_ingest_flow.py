@@ -153,9 +153,8 @@ def test_new_code_reextracts_stored_documents_past_the_cache(flow_env, tmp_path,
     for i in range(3):
         (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
     calls = []
-    real = tasks.extract_one  # extraction runs in a worker process: count the hand-overs
-    monkeypatch.setattr(tasks, "extract_one",
-                        lambda ref, *a: calls.append(ref.path) or real(ref, *a))
+    real = tasks.file_bytes  # extraction runs in a worker process: count the hand-overs
+    monkeypatch.setattr(tasks, "file_bytes", lambda ref: calls.append(ref.path) or real(ref))
 
     run_ingest(inbox, out, batch_size=3)
     again = run_ingest(inbox, out, batch_size=3)
@@ -193,9 +192,8 @@ def test_extractions_are_cached_by_content_hash(flow_env, tmp_path, monkeypatch)
         (inbox / f"cv-{i}.txt").parent.mkdir(parents=True, exist_ok=True)
         (inbox / f"cv-{i}.txt").write_text(dispatch_text(i) + f"\n{marker}\n", encoding="utf-8")
     calls = []
-    real = tasks.extract_one  # extraction runs in a worker process: count the hand-overs
-    monkeypatch.setattr(tasks, "extract_one",
-                        lambda ref, *a: calls.append(ref.path) or real(ref, *a))
+    real = tasks.file_bytes  # extraction runs in a worker process: count the hand-overs
+    monkeypatch.setattr(tasks, "file_bytes", lambda ref: calls.append(ref.path) or real(ref))
 
     run_ingest(inbox, tmp_path / "out-1", batch_size=5)
     assert len(calls) == 5

@@ -48,9 +48,8 @@ def test_readings_are_saved_and_the_report_needs_neither_inbox_nor_ocr(flow_env,
     signed_page(number="188").save(inbox / "scan.png")
     (inbox / "rong.txt").write_bytes(b"")  # failed: no reading
     calls = []
-    real = tasks.extract_one  # extraction runs in a worker process: count the hand-overs
-    monkeypatch.setattr(tasks, "extract_one",
-                        lambda ref, *a: calls.append(ref.path) or real(ref, *a))
+    real = tasks.file_bytes  # extraction runs in a worker process: count the hand-overs
+    monkeypatch.setattr(tasks, "file_bytes", lambda ref: calls.append(ref.path) or real(ref))
 
     out = tmp_path / "out"
     summary = run_ingest(inbox, out, quarantine=False, workers=2)  # the scan: a batch alone

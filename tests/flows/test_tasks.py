@@ -13,8 +13,8 @@ from fixtures.dispatches import write_inbox
 from flows.ingest import batches_of, needs_extraction
 from flows.quarantine import quarantine_file
 from flows.summary import RunSummary
-from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_one, file_ref
-from fixtures.hostile import hanging_job
+from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_files, file_ref
+from fixtures.hostile import hangs_on_slow_job
 from pipeline.extract import extract_file
 from pipeline.extract.record import extract_explained
 from pipeline.extract.worker import ExtractionWorker
@@ -74,16 +74,15 @@ def test_read_bytes_turns_a_transient_error_into_transient_read_error(tmp_path, 
 
 def test_a_hanging_file_is_killed_at_its_timeout_and_the_next_one_runs(tmp_path):
     slow, fast = refs(tmp_path, 2)
+    slow = file_ref(Path(slow.path).rename(tmp_path / "slow.txt"))
     pid_file = Path(slow.path).with_suffix(".pid")
-    with ExtractionWorker(job=hanging_job) as worker:
-        done, timed_out = extract_one(slow, 3.0, worker)
-        assert timed_out and done.record.status == "failed" and "per-file timeout" in done.record.error
-        assert done.record.doc_id == slow.sha256 and done.reading is None
+    with ExtractionWorker(job=hangs_on_slow_job) as worker:
+        (done, timed_out), (after, after_timed_out) = extract_files([slow, fast], 3.0, worker)
         assert worker.replaced == 1 and not pid_alive(int(pid_file.read_text()))
-        worker.job = extract_explained
-        done, timed_out = extract_one(fast, 30, worker)
-    assert not timed_out and done.record.status != "failed"
-    assert done.reading.reading.doc_id == done.record.doc_id == fast.sha256
+    assert timed_out and done.record.status == "failed" and "per-file timeout" in done.record.error
+    assert done.record.doc_id == slow.sha256 and done.reading is None
+    assert not after_timed_out and after.record.status != "failed"
+    assert after.reading.reading.doc_id == after.record.doc_id == fast.sha256
 
 
 def pid_alive(pid: int) -> bool:
