@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import get_run_logger, task

@@ -16,7 +16,6 @@ from flows.summary import RunSummary
 from flows.tasks import FileRef, TransientReadError, batch_cache_key, extract_files, file_ref
 from fixtures.hostile import hangs_on_slow_job
 from pipeline.extract import extract_file
-from pipeline.extract.record import extract_explained
 from pipeline.extract.worker import ExtractionWorker
 from pipeline.load import StoredDocument
 from pipeline.extract.version import PIPELINE_VERSION
