@@ -316,7 +316,9 @@ class ExtractionWorker:
                     sent.clear()
                 yield done
         finally:
-            if sent:  # left before the answers came (reading the next file failed)
+            # left before the answers came (reading the next file failed, or the caller
+            # stopped): the child holds files whose answers no one will take
+            if sent:
                 self._kill()
 
     def _send_ahead(self, sent: collections.deque, again: collections.deque,
