@@ -32,6 +32,9 @@ Figures:
   (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
   uses, and it counts.
 - rerun wall time ≤ 10 s, and its ratio to the first run.
+- not judged: the CPU per document of each part in each thousand, and how much the workers'
+  varied (they do about the same work in every thousand after the first: on a shared
+  machine it varied 0.8–2.1 ms, and a wall-clock pace varies with it).
 Exit 1 when a threshold is missed.
 
 ``--loader-only RECORDS.jsonl`` (a run's records.jsonl) measures the loader alone, in this
@@ -397,6 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     for part, costs in cpu.items():
         print(f"  CPU ms per document of each {window} loaded, {part}: "
               + ", ".join(f"{c:.1f}" for c in costs))
+    if steady := [c for c in cpu.get("workers", [])[1:] if c > 0]:
+        # every thousand after the first (the workers' start) asks the workers about the
+        # same extraction: what their CPU per document varies by is mostly the machine's
+        print(f"  machine noise: the workers' CPU per document (about the same work in each "
+              f"{window} after the first) ranged {min(steady):.2f}–{max(steady):.2f} ms, "
+              f"{max(steady) / min(steady):.2f}×; not judged, it says how far to trust the pace")
     print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
     for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
         print(f"  {name} peak RSS by part (MB): " + ", ".join(
