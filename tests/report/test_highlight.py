@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from pipeline.report.highlight import (
-    SPANS_KEY, doc_with_field_spans, field_label, field_spans, render_highlighted,
+    SPANS_KEY, _span_renderer, doc_with_field_spans, field_label, field_spans,
+    render_highlighted,
 )
 
 TEXT = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n\nSố: 1452/UBND-KT\n\n"
@@ -128,3 +129,15 @@ def test_a_rendered_text_leaves_no_word_behind():
     gc.collect()
     holding = [o for o in gc.get_objects() if isinstance(o, StringStore) and word in o]
     assert holding == []
+
+
+def test_one_renderer_serves_every_text_and_keeps_nothing_of_the_last():
+    """The report renders every document with one displaCy renderer: a text renders the
+    same after another text as before it."""
+    fields = {"number": prov(TEXT, "1452/UBND-KT")}
+    before = render_highlighted(TEXT, fields)
+    other = TEXT.replace("QUẢNG NGÃI", "HÀ TĨNH")
+    assert render_highlighted(other, {"issued_date": prov(other, "ngày 22 tháng 10 năm 2024")}
+                              ) != before
+    assert render_highlighted(TEXT, fields) == before
+    assert _span_renderer() is _span_renderer()
