@@ -83,9 +83,9 @@ def few_arenas(count: int = 2) -> bool:
 
 
 def freeze_startup_objects() -> int:
-    """Collect the garbage there is, then leave every object alive out of later garbage
-    collections (``gc.freeze``, see above); returns how many were frozen."""
-    gc.collect()
+    """Leave every object the garbage collector tracks now out of its later collections
+    (``gc.freeze``, see above); returns how many. No collection first: at the start of a
+    run it found 10 objects to free and cost 0.2 s (measured); those few stay."""
     gc.freeze()
     return gc.get_freeze_count()
 
