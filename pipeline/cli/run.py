@@ -10,9 +10,10 @@ The flow writes the review site OUT/report/ at the end of a run (scheduled ones 
 Prefect is imported only when a command runs (the rest of the CLI stays fast), after its
 logging is turned down to warnings unless ``--verbose``. ``run`` serves a local Prefect API
 in its own process for the run (``prefect_api``; ``$DISPATCHES_PREFECT_KEEP_MINUTES``: one
-kept between runs instead), or uses the server of ``PREFECT_API_URL``. On stderr it shows what it is doing (``flows.progress``): starting
-Prefect, reading the inbox, each file extracted with the rate and the time left, then
-following the inbox, exporting and writing the report; ``--quiet``: nothing.
+kept between runs instead), or uses the server of ``PREFECT_API_URL``. On stderr it shows
+what it is doing (``flows.progress``): starting Prefect, reading the inbox, each file
+extracted with the rate and the time left, then following the inbox, exporting and writing
+the report; ``--quiet``: nothing.
 
 A dataset file another program holds (DuckDB: one writing process per file) is waited for
 ``$DISPATCHES_LOCK_TIMEOUT`` seconds (default 30), then the command says in one line which
@@ -139,8 +140,9 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"review report: {summary.report}")
             return 0
     _prefect_env(args.verbose)
-    if args.runner == "threads" and getattr(args, "owns_process", False):
-        # the run is this process (memory: pipeline.cli.lean); Dask's workers may want pandas
+    # the run is this process (pipeline.cli.lean); Dask's workers may want pandas
+    lean = args.runner == "threads" and getattr(args, "owns_process", False)
+    if lean:
         without_unused_packages()
         few_arenas()
         system_arrow_pool()
@@ -163,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             if api is not None:
                 api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
-            if args.runner == "threads" and getattr(args, "owns_process", False):
+            if lean:
                 freeze_startup_objects()
             with using(api):
                 summary = run_ingest(inbox, args.out, runner=args.runner,
