@@ -22,7 +22,12 @@ STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
 # - checkpoints every CHECKPOINT_WAL of WAL, each writing what came since the last one, so
 #   every thousand documents carries about the same share of them (the slowest thousand is
 #   what a run is judged on: a checkpoint waiting for the WAL to reach the file's size,
-#   seconds long, landed whole in one of them);
+#   seconds long, landed whole in one of them); but DuckDB writes every index whole at each
+#   checkpoint (87 ms at 850 documents, 175 ms at 19,750, for the same 900 documents of
+#   WAL), so once the file is bigger the WAL waits for a CHECKPOINT_SHARE of its size, up to
+#   CHECKPOINT_WAL_MAX (DuckDB's own threshold): the indexes' cost per document stays that
+#   of a small dataset up to a file of CHECKPOINT_WAL_MAX / CHECKPOINT_SHARE, and what waits
+#   in memory for a checkpoint never passes what CHECKPOINT_WAL_MAX of WAL holds;
 # - row groups of ROW_GROUP_ROWS: a checkpoint rewrites each table's last row group whole, and
 #   at DuckDB's default (122,880 rows) that was every table of a dataset of fewer documents,
 #   at every checkpoint; finished row groups are read from the file like any block;
@@ -33,6 +38,8 @@ STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
 # - the connection reopened at each checkpoint (closing checkpoints): DuckDB kept ~10 KB per
 #   document loaded beyond what duckdb_memory() accounts for, and let go of it only then.
 CHECKPOINT_WAL = 4 * 1024 * 1024
+CHECKPOINT_SHARE = 0.25
+CHECKPOINT_WAL_MAX = 16 * 1024 * 1024
 ROW_GROUP_ROWS = 2048
 BLOCK_SIZE = 16 * 1024
 WRITER_SETTINGS = (
@@ -246,13 +253,14 @@ class DuckDBStore(DatasetStore):
         return con
 
     def checkpoint_when_due(self) -> None:
-        """Once the WAL holds ``CHECKPOINT_WAL``: fold it into the file, closing the
-        connection (which checkpoints), and open it again (see above)."""
+        """Once the WAL holds ``checkpoint_threshold`` of the file: fold it into the file,
+        closing the connection (which checkpoints), and open it again (see above)."""
         try:
             wal = wal_path(self.path).stat().st_size
+            file = self.path.stat().st_size
         except FileNotFoundError:
             return
-        if wal >= CHECKPOINT_WAL:
+        if wal >= checkpoint_threshold(file):
             # DuckDB's lock is free between the close and the ATTACH (the new connection
             # is made before, to keep that short): another dispatches writer waits on the
             # WriterLock this store holds throughout; a reader that gets in holds up the
@@ -271,6 +279,13 @@ class DuckDBStore(DatasetStore):
         finally:
             if self._writer is not None:
                 self._writer.release()
+
+
+def checkpoint_threshold(file_bytes: int) -> int:
+    """The WAL (bytes) a writer lets wait for a checkpoint beside a file of ``file_bytes``:
+    ``CHECKPOINT_WAL``, or a ``CHECKPOINT_SHARE`` of the file once that is more, at most
+    ``CHECKPOINT_WAL_MAX`` (see above)."""
+    return max(CHECKPOINT_WAL, min(CHECKPOINT_WAL_MAX, int(file_bytes * CHECKPOINT_SHARE)))
 
 
 class _Lost:

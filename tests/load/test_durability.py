@@ -1,6 +1,6 @@
 """DuckDB: a committed batch is durable without a checkpoint after it (the WAL holds it), a
 writer killed after its commits leaves a file the next run opens and loads into, and the
-WAL is folded into the file once it holds ``CHECKPOINT_WAL``."""
+WAL is folded into the file once it holds ``CHECKPOINT_WAL`` (or a share of a bigger file)."""
 from __future__ import annotations
 
 import os
@@ -57,6 +57,7 @@ def test_batches_committed_before_a_kill_are_there_and_the_next_load_goes_on(tmp
 
 def test_the_wal_is_folded_into_the_file_once_it_holds_checkpoint_wal(tmp_path, monkeypatch):
     monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 64 * 1024)
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_SHARE", 0)  # whatever the file's size
     target = tmp_path / "dataset.duckdb"
     wal = duckdb_store.wal_path(target)
     sizes, reopened = [], 0
@@ -74,3 +75,34 @@ def test_the_wal_is_folded_into_the_file_once_it_holds_checkpoint_wal(tmp_path, 
     assert reopened >= 3
     # yet not folded at every commit: the WAL grew between checkpoints
     assert any(later > earlier for earlier, later in zip(sizes, sizes[1:]))
+
+
+def test_the_wal_may_hold_a_share_of_a_bigger_file_up_to_checkpoint_wal_max(monkeypatch):
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 4 << 20)
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_SHARE", 0.25)
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL_MAX", 16 << 20)
+    threshold = duckdb_store.checkpoint_threshold
+    assert threshold(0) == threshold(16 << 20) == 4 << 20  # a small file: the least
+    assert threshold(40 << 20) == 10 << 20  # DuckDB writes every index whole at each one
+    assert threshold(64 << 20) == threshold(1 << 40) == 16 << 20  # memory stays bounded
+
+
+def test_a_writer_checkpoints_less_often_as_its_file_grows(tmp_path, monkeypatch):
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 512 * 1024)
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_SHARE", 0.25)
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL_MAX", 1024 * 1024)
+    target = tmp_path / "dataset.duckdb"
+    wal = duckdb_store.wal_path(target)
+    held = []  # (file size, WAL size) after each commit
+    with open_store(target) as store:
+        store.ensure_schema()
+        for start in range(1, 1000, 10):
+            store.load_records([dispatch_record(i) for i in range(start, start + 10)], "r")
+            held.append((target.stat().st_size, wal.stat().st_size if wal.exists() else 0))
+        assert store.query("SELECT count(*) FROM documents") == [(1000,)]
+    # never left holding what the file's size calls for, nor CHECKPOINT_WAL_MAX
+    assert all(w < duckdb_store.checkpoint_threshold(f) for f, w in held)
+    assert max(w for _, w in held) < 1024 * 1024
+    # a small file: folded at CHECKPOINT_WAL; a file past 4 × that: more waits
+    assert max(w for f, w in held if f <= 2 * 1024 * 1024) < 512 * 1024
+    assert any(w >= 512 * 1024 for f, w in held if f > 2 * 1024 * 1024)

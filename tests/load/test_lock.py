@@ -114,6 +114,7 @@ def test_a_second_writer_waits_for_the_first_across_its_checkpoint_reopens(datas
     import pipeline.load.duckdb_store as duckdb_store
 
     monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 1)  # reopen after every commit
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_SHARE", 0)  # whatever the file's size
     with DuckDBStore(dataset) as first:
         first.load_records([dispatch_record(2)], run_id="r")  # closed and reopened here
         # DuckDB's own lock is this process's (its connections share one instance): only
@@ -133,6 +134,7 @@ def test_a_reopen_held_up_past_the_timeout_keeps_what_was_committed_and_says_why
     import pipeline.load.duckdb_store as duckdb_store
 
     monkeypatch.setattr(duckdb_store, "CHECKPOINT_WAL", 1)  # reopen after every commit
+    monkeypatch.setattr(duckdb_store, "CHECKPOINT_SHARE", 0)  # whatever the file's size
     store = DuckDBStore(dataset, lock_timeout=0)
     held = DatasetLockedError(dataset, 0, 4242, "a dashboard")
 
