@@ -23,6 +23,7 @@ import heapq
 import math
 import os
 import queue
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.inbox import folders_inside, overlap_error
+from flows.interrupt import interrupted
 from flows.memory import extraction_over, release_free_memory
 from flows.progress import announce, files_progress
 from flows.summary import RunSummary, add_dataset_figures, stale_run_age
@@ -413,8 +415,9 @@ def ingest(inbox: str, out: str = "out", db: str | None = None,
         finished = True
     finally:
         try:
-            if not finished:
-                store.finish_run(run.run_id, "failed", run.summary.counts)
+            if not finished:  # a Ctrl-C is no failure: 'interrupted', as a killed run is
+                status = "interrupted" if interrupted(sys.exc_info()[1]) else "failed"
+                store.finish_run(run.run_id, status, run.summary.counts)
         finally:
             store.close()
     announce("exporting")

@@ -18,6 +18,7 @@ import argparse
 import sys
 
 from pipeline.cli import evaluate, export, extract, report, review, run
+from pipeline.cli.interrupt import EXIT_INTERRUPTED, interrupted, interrupted_message
 
 COMMAND_MODULES = (extract, run, report, evaluate, review, export)
 
@@ -38,7 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     # the command line of this process (not a call from Python, e.g. a test): a command
     # may then end the process its own way (``run`` skips the interpreter's teardown)
     args.owns_process = argv is None
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
+        print(interrupted_message(args.command), file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -246,9 +246,13 @@ class InProcessApi:
 
     def stop(self) -> None:
         _deliver_pending()
-        if self.server is not None:
-            self.server.should_exit = True
-        self._thread.join(30)
+        # the server may not be made yet (a Ctrl-C while Prefect starts): told to end as
+        # soon as it is, it ends once started, not 30 s later
+        deadline = time.monotonic() + 30
+        while self._thread.is_alive() and time.monotonic() < deadline:
+            if self.server is not None:
+                self.server.should_exit = True
+            self._thread.join(0.05)
         if self._log is not None:
             self._log.close()
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
+from pipeline.cli.interrupt import interrupted
 from pipeline.cli.lean import (few_arenas, freeze_startup_objects, system_arrow_pool,
                                without_unused_packages)
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
@@ -45,8 +46,9 @@ def _prefect_env(verbose: bool) -> None:
 
 
 class _WithoutTracebackOf(logging.Filter):
-    """Drops a log record carrying one of these exceptions: Prefect logs a failed flow's
-    exception with its traceback, and the command says these in one line itself."""
+    """Drops a log record carrying one of these exceptions (or one a Ctrl-C caused): Prefect
+    logs a failed flow's exception with its traceback, and the command says these in one
+    line itself."""
 
     def __init__(self, *types: type[BaseException]):
         super().__init__()
@@ -54,7 +56,8 @@ class _WithoutTracebackOf(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not (isinstance(exc, self.types) or (exc is not None and is_environment_error(exc)))
+        return not (isinstance(exc, self.types) or interrupted(exc)
+                    or (exc is not None and is_environment_error(exc)))
 
 
 def _quiet_lock_errors(verbose: bool) -> None:

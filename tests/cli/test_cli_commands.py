@@ -21,7 +21,7 @@ from pipeline.cli import COMMAND_MODULES, build_parser, main
 
 COMMANDS = {"extract", "run", "serve", "report", "eval", "review", "export"}
 NOT_COMMANDS = {"__main__", "prefect_api", "prefect_server", "prefect_migration",
-                "environment", "lean"}  # register nothing
+                "environment", "lean", "interrupt"}  # register nothing
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

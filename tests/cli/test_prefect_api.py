@@ -177,6 +177,26 @@ def test_a_kept_api_serves_the_next_run_and_stops_when_idle(monkeypatch, tmp_pat
     assert not list((tmp_path / "home").glob("dispatches-api-*.json"))  # no stale URL left
 
 
+# a Ctrl-C while the server's thread is still making it: the command ends once it starts
+STOPPED_BEFORE_STARTED = """
+import json
+from pipeline.cli.prefect_api import temporary_prefect_api
+with temporary_prefect_api() as api:
+    made = api.server is not None
+print(json.dumps({"made_before_stop": made, "alive_after_stop": api._thread.is_alive()}))
+"""
+
+
+def test_an_api_stopped_before_it_is_made_ends_once_started(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run([sys.executable, "-c", STOPPED_BEFORE_STARTED], capture_output=True,
+                          text=True, env={**env, "PREFECT_HOME": str(tmp_path / "home")},
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = json.loads(done.stdout.splitlines()[-1])
+    assert said == {"made_before_stop": False, "alive_after_stop": False}
+
+
 def test_keeping_off_or_a_users_server_starts_no_kept_api(monkeypatch):
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     with local_prefect_api() as api:
