@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import signal
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import flows.tasks as tasks
+from fixtures.cli_runs import start_run
 from fixtures.dispatches import dispatch_text, write_inbox
 from flows.ingest import run_ingest
 from pipeline.cli import main as dispatches
@@ -298,25 +300,15 @@ def test_dask_runner_on_a_two_worker_local_cluster(flow_env, tmp_path):
 
 def test_a_killed_run_then_a_rerun_leaves_no_duplicate_and_no_gap(flow_env, tmp_path):
     """SIGKILL a real ``dispatches run`` after its first loaded batch, then run again."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     paths = write_inbox(inbox, 300)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "run", str(inbox), "--out", str(out),
-         "--batch-size", "5", "--workers", "1"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    proc = start_run(inbox, out, tmp_path / "prefect-home")
     try:
         for line in proc.stderr:  # one progress line per loaded batch (stderr is not a tty)
             if "documents" in line:
                 proc.send_signal(signal.SIGKILL)
                 break
-        proc.wait(timeout=180)
+        proc.communicate(timeout=180)
     finally:
         if proc.poll() is None:
             proc.kill()

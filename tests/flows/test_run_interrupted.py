@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
 
+from fixtures.cli_runs import start_run
 from fixtures.dispatches import write_inbox
 from flows.ingest import run_ingest
 from pipeline.cli.interrupt import EXIT_INTERRUPTED, interrupted_message
@@ -21,15 +20,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="POSIX process
 def test_ctrl_c_after_a_loaded_batch_then_the_same_run_goes_on(flow_env, tmp_path):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     paths = write_inbox(inbox, 300)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "run", str(inbox), "--out", str(out),
-         "--batch-size", "5", "--workers", "1"],
-        stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
-        # a terminal's Ctrl-C: SIGINT to the command and its workers (their process group),
-        # as Python's KeyboardInterrupt even where the test runner ignores it
-        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = start_run(inbox, out, tmp_path / "prefect-home", own_process_group=True)
     said = []
     try:
         for line in proc.stderr:  # one progress line per loaded batch (stderr is not a tty)
