@@ -23,11 +23,12 @@ STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
 #   every thousand documents carries about the same share of them (the slowest thousand is
 #   what a run is judged on: a checkpoint waiting for the WAL to reach the file's size,
 #   seconds long, landed whole in one of them); but DuckDB writes every index whole at each
-#   checkpoint (87 ms at 850 documents, 175 ms at 19,750, for the same 900 documents of
-#   WAL), so once the file is bigger the WAL waits for a CHECKPOINT_SHARE of its size, up to
-#   CHECKPOINT_WAL_MAX (DuckDB's own threshold): the indexes' cost per document stays that
-#   of a small dataset up to a file of CHECKPOINT_WAL_MAX / CHECKPOINT_SHARE, and what waits
-#   in memory for a checkpoint never passes what CHECKPOINT_WAL_MAX of WAL holds;
+#   checkpoint (87 ms at 850 documents, 170–190 ms from 17,000 to 20,000, for the same 900
+#   documents of WAL), so once the file is bigger the WAL waits for a CHECKPOINT_SHARE of
+#   its size, up to CHECKPOINT_WAL_MAX (DuckDB's own threshold): the indexes' cost per
+#   document stays that of a small dataset up to a file of CHECKPOINT_WAL_MAX /
+#   CHECKPOINT_SHARE, and what waits in memory for a checkpoint never passes what
+#   CHECKPOINT_WAL_MAX of WAL holds;
 # - row groups of ROW_GROUP_ROWS: a checkpoint rewrites each table's last row group whole, and
 #   at DuckDB's default (122,880 rows) that was every table of a dataset of fewer documents,
 #   at every checkpoint; finished row groups are read from the file like any block;

@@ -44,7 +44,7 @@ def test_other_errors_are_not_and_a_cycle_ends():
 # a fresh interpreter (Python's own SIGINT handler, whatever the test session installed):
 # a statement that would run for hours, then the Ctrl-C
 DUCKDB_STATEMENT = """
-import json, sys
+import json
 import duckdb
 from flows.interrupt import interrupted
 con = duckdb.connect()
