@@ -12,8 +12,8 @@ measures, in this order, ``--repeat`` times (default 3):
      the flow's batches (``batches_of``, submitted through its window ``finished_batches``)
      on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in
      an ``ExtractionWorker`` process as the task does (idle ones reused, all ended after the
-     last batch, as the flow does), each loaded as it completes (one transaction) with its
-     readings saved, into a fresh DuckDB; then the run's bookkeeping (start, follow the
+     last batch, as the flow does), loaded as they complete (those done by the time the
+     loader is free in one transaction, as the flow does) with their readings saved, into a fresh DuckDB; then the run's bookkeeping (start, follow the
      inbox, finish) — everything the flow's own clock (``RunSummary.seconds``) covers;
   2. the flow: ``run_ingest`` with the same workers and batch size (extraction cache
      refreshed so every file is extracted), timed by the flow itself (``summary.seconds``:
@@ -75,7 +75,8 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     """The baseline: the flow's steps as plain functions, its batching and thread count;
     returns how many documents were loaded."""
     from flows.ingest import batches_ahead, batches_of, finished_batches
-    from flows.tasks import discover_inbox, extract_batch, load_batch, save_readings
+    from flows.tasks import (BatchResult, discover_inbox, extract_batch, load_batch,
+                             save_readings)
     from pipeline.extract.version import PIPELINE_VERSION
     from pipeline.extract.worker import close_idle_workers
     from pipeline.load import open_store
@@ -89,11 +90,12 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
         loaded = 0
         with ThreadPoolExecutor(max_workers=workers) as pool:
             # the flow's window on the batches, as deep as the flow's for these workers
-            for future, batch in finished_batches(
+            for finished in finished_batches(
                     batches, lambda b: pool.submit(extract_batch.fn, b, 120.0),
                     batches_ahead(workers)):
-                result = future.result()
-                received = {r.doc_id: f.received for r, f in zip(result.records, batch)}
+                result = BatchResult.joined([future.result() for future, _ in finished])
+                files = [f for _, batch in finished for f in batch]
+                received = {r.doc_id: f.received for r, f in zip(result.records, files)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)
                 save_readings([b for b in result.readings if b is not None], str(out))
         close_idle_workers()  # as the flow does once its extraction is over (flows.memory)

@@ -2,8 +2,8 @@
 
     discover (hash every file) → skip what the dataset already holds at this pipeline
     version → extraction tasks, one per BATCH of files (cached by content hash + pipeline
-    version) → load each batch as it completes (one transaction), save what was read of each
-    file (OUT/readings/) → quarantine failed files → export Parquet + records.jsonl → the
+    version) → load the batches as they complete (one transaction for those done by the time
+    the loader is free), save what was read of each file (OUT/readings/) → quarantine failed files → export Parquet + records.jsonl → the
     review report (OUT/report/) → summary artifact.
 
 The pipeline version (``pipeline.extract.version``) is the package version plus a digest of
@@ -220,8 +220,9 @@ def count_batch(summary: RunSummary, records: list[Record], result: BatchResult)
 
 
 def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult) -> list[Record]:
-    """Step 4, per batch as it completes: load it (one transaction), count it, save what was
-    read of its files, then move its failed files to quarantine; returns the batch's records."""
+    """Step 4, for the files of the batches just done (``batch``, in order, and their joined
+    ``result``): load them (one transaction), count them, save what was read of them, then
+    move the failed ones to quarantine; returns their records."""
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
@@ -248,10 +249,16 @@ def batches_ahead(workers: int | None = None) -> int:
 
 
 def finished_batches(batches: list[list[FileRef]], submit: Callable[[list[FileRef]], Any],
-                     ahead: int) -> Iterator[tuple[Any, list[FileRef]]]:
-    """(future, batch) of each batch as it finishes, ``submit`` called for at most ``ahead``
-    batches not yet handed out; the next is submitted as one is handed out, so extraction
-    goes on while that one is loaded.
+                     ahead: int) -> Iterator[list[tuple[Any, list[FileRef]]]]:
+    """The batches as they finish, each time as (future, batch) of every one finished by
+    then (at least one, in the order they finished), ``submit`` called for at most ``ahead``
+    batches not yet handed out; as many are submitted as are handed out, so extraction goes
+    on while those are loaded.
+
+    Every finished batch at once, not one: the caller loads them in one transaction (a
+    group commit). DuckDB's cost is mostly per statement, not per row (the loader alone, per
+    document: 1.08 ms in transactions of 50 documents, 0.79 of 100, 0.62 of 200), so a loader
+    that falls behind catches up, and is not the bottleneck whose cost sets the run's pace.
 
     Not all the batches at once: extraction outruns the loader (both share two cores), so
     the finished batches waited in memory, with their records and readings (about 50 KB a
@@ -272,35 +279,43 @@ def finished_batches(batches: list[list[FileRef]], submit: Callable[[list[FileRe
 
     running = sum(start() for _ in range(max(1, ahead)))
 
-    def take() -> tuple[Any, list[FileRef]]:
+    def take() -> list[tuple[Any, list[FileRef]]]:
         nonlocal running
-        done = finished.get()
-        running += start() - 1
+        done = [finished.get()]
+        while len(done) < running:
+            try:
+                done.append(finished.get_nowait())
+            except queue.Empty:
+                break
+        running += sum(start() for _ in done) - len(done)
         return done
 
     while running:
-        yield take()  # no name of this frame holds it while the next one is awaited
+        yield take()  # no name of this frame holds them while the next ones are awaited
 
 
 def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refresh_cache: bool,
                      file_timeout: float | None, show_progress: bool,
                      ahead: int | None = None) -> None:
-    """Steps 3 and 4: extract the batches in parallel (one task per batch), load each one
-    as soon as it is done; ``ahead``: batches submitted and not yet loaded, at most (default:
-    ``batches_ahead()``)."""
+    """Steps 3 and 4: extract the batches in parallel (one task per batch), load them as
+    they are done: every batch finished by the time the loader is free, in one transaction
+    (``finished_batches``); ``ahead``: batches submitted and not yet loaded, at most
+    (default: ``batches_ahead()``)."""
     extract = extract_batch.with_options(refresh_cache=refresh_cache)
     ahead = ahead or batches_ahead()
     with files_progress(sum(len(b) for b in batches), show_progress) as progress:
         # the batch is not quote()d (Prefect walks its 50 FileRefs): a Dask graph takes the
         # quote, a tuple, apart, and the task gets a plain tuple
-        for future, batch in finished_batches(
+        for finished in finished_batches(
                 batches, lambda batch: extract.submit(batch, file_timeout), ahead):
-            result = batch_result(future, batch, run.logger)
-            records = store_batch(run, store, batch, result)
-            result.release()
+            results = [batch_result(future, batch, run.logger) for future, batch in finished]
+            files = [f for _, batch in finished for f in batch]
+            records = store_batch(run, store, files, BatchResult.joined(results))
+            for result in results:
+                result.release()
             # files the tasks did not report (cached batches, Dask): counted here
             progress.batch_loaded([(f.path, r.status == "failed")
-                                   for f, r in zip(batch, records)], len(records))
+                                   for f, r in zip(files, records)], len(records))
 
 
 def follow_inbox(run: IngestRun, store) -> None:

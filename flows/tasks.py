@@ -77,6 +77,17 @@ class BatchResult:
     # a failed file's traceback, by path, taken when it failed (quarantine shows it)
     explanations: dict[str, list[str]] = field(default_factory=dict)
 
+    @classmethod
+    def joined(cls, results: list[BatchResult]) -> BatchResult:
+        """One result for batches loaded together, their records in the batches' order."""
+        if len(results) == 1:
+            return results[0]
+        return cls(records=[r for result in results for r in result.records],
+                   timed_out=[p for result in results for p in result.timed_out],
+                   readings=[b for result in results for b in result.readings],
+                   explanations={path: tb for result in results
+                                 for path, tb in result.explanations.items()})
+
     def release(self) -> None:
         """Empty this result once its batch is stored. Prefect's future holds it in a
         reference cycle (future ↔ state), which only a full collection of the garbage

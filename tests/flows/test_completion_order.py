@@ -1,5 +1,6 @@
-"""``finished_batches``: batches handed out as they finish, at most ``ahead`` submitted and
-not yet handed out, none kept once handed out.
+"""``finished_batches``: batches handed out as they finish (every one finished by then, for
+one transaction), at most ``ahead`` submitted and not yet handed out, none kept once handed
+out.
 
 Prefect's ``as_completed`` held every future (with its state and result) until the last one,
 and submitting every batch at once let finished batches pile up in memory while the loader
@@ -28,13 +29,25 @@ class Submitter:
 
     def __init__(self, pool: ThreadPoolExecutor, gates: list[threading.Event]):
         self.pool, self.gates, self.submitted = pool, gates, []
+        # weakly: whether a batch is kept once handed out is what a test may watch
+        self.futures: dict[int, weakref.ref] = {}
 
     def __call__(self, batch: list[int]) -> PrefectConcurrentFuture:
         def work() -> Payload:
             self.gates[batch[0]].wait(10)
             return Payload()
         self.submitted.append(batch[0])
-        return PrefectConcurrentFuture(uuid.uuid4(), self.pool.submit(work))
+        future = PrefectConcurrentFuture(uuid.uuid4(), self.pool.submit(work))
+        self.futures[batch[0]] = weakref.ref(future)
+        return future
+
+    def finished(self, *batches: int) -> None:
+        """Wait until these batches are done and handed to the iteration: a callback added
+        now runs after the one ``finished_batches`` added as it submitted them."""
+        for k in batches:
+            done = threading.Event()
+            self.futures[k]().add_done_callback(lambda _: done.set())
+            assert done.wait(10)
 
 
 def test_batches_come_in_the_order_they_finish():
@@ -44,9 +57,31 @@ def test_batches_come_in_the_order_they_finish():
         seen = []
         for k in (2, 0, 1):
             gates[k].set()
-            seen.append(next(handed)[1][0])
+            [(_, batch)] = next(handed)  # the loader was free: the one batch done
+            seen.append(batch[0])
         assert seen == [2, 0, 1]
         assert list(handed) == []
+
+
+def test_batches_done_while_the_loader_is_busy_are_handed_out_together():
+    gates = [threading.Event() for _ in range(5)]
+    with ThreadPoolExecutor(5) as pool:
+        submit = Submitter(pool, gates)
+        handed = finished_batches([[k] for k in range(5)], submit, ahead=3)
+        gates[1].set()
+        assert [b[0] for _, b in next(handed)] == [1]
+        # while batch 1 is loaded, 0 then 2 finish (and 3, started as 1 was handed out, not)
+        for k in (2, 0):
+            gates[k].set()
+            submit.finished(k)
+        together = next(handed)
+        assert [b[0] for _, b in together] == [2, 0]  # in the order they finished
+        assert all(future.result() is not None for future, _ in together)
+        # as many started as handed out: the window stays ``ahead`` deep
+        assert submit.submitted == [0, 1, 2, 3, 4]
+        for gate in gates[3:]:
+            gate.set()
+        assert sorted(b[0] for group in handed for _, b in group) == [3, 4]
 
 
 def test_no_more_than_ahead_batches_wait_unloaded():
@@ -57,11 +92,12 @@ def test_no_more_than_ahead_batches_wait_unloaded():
         for gate in gates:  # every batch could finish at once: only two were started
             gate.set()
         first = next(handed)
-        # two submitted before the first was handed out, the third as it was
-        assert submit.submitted == [0, 1, 2]
-        assert first[0].result() is not None
-        rest = [b[0] for _, b in handed]
-        assert sorted([first[1][0], *rest]) == list(range(6))
+        # two submitted before the first batches were handed out, as many more as they were
+        assert {b[0] for _, b in first} <= {0, 1}
+        assert submit.submitted == list(range(2 + len(first)))
+        assert all(future.result() is not None for future, _ in first)
+        rest = [b[0] for group in handed for _, b in group]
+        assert sorted([*(b[0] for _, b in first), *rest]) == list(range(6))
         assert submit.submitted == list(range(6))
 
 
@@ -70,7 +106,7 @@ def test_a_batch_handed_out_is_not_kept_by_the_iteration():
     with ThreadPoolExecutor(3) as pool:
         handed = finished_batches([[0], [1], [2]], Submitter(pool, gates), ahead=3)
         gates[0].set()
-        future, _ = next(handed)
+        [(future, _)] = next(handed)
         result = weakref.ref(future.wrapped_future.result())
         del future
         gc.collect()
@@ -78,4 +114,4 @@ def test_a_batch_handed_out_is_not_kept_by_the_iteration():
         assert result() is None
         for gate in gates[1:]:
             gate.set()
-        assert len(list(handed)) == 2
+        assert sorted(b[0] for group in handed for _, b in group) == [1, 2]

@@ -5,12 +5,14 @@ import gc
 import hashlib
 import json
 import signal
+import threading
 import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+import flows.ingest as ingest
 import flows.tasks as tasks
 from fixtures.cli_runs import start_run
 from fixtures.dispatches import dispatch_text, write_inbox
@@ -98,9 +100,48 @@ def test_running_twice_changes_no_row(flow_env, tmp_path):
     assert len(snapshot(str(out / "dispatches.duckdb"), ["runs"])["runs"]) == 2
 
 
+def test_batches_done_while_the_loader_is_busy_load_in_one_transaction(flow_env, tmp_path,
+                                                                       monkeypatch):
+    inbox = tmp_path / "inbox"
+    write_inbox(inbox, 12)
+    futures, loads = [], []
+    real_finished, real_load = ingest.finished_batches, DatasetStore.load_records
+
+    def watched(batches, submit, ahead):
+        def submit_watched(batch):
+            futures.append(submit(batch))
+            return futures[-1]
+        return real_finished(batches, submit_watched, ahead)
+
+    def first_load_waits_for_the_rest(self, records, run_id=None, **options):
+        if not loads:
+            # until every batch is done and handed to the flow (a callback added now runs
+            # after the flow's own)
+            for future in futures:
+                handed = threading.Event()
+                future.add_done_callback(lambda _, handed=handed: handed.set())
+                assert handed.wait(60)
+        loads.append(sorted(r.source.path for r in records))
+        return real_load(self, records, run_id, **options)
+
+    monkeypatch.setattr(ingest, "finished_batches", watched)
+    monkeypatch.setattr(DatasetStore, "load_records", first_load_waits_for_the_rest)
+    summary = run_ingest(inbox, tmp_path / "out", batch_size=4)
+
+    assert len(futures) == 3 and summary.loaded == 12
+    # the first batch alone, the two done while it loaded in one transaction
+    assert [len(paths) for paths in loads] == [4, 8]
+    with open_store(str(tmp_path / "out" / "dispatches.duckdb")) as store:
+        committed = store.query("SELECT registered_at, count(*), min(number), max(number) "
+                                "FROM register_entries GROUP BY registered_at ORDER BY 1")
+    assert [row[1:] for row in committed] == [(4, 1, 4), (8, 5, 12)]
+
+
 def test_a_crash_midway_then_a_rerun_leaves_no_duplicate_and_no_gap(flow_env, tmp_path, monkeypatch):
     inbox = tmp_path / "inbox"
     paths = write_inbox(inbox, 12)
+    # one batch extracted ahead of the loader: each load is one batch
+    monkeypatch.setattr(ingest, "batches_ahead", lambda workers=None: 1)
     real_load = DatasetStore.load_records
     calls = []
 
