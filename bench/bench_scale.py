@@ -1,6 +1,6 @@
 """Benchmark: does ``dispatches run`` keep its pace and its memory over a big inbox?
 
-    .venv/bin/python bench/bench_scale.py [--docs 10000] [--db postgresql://…]
+    .venv/bin/python bench/bench_scale.py [--docs 10000] [--runs 3] [--db postgresql://…]
                                           [--batch-size 50] [--keep DIR]
 
 Generates N small text dispatches (``tests/fixtures/dispatches.py``) with work for the
@@ -12,26 +12,34 @@ folder unless ``--db``:
 
   1. ``dispatches run INBOX --out OUT --quiet --refresh-cache`` — every document is new
      (and extracted: an earlier bench's extraction cache is not used);
-  2. the same command again over the unchanged inbox.
+  2. the same command again over the unchanged inbox;
+
+``--runs`` times (default 3; one with ``--db``), each into an empty OUT. Every run's
+figures are printed.
 
 Figures:
 - pace: documents/s of the first thousand loaded and of the last thousand, from the load
   timestamps (``register_entries.registered_at``: one per batch transaction, the moment
   its documents were committed; duplicates get no entry, so the documents of a batch are
-  counted as its entries — the same share in every thousand). Judged: the slowest thousand
-  after the first, ÷ the first, must be ≥ 0.90 (a store whose cost grows with the dataset
-  slows down as it fills). Not the last thousand alone: once extraction is over the loader
+  counted as its entries — the same share in every thousand). Judged, on each thousand's
+  median over the runs: the slowest thousand after the first, ÷ the first, must be ≥ 0.90
+  (a store whose cost grows with the dataset slows down as it fills, the same thousands in
+  every run; what another program takes from the two shared cores slows one run's
+  thousand, not the others': on this machine a single run's thousands varied by 20–30%
+  with the same code). Not the last thousand alone: once extraction is over the loader
   drains the batches queued behind it on both cores, so the last thousand can look fast
-  however slow the middle was. Every thousand's rate is printed.
+  however slow the middle was; the last ÷ the first (the figure of issue 14) is printed
+  beside it. Every thousand's rate is printed.
 - peak memory: the resident set (RSS) of the whole process tree (the CLI with the Prefect
   API it runs, or a kept API it starts, extraction workers), summed over the processes,
-  sampled with psutil every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB. Shown beside it, not
+  sampled with psutil every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB, the largest of
+  the runs. Shown beside it, not
   judged: the summed proportional set size (PSS, Linux), where a page the processes share —
   shared libraries, the Python files they all map — counts once. The runs use a PREFECT_HOME
   of the bench's own (its database migrated once, kept), and any local API kept there
   (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
   uses, and it counts.
-- rerun wall time ≤ 10 s, and its ratio to the first run.
+- rerun wall time ≤ 10 s (the longest of the runs), and its ratio to the first run.
 - not judged: the CPU per document of each part in each thousand, and how much the workers'
   varied (they do about the same work in every thousand after the first: on a shared
   machine it varied 0.8–2.1 ms, and a wall-clock pace varies with it).
@@ -53,11 +61,13 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -319,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--db", default=None, help="a PostgreSQL URL (an empty database)")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="first runs (each with its rerun) whose thousands' median is judged")
     ap.add_argument("--repeat", type=int, default=1,
                     help="--loader-only: load N times, each thousand's least CPU counts")
     ap.add_argument("--loader-only", type=Path, default=None, metavar="RECORDS.jsonl",
@@ -353,37 +365,43 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if slowest <= 1 / MIN_PACE_RATIO and grown <= MAX_LOADER_GROWTH_MB else 1
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    inbox, out = tmp / "inbox", tmp / "out"
-    for folder in (inbox, out):
-        shutil.rmtree(folder, ignore_errors=True)
+    inbox = tmp / "inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
     write_bench_inbox(inbox, args.docs)
     print(f"measures: dispatches run over {args.docs} generated dispatches "
           f"({args.db and 'PostgreSQL' or 'DuckDB'}, batches of {args.batch_size}), "
-          f"then again over the unchanged inbox; work folder {tmp}")
-    stop_kept_apis(PREFECT_HOME)
+          f"then again over the unchanged inbox; {args.runs} run(s); work folder {tmp}")
+    runs: list[RunFigures] = []
     try:
-        # every file extracted, as in a first run (not answered from an earlier bench's cache)
-        first_s, first_mem, code1 = run_cli(inbox, out, args.db, args.batch_size,
-                                            tmp / "run1.log", "--refresh-cache")
-        rerun_s, rerun_mem, code2 = run_cli(inbox, out, args.db, args.batch_size,
-                                            tmp / "run2.log")
-        for code, name in ((code1, "run1.log"), (code2, "run2.log")):
-            if code not in (0, 1):
-                print((tmp / name).read_text()[-3000:])
-                print(f"dispatches run exited {code}")
+        for n in range(args.runs):
+            if args.db and n:
+                print("  --db: one run only (the database is not emptied between runs)")
+                break
+            runs.append(measure_run(inbox, tmp / f"out{n}", args.db, args.batch_size, window))
+            print_run(n + 1, runs[-1], args.docs, window)
+            if runs[-1].failed:
+                print(runs[-1].failed)
                 return 2
-        batches = batch_times(out, args.db)
-        first_rate, last_rate = pace(batches, window)
-        rates = window_rates(batches, window)
-        cpu = cpu_per_document(first_mem, batches, window)
     finally:
         stop_kept_apis(PREFECT_HOME)
         if args.keep is None:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    # each thousand's pace, the median of the runs: a cost that grows with the dataset slows
+    # the same thousands in every run; what another program takes from the shared cores
+    # slows one run's thousand, not the others'
+    depth = min(len(r.rates) for r in runs)
+    rates = [statistics.median(r.rates[k] for r in runs) for k in range(depth)]
     slowest = min(rates[1:] or rates)
     mb = 1024 * 1024
-    first_rss, rerun_rss = first_mem.peak, rerun_mem.peak
+    first_rss = max(r.first_mem.peak for r in runs)
+    rerun_rss = max(r.rerun_mem.peak for r in runs)
+    rerun_s = max(r.rerun_s for r in runs)
+    if len(runs) > 1:
+        print(f"  docs/s of each {window} loaded, median of {len(runs)} runs: "
+              + ", ".join(f"{r:.1f}" for r in rates))
+    print(f"  last {window} ÷ first {window} (the issue's figure), median of the runs: "
+          f"{statistics.median(r.last_rate / r.first_rate for r in runs):.2f}")
     checks = [
         (f"pace: slowest {window} docs/s ÷ first {window}", slowest / rates[0],
          f"≥ {MIN_PACE_RATIO:.2f}", slowest / rates[0] >= MIN_PACE_RATIO),
@@ -393,30 +411,73 @@ def main(argv: list[str] | None = None) -> int:
         ("rerun peak RSS of the process tree (MB)", rerun_rss / mb, f"≤ {MAX_RERUN_MB}",
          rerun_rss / mb <= MAX_RERUN_MB),
     ]
-    print(f"  first run: {first_s:.1f} s wall, {args.docs / first_s:.1f} docs/s overall; "
-          f"first {window}: {first_rate:.1f} docs/s, last {window}: {last_rate:.1f} docs/s")
-    # the judged ratio is the slowest of these after the first ÷ the first (checks below)
-    print(f"  docs/s of each {window} loaded: " + ", ".join(f"{r:.1f}" for r in rates))
-    for part, costs in cpu.items():
-        print(f"  CPU ms per document of each {window} loaded, {part}: "
-              + ", ".join(f"{c:.1f}" for c in costs))
-    if steady := [c for c in cpu.get("workers", [])[1:] if c > 0]:
-        # every thousand after the first (the workers' start) asks the workers about the
-        # same extraction: what their CPU per document varies by is mostly the machine's
-        print(f"  machine noise: the workers' CPU per document (about the same work in each "
-              f"{window} after the first) ranged {min(steady):.2f}–{max(steady):.2f} ms, "
-              f"{max(steady) / min(steady):.2f}×; not judged, it says how far to trust the pace")
-    print(f"  rerun: {rerun_s:.1f} s wall = {rerun_s / first_s:.3f} × the first run")
-    for name, mem in (("first run", first_mem), ("rerun", rerun_mem)):
-        print(f"  {name} peak RSS by part (MB): " + ", ".join(
-            f"{part} {rss / mb:.0f}" for part, rss in sorted(mem.parts.items()))
-            + f"; summed PSS {mem.peak_pss / mb:.0f}")
+    if len(runs) > 1:
+        print("  judged: the pace on the median thousands; memory and rerun time, the "
+              "largest of the runs")
     ok = True
     for name, value, threshold, passed in checks:
         print(f"  {name:<48} {value:10.2f}  threshold {threshold:<7} "
               f"{'ok' if passed else 'MISSED'}")
         ok &= passed
     return 0 if ok else 1
+
+
+@dataclass
+class RunFigures:
+    """One first run and its rerun: wall seconds, memory samplers, the pace per thousand."""
+    first_s: float
+    first_mem: TreeSampler
+    rerun_s: float
+    rerun_mem: TreeSampler
+    rates: list[float]
+    first_rate: float
+    last_rate: float
+    cpu: dict[str, list[float]]
+    failed: str = ""
+
+
+def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
+                window: int) -> RunFigures:
+    """``dispatches run`` over ``inbox`` into an empty ``out``, then again (the rerun)."""
+    shutil.rmtree(out, ignore_errors=True)
+    stop_kept_apis(PREFECT_HOME)
+    # every file extracted, as in a first run (not answered from an earlier run's cache)
+    first_s, first_mem, code1 = run_cli(inbox, out, db, batch_size, out.parent / "run1.log",
+                                        "--refresh-cache")
+    rerun_s, rerun_mem, code2 = run_cli(inbox, out, db, batch_size, out.parent / "run2.log")
+    for code, name in ((code1, "run1.log"), (code2, "run2.log")):
+        if code not in (0, 1):
+            return RunFigures(first_s, first_mem, rerun_s, rerun_mem, [], 0, 0, {}, failed=(
+                (out.parent / name).read_text()[-3000:] + f"\ndispatches run exited {code}"))
+    batches = batch_times(out, db)
+    first_rate, last_rate = pace(batches, window)
+    return RunFigures(first_s, first_mem, rerun_s, rerun_mem, window_rates(batches, window),
+                      first_rate, last_rate, cpu_per_document(first_mem, batches, window))
+
+
+def print_run(n: int, run: RunFigures, docs: int, window: int) -> None:
+    mb = 1024 * 1024
+    print(f"  run {n}: {run.first_s:.1f} s wall, {docs / run.first_s:.1f} docs/s overall; "
+          f"first {window}: {run.first_rate:.1f} docs/s, last {window}: {run.last_rate:.1f} "
+          f"docs/s")
+    # the judged ratio is the slowest of these after the first ÷ the first (checks below)
+    print(f"    docs/s of each {window} loaded: " + ", ".join(f"{r:.1f}" for r in run.rates)
+          + f" (slowest after the first ÷ the first: "
+            f"{min(run.rates[1:] or run.rates) / run.rates[0]:.2f})")
+    for part, costs in run.cpu.items():
+        print(f"    CPU ms per document of each {window} loaded, {part}: "
+              + ", ".join(f"{c:.1f}" for c in costs))
+    if steady := [c for c in run.cpu.get("workers", [])[1:] if c > 0]:
+        # every thousand after the first (the workers' start) asks the workers about the
+        # same extraction: what their CPU per document varies by is mostly the machine's
+        print(f"    machine noise: the workers' CPU per document (about the same work in each "
+              f"{window} after the first) ranged {min(steady):.2f}–{max(steady):.2f} ms, "
+              f"{max(steady) / min(steady):.2f}×; not judged, it says how far to trust the pace")
+    print(f"    rerun: {run.rerun_s:.1f} s wall = {run.rerun_s / run.first_s:.3f} × the first run")
+    for name, mem in (("first run", run.first_mem), ("rerun", run.rerun_mem)):
+        print(f"    {name} peak RSS by part (MB): " + ", ".join(
+            f"{part} {rss / mb:.0f}" for part, rss in sorted(mem.parts.items()))
+            + f"; summed PSS {mem.peak_pss / mb:.0f}")
 
 
 if __name__ == "__main__":
