@@ -13,8 +13,9 @@ measures, in this order, ``--repeat`` times (default 3):
      on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in
      an ``ExtractionWorker`` process as the task does (idle ones reused, all ended after the
      last batch, as the flow does), loaded as they complete (those done by the time the
-     loader is free in one transaction, as the flow does) with their readings saved, into a fresh DuckDB; then the run's bookkeeping (start, follow the
-     inbox, finish) — everything the flow's own clock (``RunSummary.seconds``) covers;
+     loader is free in one transaction, as the flow does) with their readings saved, into
+     a fresh DuckDB; then the run's bookkeeping (start, follow the inbox, finish) —
+     everything the flow's own clock (``RunSummary.seconds``) covers;
   2. the flow: ``run_ingest`` with the same workers and batch size (extraction cache
      refreshed so every file is extracted), timed by the flow itself (``summary.seconds``:
      from its first step to the end of following the inbox; exports and the report are

@@ -7,8 +7,8 @@ Generates N small text dispatches (``tests/fixtures/dispatches.py``) with work f
 loader's linking: every 20th one repeats the số/ký hiệu and issuer of a document ten
 before it (a duplicate to flag), and every 10th one is dated the day the documents 50
 after it cite, with citations stated without issuer, so half of those references find
-their document (the other half cite a number its duplicate took: no document has it). Then runs the real CLI twice in a subprocess, DuckDB in the run
-folder unless ``--db``:
+their document (the other half cite a number its duplicate took: no document has it).
+Then runs the real CLI in a subprocess, DuckDB in the run folder unless ``--db``:
 
   1. ``dispatches run INBOX --out OUT --quiet --refresh-cache`` — every document is new
      (and extracted: an earlier bench's extraction cache is not used);
@@ -19,7 +19,7 @@ figures are printed.
 
 Figures:
 - pace: documents/s of the first thousand loaded and of the last thousand, from the load
-  timestamps (``register_entries.registered_at``: one per batch transaction, the moment
+  timestamps (``register_entries.registered_at``: one per load transaction, the moment
   its documents were committed; duplicates get no entry, so the documents of a batch are
   counted as its entries — the same share in every thousand). Judged, on each thousand's
   median over the runs: the slowest thousand after the first, ÷ the first, must be ≥ 0.90
@@ -442,13 +442,13 @@ def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
     shutil.rmtree(out, ignore_errors=True)
     stop_kept_apis(PREFECT_HOME)
     # every file extracted, as in a first run (not answered from an earlier run's cache)
-    first_s, first_mem, code1 = run_cli(inbox, out, db, batch_size, out.parent / "run1.log",
-                                        "--refresh-cache")
-    rerun_s, rerun_mem, code2 = run_cli(inbox, out, db, batch_size, out.parent / "run2.log")
-    for code, name in ((code1, "run1.log"), (code2, "run2.log")):
+    logs = (out.parent / f"{out.name}-run1.log", out.parent / f"{out.name}-run2.log")
+    first_s, first_mem, code1 = run_cli(inbox, out, db, batch_size, logs[0], "--refresh-cache")
+    rerun_s, rerun_mem, code2 = run_cli(inbox, out, db, batch_size, logs[1])
+    for code, log in zip((code1, code2), logs):
         if code not in (0, 1):
             return RunFigures(first_s, first_mem, rerun_s, rerun_mem, [], 0, 0, {}, failed=(
-                (out.parent / name).read_text()[-3000:] + f"\ndispatches run exited {code}"))
+                log.read_text()[-3000:] + f"\ndispatches run exited {code}"))
     batches = batch_times(out, db)
     first_rate, last_rate = pace(batches, window)
     return RunFigures(first_s, first_mem, rerun_s, rerun_mem, window_rates(batches, window),
