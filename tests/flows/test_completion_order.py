@@ -70,7 +70,7 @@ def test_batches_done_while_the_loader_is_busy_are_handed_out_together():
         handed = finished_batches([[k] for k in range(5)], submit, ahead=3)
         gates[1].set()
         assert [b[0] for _, b in next(handed)] == [1]
-        # while batch 1 is loaded, 0 then 2 finish (and 3, started as 1 was handed out, not)
+        # while batch 1 is loaded, 2 then 0 finish; 3, started as 1 was handed out, does not
         for k in (2, 0):
             gates[k].set()
             submit.finished(k)
