@@ -38,7 +38,7 @@ Figures:
 - the machine's baseline: before each run, work whose cost never changes — the pipeline's
   own extraction of the inbox's files over and over, nothing stored, in as many processes
   as cores (as many as the run keeps busy) — for as long as the last run's thousands took;
-  its documents/s in as many windows, and the same two ratios. On this machine, over 18
+  its documents/s in as many windows, and the same two ratios. On this machine, over 23
   runs, that work gave a last ÷ first of 0.79–1.30 (median 0.99) and a slowest ÷ first of
   0.79–1.14: the noise one run's pace carries here (judged on the slowest thousand, work
   whose cost never grows would miss). When the pace misses and the baseline's own last ÷
