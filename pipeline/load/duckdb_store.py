@@ -216,18 +216,25 @@ class DuckDBStore(DatasetStore):
         self._depth = 1
         try:
             yield
-        except BaseException:
-            self.con.rollback()
-            raise
-        else:
             # durable once committed: DuckDB writes and syncs the WAL at commit and replays it
             # when the file is next opened; no checkpoint after every commit (at a few
             # thousand documents it was half the loader's time per batch)
             self.con.commit()
-            if not self.read_only:
-                self.checkpoint_when_due()
+        except BaseException:
+            # a Ctrl-C during the COMMIT too: what it left open is rolled back, so the run
+            # can still be recorded 'interrupted' on this connection (tests/load)
+            self._rollback_if_open()
+            raise
         finally:
             self._depth = 0
+        if not self.read_only:
+            self.checkpoint_when_due()
+
+    def _rollback_if_open(self) -> None:
+        try:
+            self.con.rollback()
+        except duckdb.TransactionException:
+            pass  # none open: the COMMIT went through before the interrupt was raised
 
     def _connect(self, fresh: duckdb.DuckDBPyConnection | None = None
                  ) -> duckdb.DuckDBPyConnection:

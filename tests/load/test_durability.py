@@ -1,6 +1,7 @@
 """DuckDB: a committed batch is durable without a checkpoint after it (the WAL holds it), a
-writer killed after its commits leaves a file the next run opens and loads into, and the
-WAL is folded into the file once it holds ``CHECKPOINT_WAL`` (or a share of a bigger file)."""
+writer killed after its commits leaves a file the next run opens and loads into, a Ctrl-C
+during a COMMIT leaves nothing open, and the WAL is folded into the file once it holds
+``CHECKPOINT_WAL`` (or a share of a bigger file)."""
 from __future__ import annotations
 
 import os
@@ -9,8 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import pipeline.load.duckdb_store as duckdb_store
 from fixtures.records import dispatch_record
+from pipeline.extract.version import PIPELINE_VERSION
 from pipeline.load import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +57,38 @@ def test_batches_committed_before_a_kill_are_there_and_the_next_load_goes_on(tmp
     assert not duckdb_store.wal_path(target).exists()  # closing checkpoints
     with open_store(target, read_only=True) as store:
         assert store.query("SELECT count(*) FROM documents") == [(6,)]
+
+
+class CtrlCAtCommit:
+    """The store's connection, whose next COMMIT is cut by a Ctrl-C as it starts."""
+
+    def __init__(self, con):
+        self._con, self.armed = con, True
+
+    def commit(self):
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        return self._con.commit()
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_a_ctrl_c_during_a_commit_leaves_no_transaction_open(tmp_path):
+    with open_store(tmp_path / "dataset.duckdb") as store:
+        store.ensure_schema()
+        store.start_run("cut", "/inbox", PIPELINE_VERSION)
+        store.load_records([dispatch_record(1)], run_id="cut")
+        store.con = CtrlCAtCommit(store.con)
+        with pytest.raises(KeyboardInterrupt):
+            store.load_records([dispatch_record(2)], run_id="cut")
+        # what the flow does next: record the run interrupted, on the same connection
+        store.finish_run("cut", "interrupted", {"loaded": 1})
+        assert store.query("SELECT status FROM runs") == [("interrupted",)]
+        assert store.query("SELECT count(*) FROM documents") == [(1,)]  # the cut one rolled back
+        store.load_records([dispatch_record(2)], run_id="cut")
+        assert store.query("SELECT count(*) FROM documents") == [(2,)]
 
 
 def test_the_wal_is_folded_into_the_file_once_it_holds_checkpoint_wal(tmp_path, monkeypatch):
