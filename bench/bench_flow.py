@@ -8,14 +8,15 @@ Generates N small text dispatches, starts the local Prefect API ``dispatches run
 up untimed (imports, lexicon, the API and a first flow run on a few other files), then
 measures, in this order, ``--repeat`` times (default 3):
   1. the flow's steps without Prefect (the baseline): the very functions its tasks wrap
-     (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``; ``save_readings``),
+     (``discover_inbox.fn``, ``extract_batch.fn``, ``load_batch.fn``; ``ReadingsWriter``),
      the flow's batches (``batches_of``, submitted through its window ``finished_batches``)
      on a thread pool of ``--workers`` threads (default: CPU count), each batch extracted in
      an ``ExtractionWorker`` process as the task does (idle ones reused, all ended after the
      last batch, as the flow does), loaded as they complete (those done by the time the
-     loader is free in one transaction, as the flow does) with their readings saved, into
-     a fresh DuckDB; then the run's bookkeeping (start, follow the inbox, finish) —
-     everything the flow's own clock (``RunSummary.seconds``) covers;
+     loader is free in one transaction, as the flow does) with their readings saved (on a
+     thread of their own, as the flow does), into a fresh DuckDB; then the run's
+     bookkeeping (start, follow the inbox, finish) — everything the flow's own clock
+     (``RunSummary.seconds``) covers;
   2. the flow: ``run_ingest`` with the same workers and batch size (extraction cache
      refreshed so every file is extracted), timed by the flow itself (``summary.seconds``:
      from its first step to the end of following the inbox; exports and the report are
@@ -31,6 +32,7 @@ Threshold: ≤ ``--max-overhead-ms`` (default 2 ms) per document; exit 1 when mi
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -76,8 +78,8 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
     """The baseline: the flow's steps as plain functions, its batching and thread count;
     returns how many documents were loaded."""
     from flows.ingest import batches_ahead, batches_of, finished_batches
-    from flows.tasks import (BatchResult, discover_inbox, extract_batch, load_batch,
-                             save_readings)
+    from flows.readings import ReadingsWriter
+    from flows.tasks import BatchResult, discover_inbox, extract_batch, load_batch
     from pipeline.extract.version import PIPELINE_VERSION
     from pipeline.extract.worker import close_idle_workers
     from pipeline.load import open_store
@@ -89,7 +91,8 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
         listing = discover_inbox.fn(str(inbox), [str(out)])
         batches = batches_of(listing.files, batch_size, workers)
         loaded = 0
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with (ThreadPoolExecutor(max_workers=workers) as pool,
+              ReadingsWriter(str(out), logging.getLogger("plain")) as readings):
             # the flow's window on the batches, as deep as the flow's for these workers
             for finished in finished_batches(
                     batches, lambda b: pool.submit(extract_batch.fn, b, 120.0),
@@ -98,7 +101,7 @@ def plain_steps(inbox: Path, out: Path, batch_size: int, workers: int) -> int:
                 files = [f for _, batch in finished for f in batch]
                 received = {r.doc_id: f.received for r, f in zip(result.records, files)}
                 loaded += load_batch.fn(store, result.records, "plain", "chung", received)
-                save_readings([b for b in result.readings if b is not None], str(out))
+                readings.write([b for b in result.readings if b is not None])
         close_idle_workers()  # as the flow does once its extraction is over (flows.memory)
         store.follow_inbox(str(inbox), {f.sha256: f.path for f in listing.files}, "plain")
         store.finish_run("plain", "completed", {"loaded": loaded})

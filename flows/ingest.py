@@ -41,10 +41,10 @@ from flows.inbox import folders_inside, overlap_error
 from flows.interrupt import interrupted
 from flows.memory import extraction_over, release_free_memory
 from flows.progress import announce, files_progress
+from flows.readings import ReadingsWriter
 from flows.summary import RunSummary, add_dataset_figures, stale_run_age
 from flows.tasks import (
     BatchResult, FileRef, discover_inbox, extract_batch, load_batch, quarantine_failures,
-    save_readings,
 )
 from pipeline.extract import ReadingBundle, failed_record
 from pipeline.extract.version import PIPELINE_VERSION
@@ -220,10 +220,12 @@ def count_batch(summary: RunSummary, records: list[Record], result: BatchResult)
     return failed
 
 
-def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult) -> list[Record]:
+def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult,
+                readings: ReadingsWriter) -> list[Record]:
     """Step 4, for the files of the batches just done (``batch``, in order, and their joined
-    ``result``): load them (one transaction), count them, save what was read of them, then
-    move the failed ones to quarantine; returns their records."""
+    ``result``): load them (one transaction), count them, hand what was read of them to
+    ``readings`` (written while the next batches load), then move the failed ones to
+    quarantine; returns their records."""
     records = [_with_path(r, f.path) for r, f in zip(result.records, batch)]
     run.summary.extracted += len(records)  # counted even if the load fails
     received = {r.doc_id: f.received for r, f in zip(records, batch) if f.received}
@@ -232,9 +234,9 @@ def store_batch(run: IngestRun, store, batch: list[FileRef], result: BatchResult
     run.summary.loaded += load_batch(store, quote(records), run.run_id, run.register,
                                      quote(received))
     failed = count_batch(run.summary, records, result)
-    readings = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
-    if readings:
-        run.summary.readings += save_readings(readings, str(run.out_dir))
+    read = [_reading_at(b, f.path) for b, f in zip(result.readings, batch) if b is not None]
+    if read:
+        readings.write(read)
     if failed:
         moved = quarantine_failures(quote(failed), run.inbox, str(run.quarantine_dir),
                                     run.quarantine, run.run_id, result.timed_out,
@@ -302,22 +304,27 @@ def extract_and_load(run: IngestRun, store, batches: list[list[FileRef]], refres
     """Steps 3 and 4: extract the batches in parallel (one task per batch), load them as
     they are done: every batch finished by the time the loader is free, in one transaction
     (``finished_batches``); ``ahead``: batches submitted and not yet loaded, at most
-    (default: ``batches_ahead()``)."""
+    (default: ``batches_ahead()``). Returns once every reading is written
+    (``flows.readings``), counted in the summary."""
     extract = extract_batch.with_options(refresh_cache=refresh_cache)
     ahead = ahead or batches_ahead()
-    with files_progress(sum(len(b) for b in batches), show_progress) as progress:
-        # the batch is not quote()d (Prefect walks its 50 FileRefs): a Dask graph takes the
-        # quote, a tuple, apart, and the task gets a plain tuple
-        for finished in finished_batches(
-                batches, lambda batch: extract.submit(batch, file_timeout), ahead):
-            results = [batch_result(future, batch, run.logger) for future, batch in finished]
-            files = [f for _, batch in finished for f in batch]
-            records = store_batch(run, store, files, BatchResult.joined(results))
-            for result in results:
-                result.release()
-            # files the tasks did not report (cached batches, Dask): counted here
-            progress.batch_loaded([(f.path, r.status == "failed")
-                                   for f, r in zip(files, records)], len(records))
+    readings = ReadingsWriter(str(run.out_dir), run.logger)
+    try:
+        with files_progress(sum(len(b) for b in batches), show_progress) as progress, readings:
+            # the batch is not quote()d (Prefect walks its 50 FileRefs): a Dask graph takes the
+            # quote, a tuple, apart, and the task gets a plain tuple
+            for finished in finished_batches(
+                    batches, lambda batch: extract.submit(batch, file_timeout), ahead):
+                results = [batch_result(future, batch, run.logger) for future, batch in finished]
+                files = [f for _, batch in finished for f in batch]
+                records = store_batch(run, store, files, BatchResult.joined(results), readings)
+                for result in results:
+                    result.release()
+                # files the tasks did not report (cached batches, Dask): counted here
+                progress.batch_loaded([(f.path, r.status == "failed")
+                                       for f, r in zip(files, records)], len(records))
+    finally:  # a Ctrl-C too: what was written is counted
+        run.summary.readings += readings.saved
 
 
 def follow_inbox(run: IngestRun, store) -> None:
