@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from prefect.results import ResultRecord, ResultRecordMetadata
+from prefect.serializers import PickleSerializer
 
 import flows.tasks as tasks
 from fixtures.dispatches import write_inbox
@@ -169,3 +171,18 @@ def test_a_copy_of_another_file_is_named_not_lost():
     files = [FileRef("a/cv.txt", "h1"), FileRef("b/cv-copy.txt", "h1"), FileRef("c.txt", "h2"),
              FileRef("unreadable.txt", None)]
     assert copies_of(files) == [("b/cv-copy.txt", "a/cv.txt")]
+
+
+def test_a_batch_result_is_written_to_the_cache_on_one_line_and_read_back_whole(tmp_path):
+    files = refs(tmp_path, 3)
+    result = tasks.extract_batch.fn(files, 60.0)
+    serializer = tasks.extract_batch.result_serializer
+    stored = ResultRecord(metadata=ResultRecordMetadata(serializer=serializer, storage_key="k"),
+                          result=result).serialize()
+    written = json.loads(stored)
+    assert written["metadata"]["serializer"]["type"] == "dispatches-pickle"
+    assert "\n" not in written["result"] and len(written["result"]) > 1000
+    back = ResultRecord.deserialize(stored).result
+    assert back == result and [r.status for r in back.records] == ["ok"] * 3
+    # what Prefect's own pickle serializer wrote (line breaks every 76 characters) reads too
+    assert serializer.loads(PickleSerializer(picklelib="pickle").dumps(result)) == result
