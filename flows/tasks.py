@@ -25,8 +25,8 @@ from prefect.context import TaskRunContext
 from prefect.serializers import PickleSerializer
 from prefect.tasks import exponential_backoff
 from prefect.transactions import get_transaction
-from prefect.utilities.importtools import from_qualified_name
 from prefect.utilities.hashing import hash_objects
+from prefect.utilities.importtools import from_qualified_name
 from pydantic import Field
 
 from flows.progress import file_extracted
