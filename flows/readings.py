@@ -56,6 +56,8 @@ class ReadingsWriter:
                                                self.logger))
 
     def _count(self, future: Future[int]) -> None:
+        if future.cancelled():  # dropped at a Ctrl-C (``__exit__``)
+            return
         try:
             self.saved += future.result()
         except Exception as exc:  # noqa: BLE001 - a reading is never worth a run
@@ -73,11 +75,6 @@ class ReadingsWriter:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if exc_type is None:
-            self.close()
-            return
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        for future in self._writing:
-            if not future.cancelled():
-                self._count(future)
-        self._writing.clear()
+        if exc_type is not None:  # the group being written finishes, the waiting ones go
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self.close()
