@@ -31,8 +31,8 @@ from pathlib import Path
 from pipeline.cli.environment import (EXIT_ENVIRONMENT, environment_message,
                                       is_environment_error, unwritable)
 from pipeline.cli.interrupt import interrupted
-from pipeline.cli.lean import (few_arenas, freeze_startup_objects, system_arrow_pool,
-                               without_unused_packages)
+from pipeline.cli.lean import (few_arenas, freeze_startup_objects, rare_full_collections,
+                               system_arrow_pool, without_unused_packages)
 from pipeline.cli.prefect_api import PrefectApiError, local_prefect_api, using
 
 
@@ -170,6 +170,7 @@ def _run(args: argparse.Namespace) -> int:
                 api.wait_ready(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
             if lean:
                 freeze_startup_objects()
+                rare_full_collections()
             with using(api):
                 summary = run_ingest(inbox, args.out, runner=args.runner,
                                      dask_address=args.dask_address, workers=args.workers,
