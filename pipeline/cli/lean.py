@@ -26,10 +26,10 @@ slower than the next. ``freeze_startup_objects`` takes them out of the collector
 (``gc.freeze``): a full collection then scans what the run made, in ~0.02 s (measured).
 
 What the run makes still brought a full collection every ~2 s: the batches in flight (their
-records and readings, ~100,000 objects at a time) outlive the young collections, so they
-reach the oldest generation and count towards the next full one, though they are freed by
-reference counting once loaded; each collection then scanned them, 0.08–0.15 s of CPU, in
-the process the GIL keeps to one core. ``rare_full_collections`` lets one run only after
+records and readings) outlive the young collections, so they reach the oldest generation
+and count towards the next full one, though reference counting frees them once loaded;
+each full collection then scanned the ~100,000 objects the run held, 0.08–0.15 s of CPU,
+in the process the GIL keeps to one core. ``rare_full_collections`` lets one run only after
 ``FULL_COLLECTION_EVERY`` collections of the middle generation, not Python's 10: over
 10,000 documents, 18 full collections (1.2–1.5 s of CPU) became 1–3 (0.13–0.16 s), three
 runs each (measured). What waits longer for them is the little garbage in cycles a run
