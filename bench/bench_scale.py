@@ -24,15 +24,15 @@ Figures:
   were committed; duplicates get no entry, so the documents of a batch are counted as its
   entries — the same share in every thousand). The first batch's documents start the clock.
   Left out at the end: the last transactions, as many documents as the loader can find
-  queued when extraction ends (2 batches per core), and what remains after the last full
-  thousand; the loader drains those on cores the workers have left, and they would flatter
-  the end. Judged, issue 14's figure: the last thousand's documents/s ÷ the first's, ≥ 0.90,
-  the lower of two: each thousand the median over the runs (a store whose cost grows with
-  the dataset slows the last thousands of every run; what another program takes from the
-  two shared cores slows one run's), and the median of the runs' own ratios (when the
-  machine's speed drifts from run to run, the median thousands mix slow runs with fast
-  ones: in one bench they gave 1.09 while four of five runs fell, median 0.88). Printed
-  beside it, not judged: the slowest thousand after the first ÷ the first.
+  queued when extraction ends (``flows.ingest.batches_ahead`` batches), and what remains
+  after the last full thousand; the loader drains those on cores the workers have left, and
+  they would flatter the end. Judged, issue 14's figure: the last thousand's documents/s ÷
+  the first's, ≥ 0.90, the lower of two: each thousand the median over the runs (a store
+  whose cost grows with the dataset slows the last thousands of every run; what another
+  program takes from the two shared cores slows one run's), and the median of the runs' own
+  ratios (when the machine's speed drifts from run to run, the median thousands mix slow
+  runs with fast ones: in one bench they gave 1.09 while four of five runs fell, median
+  0.88). Printed beside it, not judged: the slowest thousand after the first ÷ the first.
   The last thousands have more linking to do than the first: each document cites the one
   50 before it, and the flow deals the files across its batches (largest first), so the
   share of citations whose document is loaded already grows through the run (the loader
@@ -543,9 +543,11 @@ def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
         if code not in (0, 1):
             return RunFigures(first_s, first_mem, rerun_s, rerun_mem, [], {}, failed=(
                 log.read_text()[-3000:] + f"\ndispatches run exited {code}"))
-    # the loader finds at most flows.ingest.batches_ahead() batches (2 per core) queued when
-    # extraction ends, and drains them on cores the workers have left: not counted
-    batches = without_drain(batch_times(out, db), 2 * (os.cpu_count() or 1) * batch_size)
+    # the loader finds at most batches_ahead() batches queued when extraction ends, and
+    # drains them on cores the workers have left: not counted. (Imported here: the baseline's
+    # spawned processes import this module again, and need no Prefect.)
+    from flows.ingest import batches_ahead
+    batches = without_drain(batch_times(out, db), batches_ahead() * batch_size)
     spans = windows(batches, window)
     if len(spans) < 2:
         return RunFigures(first_s, first_mem, rerun_s, rerun_mem, [], {}, failed=(
