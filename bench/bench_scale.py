@@ -47,6 +47,14 @@ Figures:
   whose cost never grows would miss). When the pace misses and the baseline's own last ÷
   first (taken as the pace is) missed too, the bench says it cannot judge (exit 3), not
   that the code missed.
+- the host's steal in each thousand: the share of the machine's cores that the hypervisor
+  gave other guests while ours were ready to run (Linux ``/proc/stat``, sampled with the
+  memory). The baseline runs before a run, not during it, and misses a neighbour that
+  starts in between: in one run measured, steal went from 2% of the cores in the first
+  thousand to 12% in the last, the workers' CPU per document rose with the command's, and
+  the pace fell to 0.72. When the pace misses, and in at least half the runs the last
+  thousand lost ≥ 5% more of the cores to steal than the first, the bench says it cannot
+  judge (exit 3).
 - the command's CPU per document ÷ the workers', in each thousand: the workers do the same
   extraction in every thousand, at the same time as the command, so the machine's speed
   cancels out of it; a command's cost that grows with the dataset does not.
@@ -62,7 +70,8 @@ Figures:
 - rerun wall time ≤ 10 s (the longest of the runs), and its ratio to the first run.
 - not judged: the CPU per document of each part in each thousand.
 Exit 1 when a threshold is missed, 3 when only the pace missed and the machine's baseline
-says the machine drifted as much, 2 when a run failed.
+says the machine drifted as much, or the host's steal rose as much (above), 2 when a run
+failed.
 
 ``--loader-only RECORDS.jsonl`` (a run's records.jsonl) measures the loader alone, in this
 process: the records loaded batch by batch into a new DuckDB file, the CPU per document and
@@ -106,6 +115,8 @@ MAX_LOADER_GROWTH_MB = 60  # --loader-only: the loader's memory that of a batch,
 WINDOW = 1000  # documents in the first and the last window
 STEADY_SECONDS = 20.0  # the first baseline's length; later ones last as long as a run's thousands
 MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few documents say nothing
+# the host took this much more of the cores (steal) in a run's last window than in its first
+MAX_STEAL_RISE = 0.05
 
 
 def bench_text(i: int) -> str:
@@ -153,7 +164,9 @@ def pss(proc: psutil.Process) -> int:
 class TreeSampler:
     """Peak of the summed RSS of a process and all its descendants, sampled in a thread;
     and the peak of each part (the command, the Prefect API it starts, the workers); and
-    the CPU seconds each part has used, over time (``cpu_at``)."""
+    the CPU seconds each part has used, over time (``cpu_at``); and the CPU seconds the
+    hypervisor gave other guests while this machine's were ready to run (steal, Linux),
+    over time (``stolen_at``)."""
 
     def __init__(self, pid: int, every: float = 0.1):
         self.root = psutil.Process(pid)
@@ -162,6 +175,7 @@ class TreeSampler:
         # pid → (part, user + system seconds last seen): a process that ended keeps its last
         self._cpu: dict[int, tuple[str, float]] = {}
         self.cpu_times: list[tuple[float, dict[str, float]]] = []  # (epoch seconds, part → s)
+        self.steal_times: list[tuple[float, float]] = []  # (epoch seconds, stolen s, all CPUs)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -186,7 +200,9 @@ class TreeSampler:
         cpu: dict[str, float] = {}
         for name, seconds in self._cpu.values():
             cpu[name] = cpu.get(name, 0.0) + seconds
-        self.cpu_times.append((time.time(), cpu))
+        now = time.time()
+        self.cpu_times.append((now, cpu))
+        self.steal_times.append((now, getattr(psutil.cpu_times(), "steal", 0.0)))
         for name, rss in parts.items():
             self.parts[name] = max(self.parts.get(name, 0), rss)
         return sum(parts.values())
@@ -200,6 +216,11 @@ class TreeSampler:
         """CPU seconds of each part up to ``at`` (epoch seconds): the last sample before it."""
         k = bisect.bisect_right([t for t, _ in self.cpu_times], at)
         return self.cpu_times[k - 1][1] if k else {}
+
+    def stolen_at(self, at: float) -> float:
+        """CPU seconds stolen from the machine (all its CPUs) up to ``at``, as ``cpu_at``."""
+        k = bisect.bisect_right([t for t, _ in self.steal_times], at)
+        return self.steal_times[k - 1][1] if k else 0.0
 
     def stop(self) -> int:
         self._stop.set()
@@ -285,6 +306,17 @@ def window_rates(batches: list[tuple[float, int]], window: int) -> list[float]:
     of the batch before it to that of its last batch (the first batch's own documents start
     the clock; those after the last full run are left out)."""
     return [docs / max(end - start, 1e-9) for start, end, docs in windows(batches, window)]
+
+
+def steal_shares(sampler: TreeSampler, batches: list[tuple[float, int]], window: int
+                 ) -> list[float]:
+    """The share of the machine's cores the hypervisor gave other guests in each window of
+    ``window_rates`` (steal: time this machine's CPUs were ready to run and did not): what a
+    neighbour on the host took, which neither a run nor the baseline before it controls."""
+    cores = os.cpu_count() or 1
+    return [(sampler.stolen_at(end) - sampler.stolen_at(start)) / max((end - start) * cores,
+                                                                      1e-9)
+            for start, end, _ in windows(batches, window)]
 
 
 def cpu_per_document(sampler: TreeSampler, batches: list[tuple[float, int]],
@@ -507,10 +539,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<48} {value:10.2f}  threshold {threshold:<7} "
               f"{'ok' if passed else 'MISSED'}")
         ok &= passed
-    if not ok and all(passed for *_, passed in checks[1:]) and drift < MIN_PACE_RATIO:
-        print(f"  inconclusive: work whose cost never changes slowed as much on this machine "
-              f"in the same stretch ({drift:.2f}); run the bench again")
-        return 3
+    # the runs the host took more of the cores from at their end than at their start
+    robbed = [n + 1 for n, r in enumerate(runs) if r.steal_rise >= MAX_STEAL_RISE]
+    print(f"  runs whose last {window} lost ≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores to "
+          f"the host (steal) than their first: {robbed or 'none'}")
+    if not ok and all(passed for *_, passed in checks[1:]):
+        if drift < MIN_PACE_RATIO:
+            print(f"  inconclusive: work whose cost never changes slowed as much on this "
+                  f"machine in the same stretch ({drift:.2f}); run the bench again")
+            return 3
+        if 2 * len(robbed) >= len(runs):
+            print(f"  inconclusive: in {len(robbed)} of {len(runs)} runs the host took "
+                  f"≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores at the end than at the "
+                  "start, and the pace judged is a median over the runs; run the bench again")
+            return 3
     return 0 if ok else 1
 
 
@@ -527,7 +569,13 @@ class RunFigures:
     windows_s: float = 0.0  # the seconds the run's full thousands took
     # the baseline's documents done (``steady_stamps``), measured just before the run
     steady_stamps: list[float] = field(default_factory=list)
+    steal: list[float] = field(default_factory=list)  # ``steal_shares`` of each window
     failed: str = ""
+
+    @property
+    def steal_rise(self) -> float:
+        """How much more of the cores the host took in the last window than in the first."""
+        return self.steal[-1] - self.steal[0] if self.steal else 0.0
 
 
 def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
@@ -554,7 +602,8 @@ def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
             f"fewer than two full windows of {window} documents loaded"))
     return RunFigures(first_s, first_mem, rerun_s, rerun_mem, window_rates(batches, window),
                       cpu_per_document(first_mem, batches, window),
-                      windows_s=spans[-1][1] - spans[0][0])
+                      windows_s=spans[-1][1] - spans[0][0],
+                      steal=steal_shares(first_mem, batches, window))
 
 
 def print_run(n: int, run: RunFigures, docs: int, window: int) -> None:
@@ -574,6 +623,8 @@ def print_run(n: int, run: RunFigures, docs: int, window: int) -> None:
     for part, costs in run.cpu.items():
         print(f"    CPU ms per document of each {window} loaded, {part}: "
               + ", ".join(f"{c:.1f}" for c in costs))
+    print(f"    % of the cores the host gave other guests (steal) in each {window}: "
+          + ", ".join(f"{100 * share:.1f}" for share in run.steal))
     command, workers = run.cpu.get("dispatches", []), run.cpu.get("workers", [])
     if workers and all(workers):
         # the workers do the same extraction in every thousand, at the same time as the
