@@ -540,16 +540,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{'ok' if passed else 'MISSED'}")
         ok &= passed
     # the runs the host took more of the cores from at their end than at their start
-    robbed = [n + 1 for n, r in enumerate(runs) if r.steal_rise >= MAX_STEAL_RISE]
+    steal_rose = [n + 1 for n, r in enumerate(runs) if r.steal_rise >= MAX_STEAL_RISE]
     print(f"  runs whose last {window} lost ≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores to "
-          f"the host (steal) than their first: {robbed or 'none'}")
+          f"the host (steal) than their first: {steal_rose or 'none'}")
     if not ok and all(passed for *_, passed in checks[1:]):
         if drift < MIN_PACE_RATIO:
             print(f"  inconclusive: work whose cost never changes slowed as much on this "
                   f"machine in the same stretch ({drift:.2f}); run the bench again")
             return 3
-        if 2 * len(robbed) >= len(runs):
-            print(f"  inconclusive: in {len(robbed)} of {len(runs)} runs the host took "
+        if 2 * len(steal_rose) >= len(runs):
+            print(f"  inconclusive: in {len(steal_rose)} of {len(runs)} runs the host took "
                   f"≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores at the end than at the "
                   "start, and the pace judged is a median over the runs; run the bench again")
             return 3
