@@ -31,7 +31,8 @@ STREAM_ROWS = 2048  # rows fetched at a time by stream() and arrow_reader()
 #   CHECKPOINT_WAL_MAX of WAL holds. A half, not a quarter: a checkpoint and the reopen
 #   after it hold the loader, the run's critical path, 0.3–0.5 s of wall time from a file
 #   of ~10 MB on (0.12–0.31 s of CPU): over 10,000 documents 5–6 of them instead of 8,
-#   1.9–2.4 s of the loader's time instead of 2.9–3.7 (two runs each);
+#   1.9–2.4 s of the loader's time instead of 2.9–3.7 (two runs each), for ~10 MB more
+#   at the run's peak (449–452 → 462 MB: the ceiling's WAL waits from a 32 MB file on);
 # - row groups of ROW_GROUP_ROWS: a checkpoint rewrites each table's last row group whole, and
 #   at DuckDB's default (122,880 rows) that was every table of a dataset of fewer documents,
 #   at every checkpoint; finished row groups are read from the file like any block;
