@@ -98,6 +98,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import psutil
 
@@ -117,6 +118,7 @@ STEADY_SECONDS = 20.0  # the first baseline's length; later ones last as long as
 MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few documents say nothing
 # the host took this much more of the cores (steal) in a run's last window than in its first
 MAX_STEAL_RISE = 0.05
+T = TypeVar("T")
 
 
 def bench_text(i: int) -> str:
@@ -159,6 +161,13 @@ def pss(proc: psutil.Process) -> int:
             return next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
     except (OSError, StopIteration, ValueError):
         return 0
+
+
+def last_before(samples: list[tuple[float, T]], at: float, none: T) -> T:
+    """The value of the last of ``samples`` ((epoch seconds, value), in time order) taken
+    by ``at``; ``none`` if there is none yet."""
+    k = bisect.bisect_right([t for t, _ in samples], at)
+    return samples[k - 1][1] if k else none
 
 
 class TreeSampler:
@@ -214,13 +223,11 @@ class TreeSampler:
 
     def cpu_at(self, at: float) -> dict[str, float]:
         """CPU seconds of each part up to ``at`` (epoch seconds): the last sample before it."""
-        k = bisect.bisect_right([t for t, _ in self.cpu_times], at)
-        return self.cpu_times[k - 1][1] if k else {}
+        return last_before(self.cpu_times, at, {})
 
     def stolen_at(self, at: float) -> float:
         """CPU seconds stolen from the machine (all its CPUs) up to ``at``, as ``cpu_at``."""
-        k = bisect.bisect_right([t for t, _ in self.steal_times], at)
-        return self.steal_times[k - 1][1] if k else 0.0
+        return last_before(self.steal_times, at, 0.0)
 
     def stop(self) -> int:
         self._stop.set()

@@ -257,7 +257,7 @@ def batches_ahead(workers: int | None = None) -> int:
     the linking adds by then. Over 10,000 documents on two cores (``bench/bench_scale.py``)
     the late transactions held 190–290 documents, not ~145 as with two batches per worker;
     the last thousand's pace ÷ the first's did not change beyond the host's noise (median
-    of 15 runs 0.90, of 30 before ~0.93); the peak memory rose from 437 to 452 MB:
+    of 20 runs 0.90, of 30 before ~0.93); the peak memory rose from 437 to 452 MB:
     finished batches wait only while the loader is behind."""
     return 4 * (workers or os.cpu_count() or 1)
 
