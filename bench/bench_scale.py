@@ -63,7 +63,8 @@ Figures:
   sampled with psutil every 0.1 s. First run ≤ 500 MB, rerun ≤ 300 MB, the largest of
   the runs. Shown beside it, not
   judged: the summed proportional set size (PSS, Linux), where a page the processes share —
-  shared libraries, the Python files they all map — counts once. The runs use a PREFECT_HOME
+  shared libraries, the Python files they all map — counts once, sampled every
+  ``PSS_EVERY`` seconds (reading it slows the process read). The runs use a PREFECT_HOME
   of the bench's own (its database migrated once, kept), and any local API kept there
   (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
   uses, and it counts.
@@ -118,6 +119,14 @@ STEADY_SECONDS = 20.0  # the first baseline's length; later ones last as long as
 MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few documents say nothing
 # the host took this much more of the cores (steal) in a run's last window than in its first
 MAX_STEAL_RISE = 0.05
+# seconds between two PSS samples, not every RSS sample's 0.1 s (but a few in a 2-s rerun): the kernel walks every
+# page of a process to sum its PSS (/proc/PID/smaps_rollup) holding its memory map's lock,
+# which the process's own mmap/munmap then wait for, the longer the bigger it grows. Read
+# every 0.1 s, the command's CPU per document ÷ the workers' rose through a run (1.40 →
+# 2.17, 1.45 → 1.86, 1.39 → 2.21: three of five runs, pace 0.74); with no PSS read at all,
+# 1.38 → 1.39, 1.73 → 1.76, 1.58 → 1.70 (three runs, pace 0.96), one bench each; every
+# 2 s, 1.47 → 1.35 and 1.66 → 1.83 (two runs, pace 0.93)
+PSS_EVERY = 0.5
 T = TypeVar("T")
 
 
@@ -180,6 +189,7 @@ class TreeSampler:
     def __init__(self, pid: int, every: float = 0.1):
         self.root = psutil.Process(pid)
         self.every, self.peak, self.peak_pss = every, 0, 0
+        self._pss_at = 0.0  # time.monotonic() of the last PSS sample
         self.parts: dict[str, int] = {}
         # pid → (part, user + system seconds last seen): a process that ended keeps its last
         self._cpu: dict[int, tuple[str, float]] = {}
@@ -192,6 +202,9 @@ class TreeSampler:
     def _sample(self) -> int:
         parts: dict[str, int] = {}
         shared = 0
+        with_pss = time.monotonic() - self._pss_at >= PSS_EVERY
+        if with_pss:
+            self._pss_at = time.monotonic()
         try:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
@@ -200,7 +213,7 @@ class TreeSampler:
             try:
                 name = role(p, self.root)
                 parts[name] = parts.get(name, 0) + p.memory_info().rss
-                shared += pss(p)
+                shared += pss(p) if with_pss else 0
                 spent = p.cpu_times()
                 self._cpu[p.pid] = (name, spent.user + spent.system)
             except psutil.Error:
