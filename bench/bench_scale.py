@@ -119,8 +119,9 @@ STEADY_SECONDS = 20.0  # the first baseline's length; later ones last as long as
 MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few documents say nothing
 # the host took this much more of the cores (steal) in a run's last window than in its first
 MAX_STEAL_RISE = 0.05
-# seconds between two PSS samples, not every RSS sample's 0.1 s (but a few in a 2-s rerun): the kernel walks every
-# page of a process to sum its PSS (/proc/PID/smaps_rollup) holding its memory map's lock,
+# seconds between two PSS samples, not every RSS sample's 0.1 s (yet a few in a 2-s rerun):
+# the kernel walks every page of a process to sum its PSS (/proc/PID/smaps_rollup) holding
+# its memory map's lock,
 # which the process's own mmap/munmap then wait for, the longer the bigger it grows. Read
 # every 0.1 s, the command's CPU per document ÷ the workers' rose through a run (1.40 →
 # 2.17, 1.45 → 1.86, 1.39 → 2.21: three of five runs, pace 0.74); with no PSS read at all,
