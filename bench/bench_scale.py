@@ -64,7 +64,7 @@ Figures:
   the runs. Shown beside it, not
   judged: the summed proportional set size (PSS, Linux), where a page the processes share —
   shared libraries, the Python files they all map — counts once, sampled every
-  ``PSS_EVERY`` seconds (reading it slows the process read). The runs use a PREFECT_HOME
+  ``PSS_EVERY`` seconds (reading it holds up the process read). The runs use a PREFECT_HOME
   of the bench's own (its database migrated once, kept), and any local API kept there
   (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
   uses, and it counts.
@@ -121,12 +121,11 @@ MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few docu
 MAX_STEAL_RISE = 0.05
 # seconds between two PSS samples, not every RSS sample's 0.1 s (yet a few in a 2-s rerun):
 # the kernel walks every page of a process to sum its PSS (/proc/PID/smaps_rollup) holding
-# its memory map's lock,
-# which the process's own mmap/munmap then wait for, the longer the bigger it grows. Read
-# every 0.1 s, the command's CPU per document ÷ the workers' rose through a run (1.40 →
-# 2.17, 1.45 → 1.86, 1.39 → 2.21: three of five runs, pace 0.74); with no PSS read at all,
-# 1.38 → 1.39, 1.73 → 1.76, 1.58 → 1.70 (three runs, pace 0.96), one bench each; every
-# 2 s, 1.47 → 1.35 and 1.66 → 1.83 (two runs, pace 0.93)
+# its memory map's lock, which the process's own mmap/munmap then wait for, the longer the
+# bigger it grows. Read every 0.1 s, the command's CPU per document ÷ the workers' rose
+# through a run (1.40 → 2.17, 1.45 → 1.86, 1.39 → 2.21: three of five runs, pace 0.74);
+# with no PSS read at all, 1.38 → 1.39, 1.73 → 1.76, 1.58 → 1.70 (three runs, pace 0.96),
+# one bench each; every 2 s, 1.47 → 1.35 and 1.66 → 1.83 (two runs, pace 0.93)
 PSS_EVERY = 0.5
 T = TypeVar("T")
 
@@ -203,9 +202,10 @@ class TreeSampler:
     def _sample(self) -> int:
         parts: dict[str, int] = {}
         shared = 0
-        with_pss = time.monotonic() - self._pss_at >= PSS_EVERY
+        at = time.monotonic()
+        with_pss = at - self._pss_at >= PSS_EVERY
         if with_pss:
-            self._pss_at = time.monotonic()
+            self._pss_at = at
         try:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.NoSuchProcess:
