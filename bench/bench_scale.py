@@ -55,6 +55,15 @@ Figures:
   the pace fell to 0.72. When the pace misses, and in at least half the runs the last
   thousand lost ≥ 5% more of the cores to steal than the first, the bench says it cannot
   judge (exit 3).
+- the workers' CPU per document in each thousand: their extraction is the same work in
+  every thousand (files generated alike, dealt to batches of equal bytes), so when it costs
+  more CPU at a run's end than at its start, the machine ran it slower there, which
+  neither steal nor the baseline before the run shows. In one bench, three of five runs
+  fell to 0.60–0.64 while their workers spent 1.33–1.53 × the CPU per document in the last
+  thousand as in the first, with no steal; beside other runs, a fixed loop of Python took
+  0.75–1.36 ms of CPU, changing from one minute to the next. When the pace misses and in
+  at least half the runs the workers' last thousand cost ≥ 1 / 0.90 × their first, the
+  bench says it cannot judge (exit 3).
 - the command's CPU per document ÷ the workers', in each thousand: the workers do the same
   extraction in every thousand, at the same time as the command, so the machine's speed
   cancels out of it; a command's cost that grows with the dataset does not.
@@ -71,8 +80,8 @@ Figures:
 - rerun wall time ≤ 10 s (the longest of the runs), and its ratio to the first run.
 - not judged: the CPU per document of each part in each thousand.
 Exit 1 when a threshold is missed, 3 when only the pace missed and the machine's baseline
-says the machine drifted as much, or the host's steal rose as much (above), 2 when a run
-failed.
+says the machine drifted as much, or the host's steal rose as much, or the workers'
+extraction slowed as much (above), 2 when a run failed.
 
 ``--loader-only RECORDS.jsonl`` (a run's records.jsonl) measures the loader alone, in this
 process: the records loaded batch by batch into a new DuckDB file, the CPU per document and
@@ -119,6 +128,9 @@ STEADY_SECONDS = 20.0  # the first baseline's length; later ones last as long as
 MIN_STEADY_SECONDS = 5.0  # but not less (a small --docs): windows of a few documents say nothing
 # the host took this much more of the cores (steal) in a run's last window than in its first
 MAX_STEAL_RISE = 0.05
+# the workers' CPU per document in a run's last window ÷ its first, past which the machine
+# ran their extraction (the same in every window) slower at the end: the pace's own margin
+MAX_WORKERS_RISE = 1 / MIN_PACE_RATIO
 # seconds between two PSS samples, not every RSS sample's 0.1 s (yet a few in a 2-s rerun):
 # the kernel walks every page of a process to sum its PSS (/proc/PID/smaps_rollup) holding
 # its memory map's lock, which the process's own mmap/munmap then wait for, the longer the
@@ -564,6 +576,10 @@ def main(argv: list[str] | None = None) -> int:
     steal_rose = [n + 1 for n, r in enumerate(runs) if r.steal_rise >= MAX_STEAL_RISE]
     print(f"  runs whose last {window} lost ≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores to "
           f"the host (steal) than their first: {steal_rose or 'none'}")
+    # the runs whose workers spent more CPU on each document at their end than at their start
+    slowed = [n + 1 for n, r in enumerate(runs) if r.workers_rise >= MAX_WORKERS_RISE]
+    print(f"  runs whose workers spent ≥ {MAX_WORKERS_RISE:.2f} × the CPU per document in "
+          f"their last {window} as in their first: {slowed or 'none'}")
     if not ok and all(passed for *_, passed in checks[1:]):
         if drift < MIN_PACE_RATIO:
             print(f"  inconclusive: work whose cost never changes slowed as much on this "
@@ -573,6 +589,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  inconclusive: in {len(steal_rose)} of {len(runs)} runs the host took "
                   f"≥ {100 * MAX_STEAL_RISE:.0f}% more of the cores at the end than at the "
                   "start, and the pace judged is a median over the runs; run the bench again")
+            return 3
+        if 2 * len(slowed) >= len(runs):
+            print(f"  inconclusive: in {len(slowed)} of {len(runs)} runs the workers' "
+                  f"extraction, the same in every window, cost ≥ {MAX_WORKERS_RISE:.2f} × "
+                  "the CPU per document at the end as at the start: the machine ran it "
+                  "slower; run the bench again")
             return 3
     return 0 if ok else 1
 
@@ -597,6 +619,12 @@ class RunFigures:
     def steal_rise(self) -> float:
         """How much more of the cores the host took in the last window than in the first."""
         return self.steal[-1] - self.steal[0] if self.steal else 0.0
+
+    @property
+    def workers_rise(self) -> float:
+        """The workers' CPU per document in the last window ÷ the first (1.0 unknown)."""
+        workers = self.cpu.get("workers", [])
+        return workers[-1] / workers[0] if len(workers) > 1 and workers[0] else 1.0
 
 
 def measure_run(inbox: Path, out: Path, db: str | None, batch_size: int,
