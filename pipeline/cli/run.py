@@ -130,6 +130,14 @@ def _run(args: argparse.Namespace) -> int:
         if error := unwritable(folder):  # before Prefect starts: say it at once
             print(f"dispatches run: {error}", file=sys.stderr)
             return EXIT_ENVIRONMENT
+    # the run is this process (pipeline.cli.lean); Dask's workers may want pandas. Before the
+    # unchanged inbox's answer too: its first query binding a parameter would import pandas
+    # (1–2 s of a 2-s rerun of 10,000 files, measured)
+    lean = args.runner == "threads" and getattr(args, "owns_process", False)
+    if lean:
+        without_unused_packages()
+        few_arenas()
+        system_arrow_pool()
     if not args.refresh_cache:
         from flows.unchanged import unchanged_run  # no Prefect in it: stays fast
 
@@ -143,12 +151,6 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"review report: {summary.report}")
             return 0
     _prefect_env(args.verbose)
-    # the run is this process (pipeline.cli.lean); Dask's workers may want pandas
-    lean = args.runner == "threads" and getattr(args, "owns_process", False)
-    if lean:
-        without_unused_packages()
-        few_arenas()
-        system_arrow_pool()
     # here, not at the top: every Dask worker process (multiprocessing's spawn) runs the
     # ``dispatches`` script again (its main-module fix-up), importing this module, and rich
     # with flows.progress would cost each one 0.3 s and 10 MB for nothing (the extraction

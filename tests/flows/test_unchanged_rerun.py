@@ -3,6 +3,9 @@ data (a correction, a file) or a missing output brings the exports and the repor
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +17,7 @@ from pipeline.cli import main as dispatches
 from pipeline.load import open_store
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def written(out) -> dict[str, int]:
@@ -106,3 +110,25 @@ def test_only_an_inbox_as_it_was_loaded_is_unchanged(flow_env, tmp_path):
     (inbox / "copy.txt").unlink()
     (out / "records.jsonl").unlink()
     assert unchanged_run(str(inbox), str(out)) is None  # an output to write again
+
+
+def test_the_command_answers_an_unchanged_inbox_without_importing_pandas(flow_env, tmp_path):
+    """DuckDB's client imports pandas at the first query that binds a parameter (the run's
+    own ``runs`` rows): 1–2 s of a 2-s rerun of 10,000 files, 6–11 s on a busy machine
+    (``bench/bench_scale.py``), and ~85 MB. The command leaves it out, as it does for a
+    flow run (``pipeline.cli.lean``); ``-X importtime`` lists every module imported."""
+    pytest.importorskip("pandas")  # only meaningful where pandas is installed
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_inbox(inbox, 3)
+    run_ingest(inbox, out, quarantine=False)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline.cli", "run",
+                           str(inbox), "--out", str(out), "-q"], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "skipped (unchanged, already loaded)" in done.stdout  # no flow: no Prefect either
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "duckdb" in imported and "pipeline.load" in imported  # the listing is complete
+    # an import refused is listed too, as "pandas" alone; one that happens brings its
+    # submodules (pandas._config first of all)
+    assert not {name for name in imported if name.startswith("pandas.")}
