@@ -73,7 +73,7 @@ Figures:
   the runs. Shown beside it, not
   judged: the summed proportional set size (PSS, Linux), where a page the processes share —
   shared libraries, the Python files they all map — counts once, sampled every
-  ``PSS_EVERY`` seconds (reading it holds up the process read). The runs use a PREFECT_HOME
+  ``PSS_EVERY`` seconds (reading it holds up the process it reads). The runs use a PREFECT_HOME
   of the bench's own (its database migrated once, kept), and any local API kept there
   (``DISPATCHES_PREFECT_KEEP_MINUTES``) is stopped first: the first run starts the API it
   uses, and it counts.
